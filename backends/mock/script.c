@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The mock's text script format (README, "Mock script format"):
+ *
+ *   # comment
+ *   call  <x0> [xN=<value>|xN=any]... [x*=0|x*=any]
+ *   reply <x0> [xN=<value>]...
+ *
+ * A value is a C integer literal, an FF-A function name or a status name. In a call, registers
+ * not named are "any" unless x*=0 says they must be zero. In a reply, registers not named are 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mock_internal.h"
+
+#define MAX_LINE 1024
+
+struct parser {
+    const char *name;
+    unsigned line;
+    char *err;
+    size_t err_len;
+    struct ffa_mock_step *steps;
+    size_t count, cap;
+    int in_call; /* a call line waits for its reply */
+    struct ffa_mock_step cur;
+};
+
+static int fail(struct parser *p, const char *what, const char *word)
+{
+    if (p->err != NULL && p->err_len > 0)
+        snprintf(p->err, p->err_len, "%s:%u: %s%s%s", p->name, p->line, what,
+                 word != NULL ? ": " : "", word != NULL ? word : "");
+    return -1;
+}
+
+/* "xN=V": register number and the value text. Returns -1 on a malformed word. */
+static int split_assignment(char *word, int *reg, char **value)
+{
+    char *eq = strchr(word, '=');
+    char *end;
+    long n;
+
+    if (word[0] != 'x' || eq == NULL)
+        return -1;
+    *eq = '\0';
+    *value = eq + 1;
+    if (strcmp(word + 1, "*") == 0) {
+        *reg = -1;
+        return 0;
+    }
+    n = strtol(word + 1, &end, 10);
+    if (end == word + 1 || *end != '\0' || n < 1 || n >= FFA_NUM_REGS)
+        return -1;
+    *reg = (int)n;
+    return 0;
+}
+
+static int push_step(struct parser *p)
+{
+    if (p->count == p->cap) {
+        size_t cap = p->cap != 0 ? p->cap * 2 : 16;
+        struct ffa_mock_step *s = realloc(p->steps, cap * sizeof(*s));
+
+        if (s == NULL)
+            return fail(p, "out of memory", NULL);
+        p->steps = s;
+        p->cap = cap;
+    }
+    p->steps[p->count++] = p->cur;
+    return 0;
+}
+
+static int parse_call(struct parser *p, char **words, int n)
+{
+    uint32_t named = FFA_MOCK_X(0);
+    int zero_rest = 0;
+
+    if (p->in_call)
+        return fail(p, "call without a reply before it", NULL);
+    if (n < 2)
+        return fail(p, "call needs a function", NULL);
+    memset(&p->cur, 0, sizeof(p->cur));
+    p->cur.line = p->line;
+    p->cur.match = FFA_MOCK_X(0);
+    if (mock_parse_value(words[1], &p->cur.call.x[0]) != 0)
+        return fail(p, "unknown function or value", words[1]);
+    for (int i = 2; i < n; i++) {
+        char *value;
+        int reg;
+
+        if (split_assignment(words[i], &reg, &value) != 0)
+            return fail(p, "expected xN=value", words[i]);
+        if (reg < 0) {
+            if (strcmp(value, "0") == 0)
+                zero_rest = 1;
+            else if (strcmp(value, "any") != 0)
+                return fail(p, "x* takes 0 or any", value);
+            continue;
+        }
+        named |= FFA_MOCK_X(reg);
+        if (strcmp(value, "any") == 0) {
+            p->cur.match &= ~FFA_MOCK_X(reg);
+            continue;
+        }
+        if (mock_parse_value(value, &p->cur.call.x[reg]) != 0)
+            return fail(p, "bad value", value);
+        p->cur.match |= FFA_MOCK_X(reg);
+    }
+    if (zero_rest)
+        p->cur.match |= FFA_MOCK_X_ALL & ~named; /* unnamed registers: must be zero */
+    p->in_call = 1;
+    return 0;
+}
+
+static int parse_reply(struct parser *p, char **words, int n)
+{
+    if (!p->in_call)
+        return fail(p, "reply without a call", NULL);
+    if (n < 2)
+        return fail(p, "reply needs x0", NULL);
+    if (mock_parse_value(words[1], &p->cur.reply.x[0]) != 0)
+        return fail(p, "unknown function or value", words[1]);
+    for (int i = 2; i < n; i++) {
+        char *value;
+        int reg;
+
+        if (split_assignment(words[i], &reg, &value) != 0 || reg < 0)
+            return fail(p, "expected xN=value", words[i]);
+        if (mock_parse_value(value, &p->cur.reply.x[reg]) != 0)
+            return fail(p, "bad value", value);
+    }
+    p->in_call = 0;
+    return push_step(p);
+}
+
+static int parse_line(struct parser *p, char *line)
+{
+    char *words[2 + FFA_NUM_REGS + 2];
+    char *hash = strchr(line, '#');
+    char *save = NULL;
+    int n = 0;
+
+    if (hash != NULL)
+        *hash = '\0';
+    for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL;
+         w = strtok_r(NULL, " \t\r\n", &save)) {
+        if (n == (int)(sizeof(words) / sizeof(words[0])))
+            return fail(p, "too many words", NULL);
+        words[n++] = w;
+    }
+    if (n == 0)
+        return 0;
+    if (strcmp(words[0], "call") == 0)
+        return parse_call(p, words, n);
+    if (strcmp(words[0], "reply") == 0)
+        return parse_reply(p, words, n);
+    return fail(p, "unknown keyword", words[0]);
+}
+
+int ffa_mock_load_string(struct ffa_mock *mock, const char *text, const char *name, char *err,
+                         size_t err_len)
+{
+    struct parser p = {.name = name != NULL ? name : "<script>", .err = err, .err_len = err_len};
+    const char *cur = text;
+    int ret = 0;
+
+    while (ret == 0 && *cur != '\0') {
+        char line[MAX_LINE];
+        const char *nl = strchr(cur, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - cur) : strlen(cur);
+
+        p.line++;
+        if (len >= sizeof(line)) {
+            ret = fail(&p, "line too long", NULL);
+            break;
+        }
+        memcpy(line, cur, len);
+        line[len] = '\0';
+        ret = parse_line(&p, line);
+        cur += len + (nl != NULL ? 1 : 0);
+    }
+    if (ret == 0 && p.in_call)
+        ret = fail(&p, "the last call has no reply", NULL);
+    for (size_t i = 0; ret == 0 && i < p.count; i++) {
+        if (ffa_mock_expect(mock, &p.steps[i]) != 0)
+            ret = fail(&p, "out of memory", NULL);
+    }
+    free(p.steps);
+    return ret;
+}
+
+int ffa_mock_load_file(struct ffa_mock *mock, const char *path, char *err, size_t err_len)
+{
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int ret;
+
+    if (f == NULL) {
+        if (err != NULL && err_len > 0)
+            snprintf(err, err_len, "%s: cannot open", path);
+        return -1;
+    }
+    for (;;) {
+        size_t n;
+
+        if (cap - len < 4096) {
+            char *t = realloc(text, cap + 65536);
+
+            if (t == NULL) {
+                free(text);
+                fclose(f);
+                if (err != NULL && err_len > 0)
+                    snprintf(err, err_len, "%s: out of memory", path);
+                return -1;
+            }
+            text = t;
+            cap += 65536;
+        }
+        n = fread(text + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    text[len] = '\0';
+    fclose(f);
+    ret = ffa_mock_load_string(mock, text, path, err, err_len);
+    free(text);
+    return ret;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * FF-A (Arm DEN0077) wire constants: function IDs, status codes, versions and endpoint IDs.
+ *
+ * Everything here is a fact of the ABI, shared by the mediator core, every backend and every test.
+ * Values follow ../shared/reference/secure-side.md sections 1 and 2 (ABI table).
+ *
+ * Freestanding: this header needs only <stdint.h> and <stdbool.h>.
+ */
+#ifndef FFA_ABI_H
+#define FFA_ABI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- SMCCC function-ID anatomy (SMCCC v1.2+, secure-side.md 1.1) ---- */
+#define FFA_SMCCC_FAST_CALL  0x80000000u
+#define FFA_SMCCC_64         0x40000000u
+#define FFA_SMCCC_OWNER_MASK 0x3f000000u
+#define FFA_SMCCC_OWNER_STD  0x04000000u /* Standard Secure Service */
+#define FFA_SMCCC_SVE_HINT   0x00010000u /* SMCCC v1.3 "no live SVE state" hint, ignored */
+#define FFA_SMCCC_RSVD_MASK  0x00fe0000u /* bits [23:17] MBZ in a valid function ID */
+#define FFA_SMCCC_FNUM_MASK  0x0000ffffu
+
+/* SMCCC's own "unknown function" answer, for calls a hypervisor declines. */
+#define FFA_SMCCC_UNKNOWN 0xffffffffu
+
+/*
+ * FF-A function numbers span 0x60..0x97 (TF-A FFA_FNUM_MIN/MAX_VALUE; secure-side.md 1.1). A fast
+ * call to the standard secure service with a number in that window is an FF-A call.
+ */
+#define FFA_FNUM_MIN 0x60u
+#define FFA_FNUM_MAX 0x97u
+
+#define FFA_FID32(fnum) (0x84000000u | (fnum))
+#define FFA_FID64(fnum) (0xC4000000u | (fnum))
+
+/* ---- Function IDs (secure-side.md 2.1) ---- */
+#define FFA_ERROR                       FFA_FID32(0x60)
+#define FFA_SUCCESS_32                  FFA_FID32(0x61)
+#define FFA_SUCCESS_64                  FFA_FID64(0x61)
+#define FFA_INTERRUPT                   FFA_FID32(0x62)
+#define FFA_VERSION                     FFA_FID32(0x63)
+#define FFA_FEATURES                    FFA_FID32(0x64)
+#define FFA_RX_RELEASE                  FFA_FID32(0x65)
+#define FFA_RXTX_MAP_32                 FFA_FID32(0x66)
+#define FFA_RXTX_MAP_64                 FFA_FID64(0x66)
+#define FFA_RXTX_UNMAP                  FFA_FID32(0x67)
+#define FFA_PARTITION_INFO_GET          FFA_FID32(0x68)
+#define FFA_ID_GET                      FFA_FID32(0x69)
+#define FFA_MSG_POLL                    FFA_FID32(0x6A)
+#define FFA_MSG_WAIT                    FFA_FID32(0x6B)
+#define FFA_MSG_YIELD                   FFA_FID32(0x6C) /* a.k.a. FFA_YIELD */
+#define FFA_YIELD                       FFA_MSG_YIELD
+#define FFA_RUN                         FFA_FID32(0x6D)
+#define FFA_MSG_SEND                    FFA_FID32(0x6E)
+#define FFA_MSG_SEND_DIRECT_REQ_32      FFA_FID32(0x6F)
+#define FFA_MSG_SEND_DIRECT_REQ_64      FFA_FID64(0x6F)
+#define FFA_MSG_SEND_DIRECT_RESP_32     FFA_FID32(0x70)
+#define FFA_MSG_SEND_DIRECT_RESP_64     FFA_FID64(0x70)
+#define FFA_MEM_DONATE_32               FFA_FID32(0x71)
+#define FFA_MEM_DONATE_64               FFA_FID64(0x71)
+#define FFA_MEM_LEND_32                 FFA_FID32(0x72)
+#define FFA_MEM_LEND_64                 FFA_FID64(0x72)
+#define FFA_MEM_SHARE_32                FFA_FID32(0x73)
+#define FFA_MEM_SHARE_64                FFA_FID64(0x73)
+#define FFA_MEM_RETRIEVE_REQ_32         FFA_FID32(0x74)
+#define FFA_MEM_RETRIEVE_REQ_64         FFA_FID64(0x74)
+#define FFA_MEM_RETRIEVE_RESP           FFA_FID32(0x75)
+#define FFA_MEM_RELINQUISH              FFA_FID32(0x76)
+#define FFA_MEM_RECLAIM                 FFA_FID32(0x77)
+#define FFA_MEM_OP_PAUSE                FFA_FID32(0x78)
+#define FFA_MEM_OP_RESUME               FFA_FID32(0x79)
+#define FFA_MEM_FRAG_RX                 FFA_FID32(0x7A)
+#define FFA_MEM_FRAG_TX                 FFA_FID32(0x7B)
+#define FFA_NORMAL_WORLD_RESUME         FFA_FID32(0x7C)
+#define FFA_NOTIFICATION_BITMAP_CREATE  FFA_FID32(0x7D)
+#define FFA_NOTIFICATION_BITMAP_DESTROY FFA_FID32(0x7E)
+#define FFA_NOTIFICATION_BIND           FFA_FID32(0x7F)
+#define FFA_NOTIFICATION_UNBIND         FFA_FID32(0x80)
+#define FFA_NOTIFICATION_SET            FFA_FID32(0x81)
+#define FFA_NOTIFICATION_GET            FFA_FID32(0x82)
+#define FFA_NOTIFICATION_INFO_GET_32    FFA_FID32(0x83)
+#define FFA_NOTIFICATION_INFO_GET_64    FFA_FID64(0x83)
+#define FFA_RX_ACQUIRE                  FFA_FID32(0x84)
+#define FFA_SPM_ID_GET                  FFA_FID32(0x85)
+#define FFA_MSG_SEND2                   FFA_FID32(0x86)
+#define FFA_SECONDARY_EP_REGISTER_32    FFA_FID32(0x87)
+#define FFA_SECONDARY_EP_REGISTER_64    FFA_FID64(0x87)
+#define FFA_MEM_PERM_GET_32             FFA_FID32(0x88)
+#define FFA_MEM_PERM_GET_64             FFA_FID64(0x88)
+#define FFA_MEM_PERM_SET_32             FFA_FID32(0x89)
+#define FFA_MEM_PERM_SET_64             FFA_FID64(0x89)
+#define FFA_CONSOLE_LOG_32              FFA_FID32(0x8A)
+#define FFA_CONSOLE_LOG_64              FFA_FID64(0x8A)
+#define FFA_PARTITION_INFO_GET_REGS     FFA_FID64(0x8B)
+#define FFA_EL3_INTR_HANDLE             FFA_FID32(0x8C)
+#define FFA_MSG_SEND_DIRECT_REQ2        FFA_FID64(0x8D)
+#define FFA_MSG_SEND_DIRECT_RESP2       FFA_FID64(0x8E)
+
+/* ---- Status codes, carried in w2 of FFA_ERROR (secure-side.md 1.5) ---- */
+#define FFA_RET_SUCCESS            0
+#define FFA_RET_NOT_SUPPORTED      (-1)
+#define FFA_RET_INVALID_PARAMETERS (-2)
+#define FFA_RET_NO_MEMORY          (-3)
+#define FFA_RET_BUSY               (-4)
+#define FFA_RET_INTERRUPTED        (-5)
+#define FFA_RET_DENIED             (-6)
+#define FFA_RET_RETRY              (-7)
+#define FFA_RET_ABORTED            (-8)
+#define FFA_RET_NO_DATA            (-9)
+
+/* ---- Versions: bit31 MBZ | major[30:16] | minor[15:0] (secure-side.md 1.4) ---- */
+#define FFA_VERSION_MAKE(major, minor) ((uint32_t)(((major) << 16) | (minor)))
+#define FFA_VERSION_MAJOR(v)           (((v) >> 16) & 0x7fffu)
+#define FFA_VERSION_MINOR(v)           ((v)&0xffffu)
+#define FFA_VERSION_MBZ                0x80000000u
+#define FFA_VERSION_1_0                FFA_VERSION_MAKE(1, 0)
+#define FFA_VERSION_1_1                FFA_VERSION_MAKE(1, 1)
+#define FFA_VERSION_1_2                FFA_VERSION_MAKE(1, 2)
+
+/* ---- Endpoint IDs (secure-side.md 1.2) ---- */
+#define FFA_ID_SECURE_BIT    0x8000u /* bit 15 set: a secure-world endpoint */
+#define FFA_ID_HYPERVISOR    0x0000u
+#define FFA_ID_SPMC          0x8000u
+#define FFA_ID_IS_SECURE(id) (((id)&FFA_ID_SECURE_BIT) != 0)
+
+/* w1 of direct messages: (sender << 16) | receiver. */
+#define FFA_SENDER(w1)   ((uint16_t)(((w1) >> 16) & 0xffffu))
+#define FFA_RECEIVER(w1) ((uint16_t)((w1)&0xffffu))
+/* w1 of FFA_RUN / FFA_INTERRUPT / FFA_YIELD: (endpoint << 16) | vcpu. */
+#define FFA_TARGET_INFO(id, vcpu) ((uint32_t)(((uint32_t)(id) << 16) | ((vcpu)&0xffffu)))
+#define FFA_TARGET_ID(w1)         ((uint16_t)(((w1) >> 16) & 0xffffu))
+#define FFA_TARGET_VCPU(w1)       ((uint16_t)((w1)&0xffffu))
+
+/* w2 of a direct request: bit 31 marks a framework message. */
+#define FFA_MSG_FLAG_FRAMEWORK 0x80000000u
+
+/* FFA_FEATURES feature IDs (bit31 = 0). */
+#define FFA_FEATURE_NPI 0x1u
+#define FFA_FEATURE_SRI 0x2u
+#define FFA_FEATURE_MEI 0x3u
+
+/* True when fid (with the SVE hint already cleared) uses the SMC64 convention. */
+static inline bool ffa_fid_is_64(uint32_t fid)
+{
+    return (fid & FFA_SMCCC_64) != 0;
+}
+
+/* The FF-A status code of an FFA_ERROR reply, as a signed value (w2 is zero-extended). */
+static inline int32_t ffa_error_code(uint64_t x2)
+{
+    return (int32_t)(uint32_t)x2;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFA_ABI_H */

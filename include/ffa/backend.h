@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The secure world, as the mediator sees it: one vtable of function pointers plus a context.
+ *
+ * The mediator core reaches the secure world only through `struct ffa_backend` and never includes
+ * a backend's header; each backend (backends/mock, backends/unicorn, backends/smc) exports one
+ * `const struct ffa_backend_ops` and a constructor that returns a filled `struct ffa_backend`.
+ * This is the shape of curl's lib/vtls: a const table, a capability mask, an opaque context.
+ */
+#ifndef FFA_BACKEND_H
+#define FFA_BACKEND_H
+
+#include <stdint.h>
+
+#include "ffa/regs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Capability bits of a backend (struct ffa_backend_ops.caps).
+ *
+ * FFA_BACKEND_CAP_CONCURRENT: call() may run on several threads at once (a real SMC conduit: one
+ *   call per physical CPU). Without it the mediator serialises every call() under its own lock.
+ * FFA_BACKEND_CAP_EMULATED: the secure world is a model running on the host (mock, Unicorn); the
+ *   mediator uses this only for diagnostics.
+ */
+#define FFA_BACKEND_CAP_CONCURRENT (1u << 0)
+#define FFA_BACKEND_CAP_EMULATED   (1u << 1)
+
+struct ffa_backend_ops {
+    /* Short lowercase name for logs and traces ("mock", "unicorn", "smc"). */
+    const char *name;
+    /* FFA_BACKEND_CAP_* bits. */
+    uint32_t caps;
+    /*
+     * Issue one SMCCC v1.2 call at the non-secure physical FF-A instance, as the hypervisor
+     * (endpoint 0) would: in->x[0] is the function ID, in->x[1..17] the arguments; the backend
+     * writes all of out->x[0..17]. `in` and `out` never alias. Required.
+     */
+    void (*call)(void *ctx, const struct ffa_regs *in, struct ffa_regs *out);
+    /* Release ctx and everything the backend owns. Optional (NULL: nothing to release). */
+    void (*destroy)(void *ctx);
+};
+
+struct ffa_backend {
+    const struct ffa_backend_ops *ops;
+    void *ctx;
+};
+
+/* Convenience: forward one call through a backend. */
+static inline void ffa_backend_call(const struct ffa_backend *be, const struct ffa_regs *in,
+                                    struct ffa_regs *out)
+{
+    be->ops->call(be->ctx, in, out);
+}
+
+/* Convenience: destroy a backend if it has a destructor. Safe on a zeroed struct. */
+static inline void ffa_backend_destroy(struct ffa_backend *be)
+{
+    if (be->ops != 0 && be->ops->destroy != 0)
+        be->ops->destroy(be->ctx);
+    be->ops = 0;
+    be->ctx = 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFA_BACKEND_H */

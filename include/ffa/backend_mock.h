@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The scripted secure world (library ffa::backend_mock, hosted: uses libc and pthreads).
+ *
+ * A test states, in order, the calls it expects the mediator to make into the secure world and
+ * the reply to each. Each expectation names x0 (the function ID) and the registers it cares
+ * about; the others are "any" unless the step says otherwise. The mock fails loudly on an
+ * unexpected call, a register mismatch, or steps left over at ffa_mock_verify(): the failure
+ * handler gets a message naming the function by its FF-A name with expected against actual
+ * registers. The default handler prints it to stderr and aborts; tests route it to their
+ * framework (cmocka: fail_msg()).
+ *
+ * Scripts can also be text (README, "Mock script format"), loaded from a file or a string, and the
+ * recorder wraps any backend and writes the exchange it sees in that same format, so a session
+ * against a real or emulated secure world replays in a unit test.
+ *
+ * Thread safety: every function may be called from any thread; calls through the backend are
+ * serialised by the mock (the expectations are one ordered list).
+ */
+#ifndef FFA_BACKEND_MOCK_H
+#define FFA_BACKEND_MOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ffa/backend.h"
+#include "ffa/regs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bits of ffa_mock_step.match: register n must equal call.x[n]. x0 is always compared. */
+#define FFA_MOCK_X(n)  (UINT32_C(1) << (n))
+#define FFA_MOCK_X_ALL UINT32_C(0x3ffff) /* x0..x17: the exact register file */
+
+/* One expected call into the secure world and the secure world's answer. */
+struct ffa_mock_step {
+    struct ffa_regs call;  /* expected registers (only those selected by `match` matter) */
+    uint32_t match;        /* FFA_MOCK_X() bits */
+    struct ffa_regs reply; /* what the secure world answers: all of x0..x17 */
+    unsigned line;         /* script line, for messages (0 for steps written in C) */
+};
+
+struct ffa_mock;
+
+/* Called once per failure with a multi-line message. May not return (longjmp, abort). */
+typedef void (*ffa_mock_fail_fn)(void *ctx, const char *message);
+
+/* A new mock with no expectations, or NULL when out of memory. */
+struct ffa_mock *ffa_mock_create(void);
+
+/* Free the mock and its remaining expectations. Does not verify. NULL is accepted. */
+void ffa_mock_destroy(struct ffa_mock *mock);
+
+/* The mock as a backend (caps: FFA_BACKEND_CAP_EMULATED). Valid while the mock lives. */
+struct ffa_backend ffa_mock_backend(struct ffa_mock *mock);
+
+/* Replace the failure handler (NULL restores the default: print to stderr and abort()). */
+void ffa_mock_set_fail_handler(struct ffa_mock *mock, ffa_mock_fail_fn fn, void *ctx);
+
+/* Append one expectation (copied). Returns 0, or -1 when out of memory. */
+int ffa_mock_expect(struct ffa_mock *mock, const struct ffa_mock_step *step);
+
+/*
+ * Append the expectations of a text script. `name` labels messages (a file name). On a syntax
+ * error nothing is appended, -1 is returned and `err` (if not NULL) holds "name:line: reason".
+ */
+int ffa_mock_load_string(struct ffa_mock *mock, const char *text, const char *name, char *err,
+                         size_t err_len);
+
+/* Same, reading the script from a file. */
+int ffa_mock_load_file(struct ffa_mock *mock, const char *path, char *err, size_t err_len);
+
+/*
+ * Check that every expectation was consumed and nothing failed. Reports leftover steps through
+ * the failure handler. Returns 0 when all is well, -1 otherwise.
+ */
+int ffa_mock_verify(struct ffa_mock *mock);
+
+/* Expectations not yet consumed. */
+size_t ffa_mock_pending(const struct ffa_mock *mock);
+
+/* Calls received so far (matched or not). */
+size_t ffa_mock_calls(const struct ffa_mock *mock);
+
+/* ---- Record mode ---- */
+
+struct ffa_recorder;
+
+/*
+ * Wrap `inner`: every call goes to it unchanged, and the call with its reply is appended to `out`
+ * as a script step that matches all eighteen registers exactly (`x*=0` plus the non-zero ones).
+ * `out` stays owned by the caller and must stay open while the recorder lives. Returns NULL when
+ * out of memory.
+ */
+struct ffa_recorder *ffa_recorder_create(const struct ffa_backend *inner, FILE *out);
+
+/* The recorder as a backend, with the inner backend's capabilities. */
+struct ffa_backend ffa_recorder_backend(struct ffa_recorder *rec);
+
+/* Flush and free the recorder (not the inner backend, not the stream). NULL is accepted. */
+void ffa_recorder_destroy(struct ffa_recorder *rec);
+
+/* ---- Formatting helpers shared by the mock, the recorder and traces ---- */
+
+/*
+ * Write the script form of one register value: an FF-A function or status name where `reg` is
+ * x0, or x2 of an FFA_ERROR; otherwise hexadecimal. Returns what snprintf returns.
+ */
+int ffa_mock_format_value(char *buf, size_t len, uint32_t fid, unsigned reg, uint64_t value);
+
+/*
+ * Write one script line ("call ..." or "reply ...") for `regs`. For a call, `exact` adds `x*=0`
+ * and lists every non-zero register; for a reply the non-zero registers are listed.
+ */
+int ffa_mock_format_line(char *buf, size_t len, const char *verb, const struct ffa_regs *regs,
+                         int exact);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFA_BACKEND_MOCK_H */

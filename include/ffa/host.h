@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Host callbacks: everything the mediator core needs from the world around it.
+ *
+ * The core keeps no globals and does no I/O of its own. A hypervisor, a simulator or a unit test
+ * fills one `struct ffa_host_ops` (usually a static const table) and passes it with an opaque
+ * `host` pointer that comes back as the first argument of every callback.
+ *
+ * Required: alloc, free. Everything else is optional; what a missing callback disables is said
+ * beside it.
+ */
+#ifndef FFA_HOST_H
+#define FFA_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ffa_log_level {
+    FFA_LOG_ERROR = 0, /* the mediator or the secure world misbehaved */
+    FFA_LOG_WARN = 1,  /* a guest did something suspicious (bad descriptor, forged ID) */
+    FFA_LOG_INFO = 2,  /* life-cycle events: probe result, VM added/removed */
+    FFA_LOG_DEBUG = 3, /* per-call diagnostics: why a call got its error code */
+};
+
+/* Access a guest mapping must allow (guest_map's `access`). */
+#define FFA_GUEST_READ  (1u << 0)
+#define FFA_GUEST_WRITE (1u << 1)
+
+/* Events the mediator signals to the host (notify callback). */
+enum ffa_host_event {
+    /*
+     * A message or other data landed in the VM's RX buffer (FFA_MSG_SEND2 from another VM): the
+     * "RX buffer full" framework notification is pending for it. A hypervisor typically injects
+     * the notification pending interrupt into `vcpu` of the VM.
+     */
+    FFA_HOST_EVENT_RX_FULL = 1,
+};
+
+struct ffa_host_ops {
+    /*
+     * Allocate `size` bytes for the mediator's bookkeeping, aligned to at least 16 bytes, or
+     * return NULL. The mediator zero-fills what it gets. Called only from ffa_mediator_create()
+     * and ffa_vm_add() (and their failure paths), never on the per-call path. Required.
+     */
+    void *(*alloc)(void *host, size_t size);
+    /* Release memory from alloc(); `size` is what was asked. Required. */
+    void (*free)(void *host, void *ptr, size_t size);
+
+    /*
+     * Locks. Either all four are set, or all four are NULL, which promises that the host never
+     * enters the mediator from two threads at once. lock_create() returns an opaque lock or NULL
+     * on failure; lock()/unlock() must be a mutual-exclusion pair (a spinlock is fine: the
+     * mediator never sleeps or calls back into itself while holding one).
+     */
+    void *(*lock_create)(void *host);
+    void (*lock_destroy)(void *host, void *lock);
+    void (*lock)(void *host, void *lock);
+    void (*unlock)(void *host, void *lock);
+
+    /*
+     * One log line, without a trailing newline. Optional (NULL: silent). `msg` is only valid
+     * during the call.
+     */
+    void (*log)(void *host, enum ffa_log_level level, const char *msg);
+
+    /*
+     * Map `pages` 4 KiB pages of VM `vm_id`'s memory, starting at intermediate physical address
+     * `ipa`, for the mediator to access with `access` (FFA_GUEST_*). The host translates the
+     * range, checks that it is ordinary RAM the VM may access that way, and returns a host
+     * virtual address of a contiguous view in *va. If `pa` is not NULL it also writes the
+     * physical address of each page (pa[0..pages-1]): the addresses the secure world uses.
+     * Returns 0, FFA_RET_INVALID_PARAMETERS if the range is not accessible guest RAM, or
+     * FFA_RET_NO_MEMORY if it cannot be mapped. Optional: without it, FFA_RXTX_MAP answers
+     * NOT_SUPPORTED (and with it everything that needs a VM's buffers).
+     */
+    int (*guest_map)(void *host, uint16_t vm_id, uint64_t ipa, uint32_t pages, unsigned access,
+                     void **va, uint64_t *pa);
+    /* Undo one guest_map() with the same vm_id, va and pages. Required with guest_map. */
+    void (*guest_unmap)(void *host, uint16_t vm_id, void *va, uint32_t pages);
+
+    /*
+     * Allocate `pages` 4 KiB pages of hypervisor memory that the secure world can reach (the
+     * mediator's own RX/TX buffers, registered with the SPMC at create time), page-aligned and
+     * physically contiguous; write the physical address to *pa. Returns NULL on failure.
+     * Optional: without it the mediator cannot pass descriptors to the secure world, so the
+     * partition list is not cached and buffer forwarding is off.
+     */
+    void *(*page_alloc)(void *host, uint32_t pages, uint64_t *pa);
+    void (*page_free)(void *host, void *va, uint32_t pages);
+
+    /* Signal an event for a VM (see enum ffa_host_event). Optional. */
+    void (*notify)(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event);
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFA_HOST_H */

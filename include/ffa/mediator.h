@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libffa-mediator: the FF-A mediator core.
+ *
+ * A hypervisor traps a guest's SMC/HVC, copies x0..x17 into a `struct ffa_regs` and calls
+ * ffa_mediator_handle(). The mediator either declines the call (not FF-A: route it to another
+ * SMCCC service) or handles it: it validates, answers on its own or forwards to the secure world
+ * through the backend, and leaves the reply in the same register struct for the hypervisor to
+ * copy back into the vCPU.
+ *
+ * Ownership: the mediator owns its VMs (struct ffa_vm) and everything it allocated through the
+ * host callbacks. It does not own the host table, the host context or the backend: they must
+ * outlive the mediator, and the caller destroys the backend after ffa_mediator_destroy().
+ *
+ * Thread safety: with the host lock callbacks set, ffa_mediator_handle() may run concurrently on
+ * any number of threads, for the same or different VMs and vCPUs. ffa_vm_add() may run
+ * concurrently with calls for other VMs. ffa_vm_remove() and ffa_mediator_destroy() must not run
+ * while any call for that VM (or mediator) is in progress: a hypervisor removes a VM after its
+ * vCPUs have stopped. Two mediators never share state.
+ *
+ * Errors: functions that return int return 0 or a negative FF-A status code (FFA_RET_*), so a
+ * hypervisor can log them with ffa_error_name().
+ */
+#ifndef FFA_MEDIATOR_H
+#define FFA_MEDIATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ffa/abi.h"
+#include "ffa/backend.h"
+#include "ffa/host.h"
+#include "ffa/regs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The FF-A version this mediator implements and answers to FFA_VERSION. */
+#define FFA_MEDIATOR_VERSION FFA_VERSION_1_2
+
+/* Oldest secure-world FF-A version the mediator works with (as Xen: FFA_MIN_SPMC_VERSION). */
+#define FFA_MEDIATOR_MIN_FW_VERSION FFA_VERSION_1_1
+
+struct ffa_mediator;
+struct ffa_vm;
+
+/* ---- Configuration ---- */
+
+/*
+ * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery and exchange indirect messages
+ * (FFA_MSG_SEND2) through the mediator. Off by default: there is no access control between VMs
+ * beyond what the host enforces by choosing which VMs to add.
+ */
+#define FFA_CFG_VM_TO_VM (1u << 0)
+
+#define FFA_DEFAULT_MAX_VMS        256u
+#define FFA_DEFAULT_RXTX_MAX_PAGES 16u
+#define FFA_LIMIT_RXTX_MAX_PAGES   64u /* FFA_RXTX_MAP takes w3[5:0] in v1.0 */
+
+struct ffa_mediator_config {
+    uint32_t flags;          /* FFA_CFG_* */
+    uint32_t max_vms;        /* most VMs at once; 0 selects FFA_DEFAULT_MAX_VMS */
+    uint32_t rxtx_max_pages; /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
+                                0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
+                                FFA_LIMIT_RXTX_MAX_PAGES */
+};
+
+/* ---- Life cycle ---- */
+
+/*
+ * Create a mediator and probe the secure world behind `backend`: FFA_VERSION (must be 1.x with
+ * x >= 1), then FFA_FEATURES for every ABI the mediator forwards, then (with page_alloc) register
+ * the mediator's own RX/TX buffers and cache the partition list.
+ *
+ * `cfg` may be NULL (all defaults). `host` must stay valid until destroy; alloc and free are
+ * required. `backend` may be NULL: then there is no secure world, and only what the mediator
+ * answers itself (and VM-to-VM traffic) works. The backend struct is copied; its context must
+ * outlive the mediator.
+ *
+ * Returns 0 and *out, or FFA_RET_INVALID_PARAMETERS (bad config or host table),
+ * FFA_RET_NO_MEMORY (allocation failed), FFA_RET_NOT_SUPPORTED (the secure world does not speak
+ * a compatible FF-A version). Not thread safe with respect to the new mediator (nobody else has
+ * it yet).
+ */
+int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_host_ops *host,
+                        void *host_ctx, const struct ffa_backend *backend,
+                        struct ffa_mediator **out);
+
+/*
+ * Remove every VM still present (as ffa_vm_remove()), unregister the mediator's buffers from the
+ * secure world and free the mediator. NULL is accepted. No call may be in progress.
+ */
+void ffa_mediator_destroy(struct ffa_mediator *m);
+
+/* The secure world's FF-A version found at create time (0 without a backend). Thread safe. */
+uint32_t ffa_mediator_fw_version(const struct ffa_mediator *m);
+
+/*
+ * True if FFA_FEATURES told the mediator at create time that the secure world implements `fid`.
+ * Thread safe.
+ */
+bool ffa_mediator_fw_supports(const struct ffa_mediator *m, uint32_t fid);
+
+/* ---- VMs ---- */
+
+/* ffa_vm_add() flags. */
+#define FFA_VM_AARCH32 (1u << 0) /* the VM runs AArch32: SMC64 calls are refused */
+
+/*
+ * Add a VM with FF-A endpoint ID `id` and `vcpu_count` vCPUs.
+ *
+ * `id` must be a non-secure endpoint ID other than the hypervisor's (1..0x7FFF) and unique in
+ * this mediator; `vcpu_count` at least 1. The VM starts with no negotiated version.
+ * Returns 0 and *out, or FFA_RET_INVALID_PARAMETERS (bad id or count), FFA_RET_DENIED (id already
+ * present), FFA_RET_NO_MEMORY (allocation failed or max_vms reached). The handle stays valid
+ * until ffa_vm_remove(). Thread safe.
+ */
+int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_t flags,
+               struct ffa_vm **out);
+
+/*
+ * Remove a VM: release its RX/TX buffers (and tell the secure world), drop it from partition
+ * discovery, free it. No call for this VM may be in progress or start afterwards. Returns 0, or
+ * FFA_RET_INVALID_PARAMETERS if `vm` does not belong to `m`.
+ */
+int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm);
+
+/* The VM with endpoint ID `id`, or NULL. Thread safe. */
+struct ffa_vm *ffa_vm_find(struct ffa_mediator *m, uint16_t id);
+
+/* The VM's FF-A endpoint ID. */
+uint16_t ffa_vm_id(const struct ffa_vm *vm);
+
+/*
+ * The version the VM negotiated, or 0 while negotiation is still open (before its first FF-A call
+ * other than FFA_VERSION). Thread safe.
+ */
+uint32_t ffa_vm_version(const struct ffa_vm *vm);
+
+/* ---- The entry point ---- */
+
+enum ffa_call_status {
+    /* Not an FF-A call: `regs` is untouched; route it to another SMCCC service. */
+    FFA_CALL_DECLINED = 0,
+    /* An FF-A call: the reply (success or FFA_ERROR) is in `regs`, ready for the guest. */
+    FFA_CALL_HANDLED = 1,
+};
+
+/*
+ * Handle one SMC/HVC from vCPU `vcpu` of `vm`. `regs` holds the guest's x0..x17 on entry and the
+ * reply on return (only when FFA_CALL_HANDLED). x0..x7 of a reply are always written; x8..x17 are
+ * zeroed for AArch64 VMs that negotiated v1.2 (FF-A v1.2: unused result registers are zero) and
+ * preserved otherwise, except where an ABI returns results there (DIRECT_RESP2,
+ * PARTITION_INFO_GET_REGS).
+ *
+ * A call is FF-A when x0 is a fast call to the standard secure service with a function number in
+ * 0x60..0x97 (bit 16, the SMCCC SVE hint, is ignored). Every FF-A call gets an FF-A reply; the
+ * mediator never fails in any other way. Thread safe (see the top of this file).
+ */
+enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
+                                         struct ffa_regs *regs);
+
+/* True if `fid` (x0 of a call) is one ffa_mediator_handle() claims. Pure. */
+bool ffa_is_ffa_call(uint64_t fid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFA_MEDIATOR_H */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The secure world behind the backend: calls, and what the probe at create time found. */
+#include "ffa/names.h"
+#include "internal.h"
+
+/*
+ * ABIs the mediator asks the secure world about with FFA_FEATURES at create time, and forwards
+ * only when supported (xen-mediator.md 1, "ABIs Xen probes on the SPMC at boot").
+ */
+static const uint32_t probed_abis[] = {
+    FFA_MSG_SEND_DIRECT_REQ_32,
+    FFA_MSG_SEND_DIRECT_REQ_64,
+    FFA_MSG_SEND_DIRECT_REQ2,
+    FFA_RUN,
+    FFA_SPM_ID_GET,
+};
+
+static unsigned fw_abi_bit(uint32_t fid)
+{
+    uint32_t fnum = fid & FFA_SMCCC_FNUM_MASK;
+
+    return ((fnum - FFA_FNUM_MIN) << 1) | (ffa_fid_is_64(fid) ? 1u : 0u);
+}
+
+bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
+{
+    uint32_t fnum = fid & FFA_SMCCC_FNUM_MASK;
+    unsigned bit;
+
+    if (fnum < FFA_FNUM_MIN || fnum > FFA_FNUM_MAX)
+        return false;
+    bit = fw_abi_bit(fid);
+    return (m->fw_abi[bit / 64] >> (bit % 64)) & 1u;
+}
+
+static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
+{
+    unsigned bit = fw_abi_bit(fid);
+
+    m->fw_abi[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    med_lock(m, m->backend_lock);
+    m->be.ops->call(m->be.ctx, in, out);
+    med_unlock(m, m->backend_lock);
+}
+
+/* FFA_VERSION towards the secure world: a bare w0, never wrapped (secure-side.md 2.2). */
+static int fw_negotiate_version(struct ffa_mediator *m)
+{
+    struct ffa_regs in = {{FFA_VERSION, FFA_MEDIATOR_VERSION}};
+    struct ffa_regs out;
+    uint32_t v;
+
+    fw_call(m, &in, &out);
+    v = (uint32_t)out.x[0];
+    if (v == (uint32_t)FFA_RET_NOT_SUPPORTED) {
+        MED_LOG0(m, FFA_LOG_ERROR, "ffa: the secure world does not implement FF-A");
+        return FFA_RET_NOT_SUPPORTED;
+    }
+    if ((v & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(v) != 1 ||
+        v < FFA_MEDIATOR_MIN_FW_VERSION) {
+        MED_LOG(m, FFA_LOG_ERROR, "ffa: incompatible secure-world FF-A version 0x%x", v);
+        return FFA_RET_NOT_SUPPORTED;
+    }
+    /* A newer secure world speaks our version too (compatible minor). */
+    m->fw_version = v > FFA_MEDIATOR_VERSION ? FFA_MEDIATOR_VERSION : v;
+    return 0;
+}
+
+int fw_probe(struct ffa_mediator *m)
+{
+    int ret;
+
+    if (m->be.ops == NULL) {
+        MED_LOG0(m, FFA_LOG_INFO, "ffa: no secure world; VM-only mediation");
+        return 0;
+    }
+    ret = fw_negotiate_version(m);
+    if (ret != 0)
+        return ret;
+    for (size_t i = 0; i < sizeof(probed_abis) / sizeof(probed_abis[0]); i++) {
+        struct ffa_regs in = {{FFA_FEATURES, probed_abis[i]}};
+        struct ffa_regs out;
+        uint32_t r;
+
+        fw_call(m, &in, &out);
+        r = (uint32_t)out.x[0];
+        if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
+            fw_abi_set(m, probed_abis[i]);
+    }
+    MED_LOG(m, FFA_LOG_INFO, "ffa: secure world %s speaks FF-A %u.%u", LOG_STR(m->be.ops->name),
+            FFA_VERSION_MAJOR(m->fw_version), FFA_VERSION_MINOR(m->fw_version));
+    return 0;
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private state of the mediator core. Nothing here is installed.
+ *
+ * Freestanding rules for lib/: only <stdint.h>, <stddef.h> and <stdbool.h>; no globals that
+ * change; memory, locks, logs and guest memory only through struct ffa_host_ops.
+ */
+#ifndef FFA_LIB_INTERNAL_H
+#define FFA_LIB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ffa/abi.h"
+#include "ffa/backend.h"
+#include "ffa/host.h"
+#include "ffa/mediator.h"
+#include "ffa/regs.h"
+
+/* The compiler lowers these to memcpy/memset/memmove/memcmp: the only symbols lib/ may need. */
+#define ffa_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define ffa_memset(d, c, n) __builtin_memset((d), (c), (n))
+
+#define FFA_PAGE_SIZE 4096u
+
+/*
+ * Secure-world ABI support found by FFA_FEATURES at create time, one bit per function: index
+ * ((fnum - FFA_FNUM_MIN) << 1) | is_smc64. 56 function numbers, 112 bits.
+ */
+#define FW_ABI_BITS  (((FFA_FNUM_MAX - FFA_FNUM_MIN) + 1u) * 2u)
+#define FW_ABI_WORDS ((FW_ABI_BITS + 63u) / 64u)
+
+struct ffa_vm {
+    struct ffa_mediator *m;
+    uint16_t id;
+    uint16_t vcpu_count;
+    bool aarch32;
+
+    /*
+     * Version negotiation (secure-side.md 2.2, xen-mediator.md 2.1). `version` is 0 until the
+     * VM's first FF-A call other than FFA_VERSION; it is then published once (release store)
+     * and never changes. `version_req` is the last version FFA_VERSION asked for before that.
+     * Both change only under `lock`; `version` is read without it (acquire load).
+     */
+    uint32_t version;
+    uint32_t version_req;
+    /* Set with `version`: an AArch64 VM at v1.2+ gets x8..x17 zeroed in every reply. */
+    bool clear_x8_x17;
+
+    /* Guards this VM's negotiation state. */
+    void *lock;
+};
+
+struct ffa_mediator {
+    const struct ffa_host_ops *host;
+    void *host_ctx;
+    struct ffa_backend be; /* be.ops == NULL: no secure world */
+    struct ffa_mediator_config cfg;
+
+    /* Probe results, written by ffa_mediator_create() only. */
+    uint32_t fw_version;
+    uint64_t fw_abi[FW_ABI_WORDS];
+
+    /*
+     * FFA_SPM_ID_GET answer: 0 until the secure world was asked, then FFA_ID_SPMC-style ID with
+     * bit 16 set as a "valid" marker. Written once under `lock`, read with an acquire load.
+     */
+    uint32_t spm_id_cache;
+
+    /* Guards the VM table (vms, vm_count) and the SPM ID query. */
+    void *lock;
+    /* Serialises backend calls when the backend lacks FFA_BACKEND_CAP_CONCURRENT; else NULL. */
+    void *backend_lock;
+
+    /* VMs sorted by ID; capacity cfg.max_vms. */
+    struct ffa_vm **vms;
+    uint32_t vm_count;
+};
+
+/* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
+static inline void med_lock(const struct ffa_mediator *m, void *lock)
+{
+    if (lock != NULL)
+        m->host->lock(m->host_ctx, lock);
+}
+
+static inline void med_unlock(const struct ffa_mediator *m, void *lock)
+{
+    if (lock != NULL)
+        m->host->unlock(m->host_ctx, lock);
+}
+
+void *med_lock_create(struct ffa_mediator *m, bool *ok);
+void med_lock_destroy(struct ffa_mediator *m, void *lock);
+
+/* ---- Memory ---- */
+void *med_zalloc(struct ffa_mediator *m, size_t size);
+void med_free(struct ffa_mediator *m, void *ptr, size_t size);
+
+/* ---- Logging: printf-like, with %u %d %x %s over uint64_t arguments ---- */
+void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
+                  const uint64_t *args, size_t nargs);
+
+#define MED_LOG_ARGS(...)  ((const uint64_t[]){0, __VA_ARGS__})
+#define MED_LOG_NARGS(...) (sizeof(MED_LOG_ARGS(__VA_ARGS__)) / sizeof(uint64_t))
+/* MED_LOG(m, level, fmt, args...): at least one argument; MED_LOG0 for none. */
+#define MED_LOG(m, level, fmt, ...)                                                                \
+    do {                                                                                           \
+        if ((m)->host->log != NULL)                                                                \
+            med_log_args((m), (level), (fmt), MED_LOG_ARGS(__VA_ARGS__),                           \
+                         MED_LOG_NARGS(__VA_ARGS__));                                              \
+    } while (0)
+#define MED_LOG0(m, level, msg)                                                                    \
+    do {                                                                                           \
+        if ((m)->host->log != NULL)                                                                \
+            med_log_args((m), (level), (msg), NULL, 0);                                            \
+    } while (0)
+#define LOG_STR(s) ((uint64_t)(uintptr_t)(s))
+
+/* ---- Secure world ---- */
+void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out);
+bool fw_supports(const struct ffa_mediator *m, uint32_t fid);
+int fw_probe(struct ffa_mediator *m);
+
+/* ---- Replies ---- */
+/* Write x0..x7 of a reply; zero x8..x17 when the VM negotiated v1.2 on AArch64. */
+static inline void reply8(const struct ffa_vm *vm, struct ffa_regs *r, uint64_t x0, uint64_t x1,
+                          uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5, uint64_t x6,
+                          uint64_t x7)
+{
+    r->x[0] = x0;
+    r->x[1] = x1;
+    r->x[2] = x2;
+    r->x[3] = x3;
+    r->x[4] = x4;
+    r->x[5] = x5;
+    r->x[6] = x6;
+    r->x[7] = x7;
+    if (vm != NULL && vm->clear_x8_x17) {
+        for (int i = 8; i < FFA_NUM_REGS; i++)
+            r->x[i] = 0;
+    }
+}
+
+/* FFA_ERROR: w2 = status code, zero-extended (xen-mediator.md 0, "Error codes"). */
+static inline void reply_error(const struct ffa_vm *vm, struct ffa_regs *r, int32_t code)
+{
+    reply8(vm, r, FFA_ERROR, 0, (uint32_t)code, 0, 0, 0, 0, 0);
+}
+
+static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, uint32_t w2,
+                                   uint32_t w3)
+{
+    reply8(vm, r, FFA_SUCCESS_32, 0, w2, w3, 0, 0, 0, 0);
+}
+
+/* ---- Handlers (one per ABI family; each writes the reply) ---- */
+void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm);
+void ffa_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
+                                    struct ffa_regs *regs, uint32_t fid);
+void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
+                                     struct ffa_regs *regs);
+void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+
+#endif /* FFA_LIB_INTERNAL_H */

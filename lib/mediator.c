@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Mediator life cycle: configuration, creation (with the secure-world probe), destruction. */
+#include "internal.h"
+
+static bool host_ops_valid(const struct ffa_host_ops *h)
+{
+    bool any_lock, all_lock;
+
+    if (h == NULL || h->alloc == NULL || h->free == NULL)
+        return false;
+    any_lock = h->lock_create || h->lock_destroy || h->lock || h->unlock;
+    all_lock = h->lock_create && h->lock_destroy && h->lock && h->unlock;
+    if (any_lock && !all_lock)
+        return false;
+    if ((h->guest_map == NULL) != (h->guest_unmap == NULL))
+        return false;
+    if ((h->page_alloc == NULL) != (h->page_free == NULL))
+        return false;
+    return true;
+}
+
+static int config_resolve(const struct ffa_mediator_config *in, struct ffa_mediator_config *out)
+{
+    static const struct ffa_mediator_config defaults = {0};
+
+    *out = in != NULL ? *in : defaults;
+    if ((out->flags & ~FFA_CFG_VM_TO_VM) != 0)
+        return FFA_RET_INVALID_PARAMETERS;
+    if (out->max_vms == 0)
+        out->max_vms = FFA_DEFAULT_MAX_VMS;
+    /* IDs 1..0x7FFF are the only non-secure endpoint IDs a VM can have. */
+    if (out->max_vms > 0x7fffu)
+        return FFA_RET_INVALID_PARAMETERS;
+    if (out->rxtx_max_pages == 0)
+        out->rxtx_max_pages = FFA_DEFAULT_RXTX_MAX_PAGES;
+    if (out->rxtx_max_pages > FFA_LIMIT_RXTX_MAX_PAGES)
+        return FFA_RET_INVALID_PARAMETERS;
+    return 0;
+}
+
+static void mediator_free(struct ffa_mediator *m)
+{
+    med_free(m, m->vms, sizeof(*m->vms) * m->cfg.max_vms);
+    med_lock_destroy(m, m->backend_lock);
+    med_lock_destroy(m, m->lock);
+    m->host->free(m->host_ctx, m, sizeof(*m));
+}
+
+int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_host_ops *host,
+                        void *host_ctx, const struct ffa_backend *backend,
+                        struct ffa_mediator **out)
+{
+    struct ffa_mediator_config resolved;
+    struct ffa_mediator *m;
+    bool ok_lock, ok_be_lock = true;
+    int ret;
+
+    if (out == NULL || !host_ops_valid(host))
+        return FFA_RET_INVALID_PARAMETERS;
+    if (backend != NULL && (backend->ops == NULL || backend->ops->call == NULL))
+        return FFA_RET_INVALID_PARAMETERS;
+    ret = config_resolve(cfg, &resolved);
+    if (ret != 0)
+        return ret;
+
+    m = host->alloc(host_ctx, sizeof(*m));
+    if (m == NULL)
+        return FFA_RET_NO_MEMORY;
+    ffa_memset(m, 0, sizeof(*m));
+    m->host = host;
+    m->host_ctx = host_ctx;
+    m->cfg = resolved;
+    if (backend != NULL)
+        m->be = *backend;
+
+    m->lock = med_lock_create(m, &ok_lock);
+    if (m->be.ops != NULL && (m->be.ops->caps & FFA_BACKEND_CAP_CONCURRENT) == 0)
+        m->backend_lock = med_lock_create(m, &ok_be_lock);
+    m->vms = med_zalloc(m, sizeof(*m->vms) * m->cfg.max_vms);
+    if (!ok_lock || !ok_be_lock || m->vms == NULL) {
+        mediator_free(m);
+        return FFA_RET_NO_MEMORY;
+    }
+
+    ret = fw_probe(m);
+    if (ret != 0) {
+        mediator_free(m);
+        return ret;
+    }
+    *out = m;
+    return 0;
+}
+
+void ffa_mediator_destroy(struct ffa_mediator *m)
+{
+    if (m == NULL)
+        return;
+    while (m->vm_count > 0)
+        ffa_vm_remove(m, m->vms[m->vm_count - 1]);
+    mediator_free(m);
+}
+
+uint32_t ffa_mediator_fw_version(const struct ffa_mediator *m)
+{
+    return m->fw_version;
+}
+
+bool ffa_mediator_fw_supports(const struct ffa_mediator *m, uint32_t fid)
+{
+    return fw_supports(m, fid & ~FFA_SMCCC_SVE_HINT);
+}
