@@ -36,25 +36,27 @@ static int fail(struct parser *p, const char *what, const char *word)
     return -1;
 }
 
-/* "xN=V": register number and the value text. Returns -1 on a malformed word. */
+/* "xN=V": register number (-1 for "x*") and the value text. Returns -1 on a malformed word. */
 static int split_assignment(char *word, int *reg, char **value)
 {
     char *eq = strchr(word, '=');
-    char *end;
-    long n;
+    long n = 0;
 
-    if (word[0] != 'x' || eq == NULL)
+    if (word[0] != 'x' || eq == NULL || eq == word + 1)
         return -1;
-    *eq = '\0';
-    *value = eq + 1;
-    if (strcmp(word + 1, "*") == 0) {
+    if (eq == word + 2 && word[1] == '*') {
         *reg = -1;
-        return 0;
+    } else {
+        for (const char *d = word + 1; d < eq; d++) {
+            if (*d < '0' || *d > '9' || n >= FFA_NUM_REGS)
+                return -1;
+            n = n * 10 + (*d - '0');
+        }
+        if (n < 1 || n >= FFA_NUM_REGS)
+            return -1;
+        *reg = (int)n;
     }
-    n = strtol(word + 1, &end, 10);
-    if (end == word + 1 || *end != '\0' || n < 1 || n >= FFA_NUM_REGS)
-        return -1;
-    *reg = (int)n;
+    *value = eq + 1;
     return 0;
 }
 

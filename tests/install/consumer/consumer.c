@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A tiny program built against the installed library: one mediated call on a scripted secure world.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <ffa/backend_mock.h>
+#include <ffa/mediator.h>
+#include <ffa/names.h>
+
+static void *host_alloc(void *host, size_t size)
+{
+    (void)host;
+    return malloc(size);
+}
+
+static void host_free(void *host, void *ptr, size_t size)
+{
+    (void)host;
+    (void)size;
+    free(ptr);
+}
+
+static const struct ffa_host_ops host = {.alloc = host_alloc, .free = host_free};
+
+static const char script[] = "call FFA_VERSION x1=0x10002\nreply 0x10002\n"
+                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
+                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
+                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
+                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
+                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n";
+
+int main(void)
+{
+    struct ffa_mock *mock = ffa_mock_create();
+    struct ffa_backend be = ffa_mock_backend(mock);
+    struct ffa_mediator *m;
+    struct ffa_vm *vm;
+    struct ffa_regs r = {{FFA_VERSION, FFA_VERSION_1_1}};
+
+    if (ffa_mock_load_string(mock, script, "consumer", NULL, 0) != 0 ||
+        ffa_mediator_create(NULL, &host, NULL, &be, &m) != 0 || ffa_vm_add(m, 1, 1, 0, &vm) != 0)
+        return 1;
+    ffa_mediator_handle(m, vm, 0, &r);
+    printf("FFA_VERSION -> 0x%llx\n", (unsigned long long)r.x[0]);
+    r = (struct ffa_regs){{FFA_ID_GET}};
+    ffa_mediator_handle(m, vm, 0, &r);
+    printf("FFA_ID_GET -> %s id %llu\n", ffa_func_name((uint32_t)r.x[0]),
+           (unsigned long long)r.x[2]);
+    ffa_mediator_destroy(m);
+    if (ffa_mock_verify(mock) != 0)
+        return 1;
+    ffa_mock_destroy(mock);
+    return r.x[2] == 1 ? 0 : 1;
+}
