@@ -6,6 +6,10 @@
  *
  * The mediator keeps no state between a request that came back as FFA_INTERRUPT or FFA_YIELD and
  * the guest's later FFA_RUN: resuming is between the guest and the SPMC, as in Xen.
+ *
+ * This is the per-call hot path (bench/core). The guest's register file is rewritten into the
+ * request in place, handed to the backend as both input and output (a conduit's x0..x17 are
+ * in-out; see backend.h), and the answer is vetted in place.
  */
 #include "internal.h"
 
@@ -18,18 +22,18 @@ enum finish_kind {
 };
 
 /* Is `fid` an answer the secure world may give to this kind of call? */
-static bool reply_allowed(const struct ffa_vm *vm, enum finish_kind kind, uint32_t fid)
+static inline bool reply_allowed(const struct ffa_vm *vm, enum finish_kind kind, uint32_t fid)
 {
     switch (fid) {
+    case FFA_MSG_SEND_DIRECT_RESP_32:
+    case FFA_MSG_SEND_DIRECT_RESP_64:
+        return kind != FINISH_DIRECT_REQ2;
     case FFA_ERROR:
     case FFA_SUCCESS_32:
     case FFA_SUCCESS_64:
     case FFA_INTERRUPT:
     case FFA_MSG_YIELD:
         return true;
-    case FFA_MSG_SEND_DIRECT_RESP_32:
-    case FFA_MSG_SEND_DIRECT_RESP_64:
-        return kind != FINISH_DIRECT_REQ2;
     case FFA_MSG_SEND_DIRECT_RESP2:
         /* After FFA_RUN it completes a REQ2, which only a v1.2 VM can have sent. */
         return kind == FINISH_DIRECT_REQ2 || (kind == FINISH_RUN && vm->version >= FFA_VERSION_1_2);
@@ -41,36 +45,53 @@ static bool reply_allowed(const struct ffa_vm *vm, enum finish_kind kind, uint32
     }
 }
 
-/*
- * Issue `req` and turn the secure world's answer into the guest's reply. A 32-bit answer is
- * masked to 32 bits (SMCCC: upper halves are zero); DIRECT_RESP2 carries x4..x17 verbatim.
- * Anything not allowed becomes FFA_ERROR(ABORTED): a guest never sees an answer it did not ask
- * for.
- */
-static void finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                                  const struct ffa_regs *req, enum finish_kind kind)
+static __attribute__((noinline, cold)) void reply_aborted(struct ffa_mediator *m, struct ffa_vm *vm,
+                                                          struct ffa_regs *regs, uint32_t fid)
 {
-    struct ffa_regs resp;
-    uint32_t fid;
-    uint64_t mask;
+    MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: unexpected answer 0x%x from the secure world: ABORTED",
+            vm->id, fid);
+    reply_error(vm, regs, FFA_RET_ABORTED);
+}
 
-    fw_call(m, req, &resp);
-    fid = (uint32_t)resp.x[0];
-    if (!reply_allowed(vm, kind, fid)) {
-        MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: secure world answered 0x%x to 0x%x: ABORTED",
-                vm->id, fid, (uint32_t)req->x[0]);
-        reply_error(vm, regs, FFA_RET_ABORTED);
+/*
+ * Issue the request prepared in `regs` (x0..x17) and turn the answer into the guest's reply, in
+ * place. A 32-bit answer is masked to 32 bits (SMCCC: upper halves are zero); DIRECT_RESP2 keeps
+ * x1..x17 as answered. Anything not allowed becomes FFA_ERROR(ABORTED): a guest never sees an
+ * answer it did not ask for.
+ *
+ * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
+ * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
+ */
+static inline __attribute__((always_inline)) void
+finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                      const uint64_t *high, enum finish_kind kind)
+{
+    uint32_t fid;
+
+    fw_call(m, regs, regs);
+    fid = (uint32_t)regs->x[0];
+    if (__builtin_expect(!reply_allowed(vm, kind, fid), 0)) {
+        if (high != NULL)
+            ffa_memcpy(&regs->x[8], high, sizeof(regs->x[0]) * 10);
+        reply_aborted(m, vm, regs, fid);
         return;
     }
-    if (fid == FFA_MSG_SEND_DIRECT_RESP2) {
-        regs->x[0] = fid;
-        for (int i = 1; i < FFA_NUM_REGS; i++)
-            regs->x[i] = resp.x[i];
+    regs->x[0] = fid;
+    if (fid == FFA_MSG_SEND_DIRECT_RESP2)
         return;
+    if (!ffa_fid_is_64(fid)) {
+        regs->x[1] &= MASK32;
+        regs->x[2] &= MASK32;
+        regs->x[3] &= MASK32;
+        regs->x[4] &= MASK32;
+        regs->x[5] &= MASK32;
+        regs->x[6] &= MASK32;
+        regs->x[7] &= MASK32;
     }
-    mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
-    reply8(vm, regs, fid, resp.x[1] & mask, resp.x[2] & mask, resp.x[3] & mask, resp.x[4] & mask,
-           resp.x[5] & mask, resp.x[6] & mask, resp.x[7] & mask);
+    if (high != NULL)
+        ffa_memcpy(&regs->x[8], high, sizeof(regs->x[0]) * 10);
+    else
+        clear_x8_x17(regs);
 }
 
 /*
@@ -78,56 +99,73 @@ static void finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, str
  * the receiver must be someone else (INVALID_PARAMETERS); the receiver must be a secure endpoint,
  * since VMs cannot receive direct requests (NOT_SUPPORTED) (xen-mediator.md 2.3).
  */
-static int32_t check_direct_endpoints(const struct ffa_mediator *m, const struct ffa_vm *vm,
-                                      uint32_t w1)
+static inline int32_t check_direct_endpoints(const struct ffa_vm *vm, uint32_t w1)
 {
     uint16_t src = FFA_SENDER(w1), dst = FFA_RECEIVER(w1);
 
-    if (src != vm->id || dst == vm->id) {
-        MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x: direct message with w1 0x%x", vm->id, w1);
+    if (src != vm->id || dst == vm->id)
         return FFA_RET_INVALID_PARAMETERS;
-    }
     if (!FFA_ID_IS_SECURE(dst))
         return FFA_RET_NOT_SUPPORTED;
     return 0;
 }
 
+static __attribute__((noinline, cold)) void reply_refused(struct ffa_mediator *m, struct ffa_vm *vm,
+                                                          struct ffa_regs *regs, int32_t ret)
+{
+    MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x: direct message w1 0x%x refused: %d", vm->id,
+            (uint32_t)regs->x[1], ret);
+    reply_error(vm, regs, ret);
+}
+
+/* Save x8..x17 if the VM expects them preserved; returns the save area or NULL. */
+#define SAVE_HIGH(vm, regs, area)                                                                  \
+    ((vm)->clear_x8_x17                                                                            \
+         ? NULL                                                                                    \
+         : (ffa_memcpy((area), &(regs)->x[8], sizeof(area)), (const uint64_t *)(area)))
+
 void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
                                     struct ffa_regs *regs, uint32_t fid)
 {
-    uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
+    bool is64 = ffa_fid_is_64(fid);
     uint32_t w1 = (uint32_t)regs->x[1];
-    struct ffa_regs req;
+    uint64_t area[10];
+    const uint64_t *high;
     int32_t ret;
 
-    if (!fw_supports(m, fid)) {
-        reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
+    /* fid is one of two constants here: let the compiler fold the bit test. */
+    if (!fw_supports(m, is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32)) {
+        reply_refused(m, vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    ret = check_direct_endpoints(m, vm, w1);
-    if (ret != 0) {
-        reply_error(vm, regs, ret);
-        return;
-    }
+    ret = check_direct_endpoints(vm, w1);
     /*
      * Framework messages (w2 bit 31: VM created/destroyed, power management) come from the
-     * hypervisor or the SPMD, never from a VM. The mediator forwards as the hypervisor, so the SPMC
-     * cannot tell them apart: refuse them here. Xen forwards them (xen-mediator.md 2.3 analysis);
-     * this is deliberately stricter.
+     * hypervisor or the SPMD, never from a VM. The mediator forwards as the hypervisor, so the
+     * SPMC cannot tell them apart: refuse them here. Xen forwards them (xen-mediator.md 2.3
+     * analysis); this is deliberately stricter.
      */
-    if ((regs->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0) {
-        MED_LOG(m, FFA_LOG_WARN, "ffa: VM 0x%x sent a framework message: refused", vm->id);
-        reply_error(vm, regs, FFA_RET_INVALID_PARAMETERS);
+    if (ret == 0 && (regs->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0)
+        ret = FFA_RET_INVALID_PARAMETERS;
+    if (ret != 0) {
+        reply_refused(m, vm, regs, ret);
         return;
     }
 
-    req.x[0] = fid;
-    req.x[1] = w1;
-    for (int i = 2; i < 8; i++)
-        req.x[i] = regs->x[i] & mask;
-    for (int i = 8; i < FFA_NUM_REGS; i++)
-        req.x[i] = 0;
-    finish_direct_req_run(m, vm, regs, &req, FINISH_DIRECT_REQ);
+    /* w0..w7 travel (x0 without the SVE hint); x8..x17 are not part of DIRECT_REQ: zero. */
+    high = SAVE_HIGH(vm, regs, area);
+    regs->x[0] = fid;
+    regs->x[1] = w1;
+    if (!is64) {
+        regs->x[2] &= MASK32;
+        regs->x[3] &= MASK32;
+        regs->x[4] &= MASK32;
+        regs->x[5] &= MASK32;
+        regs->x[6] &= MASK32;
+        regs->x[7] &= MASK32;
+    }
+    clear_x8_x17(regs);
+    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ);
 }
 
 /* FFA_MSG_SEND_DIRECT_REQ2 (v1.2, SMC64): x2/x3 = protocol UUID, x4..x17 = payload. */
@@ -135,23 +173,24 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
                                      struct ffa_regs *regs)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
-    struct ffa_regs req;
+    uint64_t area[10];
+    const uint64_t *high;
     int32_t ret;
 
     if (vm->version < FFA_VERSION_1_2 || !fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    ret = check_direct_endpoints(m, vm, w1);
+    ret = check_direct_endpoints(vm, w1);
     if (ret != 0) {
-        reply_error(vm, regs, ret);
+        reply_refused(m, vm, regs, ret);
         return;
     }
-    req.x[0] = FFA_MSG_SEND_DIRECT_REQ2;
-    req.x[1] = w1;
-    for (int i = 2; i < FFA_NUM_REGS; i++)
-        req.x[i] = regs->x[i];
-    finish_direct_req_run(m, vm, regs, &req, FINISH_DIRECT_REQ2);
+    /* An AArch32 VM cannot get here (SMC64), so `high` is always NULL; kept for symmetry. */
+    high = SAVE_HIGH(vm, regs, area);
+    regs->x[0] = FFA_MSG_SEND_DIRECT_REQ2;
+    regs->x[1] = w1;
+    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ2);
 }
 
 /*
@@ -162,11 +201,17 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
 void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
-    struct ffa_regs req = {{FFA_RUN, w1}};
+    uint64_t area[10];
+    const uint64_t *high;
 
     if (!fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    finish_direct_req_run(m, vm, regs, &req, FINISH_RUN);
+    high = SAVE_HIGH(vm, regs, area);
+    regs->x[0] = FFA_RUN;
+    regs->x[1] = w1;
+    ffa_memset(&regs->x[2], 0, sizeof(regs->x[0]) * 6);
+    clear_x8_x17(regs);
+    finish_direct_req_run(m, vm, regs, high, FINISH_RUN);
 }

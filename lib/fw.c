@@ -15,36 +15,11 @@ static const uint32_t probed_abis[] = {
     FFA_SPM_ID_GET,
 };
 
-static unsigned fw_abi_bit(uint32_t fid)
-{
-    uint32_t fnum = fid & FFA_SMCCC_FNUM_MASK;
-
-    return ((fnum - FFA_FNUM_MIN) << 1) | (ffa_fid_is_64(fid) ? 1u : 0u);
-}
-
-bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
-{
-    uint32_t fnum = fid & FFA_SMCCC_FNUM_MASK;
-    unsigned bit;
-
-    if (fnum < FFA_FNUM_MIN || fnum > FFA_FNUM_MAX)
-        return false;
-    bit = fw_abi_bit(fid);
-    return (m->fw_abi[bit / 64] >> (bit % 64)) & 1u;
-}
-
 static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
 {
     unsigned bit = fw_abi_bit(fid);
 
     m->fw_abi[bit / 64] |= UINT64_C(1) << (bit % 64);
-}
-
-void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out)
-{
-    med_lock(m, m->backend_lock);
-    m->be.ops->call(m->be.ctx, in, out);
-    med_unlock(m, m->backend_lock);
 }
 
 /* FFA_VERSION towards the secure world: a bare w0, never wrapped (secure-side.md 2.2). */

@@ -47,6 +47,12 @@ struct ffa_vm {
     uint32_t version_req;
     /* Set with `version`: an AArch64 VM at v1.2+ gets x8..x17 zeroed in every reply. */
     bool clear_x8_x17;
+    /*
+     * Function-ID bits that may be set for a call to take the fast path: 0 while negotiation is
+     * open (every call goes the slow way), then all bits for an AArch64 VM, all but the SMC64 bit
+     * for an AArch32 one. Published last, with release order, once `version` is final.
+     */
+    uint32_t fast_fids;
 
     /* Guards this VM's negotiation state. */
     void *lock;
@@ -119,11 +125,42 @@ void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const 
 #define LOG_STR(s) ((uint64_t)(uintptr_t)(s))
 
 /* ---- Secure world ---- */
-void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out);
-bool fw_supports(const struct ffa_mediator *m, uint32_t fid);
 int fw_probe(struct ffa_mediator *m);
 
+/* Bit of `fid` in fw_abi: ((fnum - FFA_FNUM_MIN) << 1) | is_smc64. fid must be in range. */
+static inline unsigned fw_abi_bit(uint32_t fid)
+{
+    return (((fid & FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) << 1) | ((fid >> 30) & 1u);
+}
+
+/* Did FFA_FEATURES say the secure world implements `fid` (an FF-A function ID)? */
+static inline bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
+{
+    unsigned bit = fw_abi_bit(fid);
+
+    return ((fid & FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) <= (FFA_FNUM_MAX - FFA_FNUM_MIN) &&
+           ((m->fw_abi[bit / 64] >> (bit % 64)) & 1u) != 0;
+}
+
+/* One call into the secure world, serialised when the backend cannot take concurrent calls. */
+static inline void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    if (m->backend_lock == NULL) {
+        m->be.ops->call(m->be.ctx, in, out);
+        return;
+    }
+    med_lock(m, m->backend_lock);
+    m->be.ops->call(m->be.ctx, in, out);
+    med_unlock(m, m->backend_lock);
+}
+
 /* ---- Replies ---- */
+/* Zero x8..x17: FF-A v1.2 says result registers an ABI does not use are zero. */
+static inline void clear_x8_x17(struct ffa_regs *r)
+{
+    ffa_memset(&r->x[8], 0, sizeof(r->x[0]) * (FFA_NUM_REGS - 8));
+}
+
 /* Write x0..x7 of a reply; zero x8..x17 when the VM negotiated v1.2 on AArch64. */
 static inline void reply8(const struct ffa_vm *vm, struct ffa_regs *r, uint64_t x0, uint64_t x1,
                           uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5, uint64_t x6,
@@ -137,10 +174,8 @@ static inline void reply8(const struct ffa_vm *vm, struct ffa_regs *r, uint64_t 
     r->x[5] = x5;
     r->x[6] = x6;
     r->x[7] = x7;
-    if (vm != NULL && vm->clear_x8_x17) {
-        for (int i = 8; i < FFA_NUM_REGS; i++)
-            r->x[i] = 0;
-    }
+    if (vm != NULL && vm->clear_x8_x17)
+        clear_x8_x17(r);
 }
 
 /* FFA_ERROR: w2 = status code, zero-extended (xen-mediator.md 0, "Error codes"). */

@@ -31,11 +31,15 @@ void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_re
     }
     want = req > FFA_MEDIATOR_VERSION ? FFA_MEDIATOR_VERSION : req;
 
-    med_lock(m, vm->lock);
-    locked = vm->version;
-    if (locked == 0)
-        vm->version_req = want;
-    med_unlock(m, vm->lock);
+    /* Once locked the version never changes: only an open negotiation needs the lock. */
+    locked = __atomic_load_n(&vm->version, __ATOMIC_ACQUIRE);
+    if (locked == 0) {
+        med_lock(m, vm->lock);
+        locked = vm->version;
+        if (locked == 0)
+            vm->version_req = want;
+        med_unlock(m, vm->lock);
+    }
 
     if (locked != 0 && locked != want) {
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x locked at 0x%x asked for 0x%x", vm->id, locked,
@@ -61,6 +65,7 @@ uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm)
         v = vm->version_req;
         vm->clear_x8_x17 = !vm->aarch32 && v >= FFA_VERSION_1_2;
         __atomic_store_n(&vm->version, v, __ATOMIC_RELEASE);
+        __atomic_store_n(&vm->fast_fids, vm->aarch32 ? ~FFA_SMCCC_64 : ~0u, __ATOMIC_RELEASE);
     }
     med_unlock(m, vm->lock);
     return v;

@@ -159,9 +159,11 @@ static void report(struct ffa_mock *mock, const char *message)
     pthread_mutex_lock(&mock->lock);
 }
 
-static void mock_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs *out)
 {
     struct ffa_mock *mock = ctx;
+    const struct ffa_regs call = *in_regs; /* `out` may alias the input */
+    const struct ffa_regs *in = &call;
     const struct ffa_mock_step *s;
     char msg[4096];
     size_t pos = 0;

@@ -16,11 +16,12 @@ struct ffa_recorder {
 static void recorder_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct ffa_recorder *rec = ctx;
+    const struct ffa_regs call = *in; /* `out` may alias the input */
     char line[1024];
 
     pthread_mutex_lock(&rec->lock);
-    ffa_backend_call(&rec->inner, in, out);
-    ffa_mock_format_line(line, sizeof(line), "call", in, 1);
+    ffa_backend_call(&rec->inner, &call, out);
+    ffa_mock_format_line(line, sizeof(line), "call", &call, 1);
     fprintf(rec->out, "%s\n", line);
     ffa_mock_format_line(line, sizeof(line), "reply", out, 0);
     fprintf(rec->out, "%s\n", line);

@@ -37,7 +37,8 @@ struct ffa_backend_ops {
     /*
      * Issue one SMCCC v1.2 call at the non-secure physical FF-A instance, as the hypervisor
      * (endpoint 0) would: in->x[0] is the function ID, in->x[1..17] the arguments; the backend
-     * writes all of out->x[0..17]. `in` and `out` never alias. Required.
+     * writes all of out->x[0..17]. `in` and `out` may be the same struct, as a conduit's
+     * registers are in-out: read every input before writing any output. Required.
      */
     void (*call)(void *ctx, const struct ffa_regs *in, struct ffa_regs *out);
     /* Release ctx and everything the backend owns. Optional (NULL: nothing to release). */
