@@ -104,6 +104,43 @@ static void test_reply_x8_x17_zeroed_for_v1_2_guest(void **state)
         assert_int_equal(r.x[i], 0);
 }
 
+static void test_reply_preserves_guest_x8_x17_below_v1_2(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct ffa_regs reply = th_regs(FFA_MSG_SEND_DIRECT_RESP_64, W1_SP_TO_VM, 0, 1, 0, 0, 0, 0);
+    struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_64, W1_VM_TO_SP, 0, 1, 0, 0, 0, 0);
+
+    (void)state;
+    th_fill_high(&reply, 0x700); /* the secure world's x8..x17 must not reach the guest */
+    th_fill_high(&r, 0x800);
+    /* ...and the guest's x8..x17 must not reach the secure world (x*=0 in the expectation). */
+    th_expect(f->mock, FFA_MOCK_X_ALL,
+              th_regs(FFA_MSG_SEND_DIRECT_REQ_64, W1_VM_TO_SP, 0, 1, 0, 0, 0, 0), reply);
+    th_call(f, &r);
+    assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        assert_int_equal(r.x[i], 0x800 + (uint64_t)i);
+    th_fixture_free(f);
+}
+
+static void test_aborted_reply_preserves_guest_x8_x17_below_v1_2(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct ffa_regs reply = th_regs(FFA_MEM_RETRIEVE_RESP, 0, 0, 0, 0, 0, 0, 0);
+    struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, W1_VM_TO_SP, 0, 1, 0, 0, 0, 0);
+
+    (void)state;
+    th_fill_high(&reply, 0x700);
+    th_fill_high(&r, 0x800);
+    th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
+              reply);
+    th_call(f, &r);
+    th_assert_error(&r, FFA_RET_ABORTED);
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        assert_int_equal(r.x[i], 0x800 + (uint64_t)i);
+    th_fixture_free(f);
+}
+
 static void test_sender_must_be_the_caller(void **state)
 {
     struct fixture *f = *state;
@@ -269,6 +306,8 @@ int main(void)
         T(test_req64_drops_upper_half_of_w1),
         T(test_resp32_is_masked_to_32_bits),
         T(test_reply_x8_x17_zeroed_for_v1_2_guest),
+        cmocka_unit_test(test_reply_preserves_guest_x8_x17_below_v1_2),
+        cmocka_unit_test(test_aborted_reply_preserves_guest_x8_x17_below_v1_2),
         T(test_sender_must_be_the_caller),
         T(test_receiver_must_not_be_the_caller),
         T(test_receiver_must_be_secure),

@@ -29,6 +29,23 @@ static void test_run_forwards_only_x0_and_x1(void **state)
     th_fixture_free(f);
 }
 
+static void test_run_preserves_guest_x8_x17_below_v1_2(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_0);
+    struct ffa_regs r = th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0);
+    struct ffa_regs reply = th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0);
+
+    (void)state;
+    th_fill_high(&r, 0x40);
+    th_fill_high(&reply, 0x90);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0), reply);
+    th_call(f, &r);
+    assert_int_equal(r.x[0], FFA_MSG_WAIT);
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        assert_int_equal(r.x[i], 0x40 + (uint64_t)i);
+    th_fixture_free(f);
+}
+
 static void test_run_leaves_vcpu_validation_to_the_spmc(void **state)
 {
     struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
@@ -159,6 +176,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_forwards_only_x0_and_x1),
+        cmocka_unit_test(test_run_preserves_guest_x8_x17_below_v1_2),
         cmocka_unit_test(test_run_leaves_vcpu_validation_to_the_spmc),
         cmocka_unit_test(test_run_to_a_vm_is_not_supported),
         cmocka_unit_test(test_run_needs_firmware_support),
