@@ -15,7 +15,11 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 
 set(FFA_CROSS_TRIPLE aarch64-linux-gnu)
-set(CMAKE_C_COMPILER ${FFA_CROSS_TRIPLE}-gcc)
+# gcc by default; clang also works: -DCMAKE_C_COMPILER=clang (its target is set below).
+if(NOT CMAKE_C_COMPILER)
+  set(CMAKE_C_COMPILER ${FFA_CROSS_TRIPLE}-gcc)
+endif()
+set(CMAKE_C_COMPILER_TARGET ${FFA_CROSS_TRIPLE})
 
 # ctest runs every test executable through the emulator (binfmt_misc need not be registered).
 find_program(FFA_QEMU_AARCH64 qemu-aarch64 REQUIRED)
