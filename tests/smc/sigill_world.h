@@ -48,4 +48,7 @@ const struct sw_trace *sw_trace(void);
  */
 void sw_distinct_regs(struct ffa_regs *r, unsigned set);
 
+/* A world that answers every call with distinct set 2, whatever it was asked. */
+void sw_reply_set2(void *ctx, const struct ffa_regs *in, struct ffa_regs *out);
+
 #endif /* FFA_TEST_SIGILL_WORLD_H */

@@ -9,31 +9,15 @@
 #include <string.h>
 
 #include "ffa/backend_smc.h"
+#include "regs_assert.h"
 #include "sigill_world.h"
-
-/* The world of the register tests: reply with distinct set 2, whatever the call. */
-static void reply_set2(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
-{
-    (void)ctx;
-    (void)in;
-    sw_distinct_regs(out, 2);
-}
-
-static void assert_regs_equal(const struct ffa_regs *actual, const struct ffa_regs *expected)
-{
-    for (int i = 0; i < FFA_NUM_REGS; i++) {
-        if (actual->x[i] != expected->x[i])
-            fail_msg("x%d: expected 0x%016llx, got 0x%016llx", i,
-                     (unsigned long long)expected->x[i], (unsigned long long)actual->x[i]);
-    }
-}
 
 typedef void (*raw_call_fn)(const struct ffa_regs *in, struct ffa_regs *out);
 
 /* One call with distinct set 1 in; the world answers set 2. Checks one trap by `insn`. */
 static void one_call(raw_call_fn call, uint32_t insn, struct ffa_regs *in, struct ffa_regs *out)
 {
-    sw_install(reply_set2, NULL);
+    sw_install(sw_reply_set2, NULL);
     sw_distinct_regs(in, 1);
     memset(out, 0, sizeof(*out));
     call(in, out);
@@ -94,7 +78,7 @@ static void test_call_with_in_equal_to_out_reads_all_before_writing(void **state
     struct ffa_regs regs, sent, expected;
 
     (void)state;
-    sw_install(reply_set2, NULL);
+    sw_install(sw_reply_set2, NULL);
     sw_distinct_regs(&regs, 1);
     sent = regs;
     ffa_smc_call(&regs, &regs);
@@ -113,7 +97,7 @@ static void vtable_round_trip(enum ffa_smc_conduit conduit, const char *name, ui
     assert_string_equal(be.ops->name, name);
     assert_int_equal(be.ops->caps, FFA_BACKEND_CAP_CONCURRENT);
     assert_null(be.ops->destroy);
-    sw_install(reply_set2, NULL);
+    sw_install(sw_reply_set2, NULL);
     sw_distinct_regs(&in, 1);
     ffa_backend_call(&be, &in, &out);
     assert_int_equal(sw_trace()->traps, 1);

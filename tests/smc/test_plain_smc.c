@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "ffa/plain_smc.h"
+#include "regs_assert.h"
 
 /* x0 = fid, x1..x17 = `tag` + register number: every register of every call tells its origin. */
 static struct ffa_regs tagged(uint64_t fid, uint64_t tag)
@@ -22,25 +23,36 @@ static struct ffa_regs tagged(uint64_t fid, uint64_t tag)
     return r;
 }
 
-static void assert_regs_equal(const struct ffa_regs *actual, const struct ffa_regs *expected)
+/* A mock and a plain function bound to it. */
+struct bound_mock {
+    struct ffa_mock *mock;
+    ffa_plain_smc_fn fn;
+    struct ffa_plain_smc *binding; /* NULL once released */
+};
+
+static void bound_mock_init(struct bound_mock *bm)
 {
-    for (int i = 0; i < FFA_NUM_REGS; i++) {
-        if (actual->x[i] != expected->x[i])
-            fail_msg("x%d: expected 0x%016llx, got 0x%016llx", i,
-                     (unsigned long long)expected->x[i], (unsigned long long)actual->x[i]);
-    }
+    struct ffa_backend be;
+
+    bm->mock = ffa_mock_create();
+    assert_non_null(bm->mock);
+    ffa_mock_set_fail_handler(bm->mock, th_mock_fail, NULL);
+    be = ffa_mock_backend(bm->mock);
+    bm->fn = NULL;
+    bm->binding = ffa_plain_smc_bind(&be, &bm->fn);
+    assert_non_null(bm->binding);
+    assert_non_null(bm->fn);
 }
 
-static struct ffa_mock *new_mock(void)
+/* Verify the mock's script was used up, then release and destroy. */
+static void bound_mock_fini(struct bound_mock *bm)
 {
-    struct ffa_mock *mock = ffa_mock_create();
-
-    assert_non_null(mock);
-    ffa_mock_set_fail_handler(mock, th_mock_fail, NULL);
-    return mock;
+    assert_int_equal(ffa_mock_verify(bm->mock), 0);
+    ffa_plain_smc_release(bm->binding);
+    ffa_mock_destroy(bm->mock);
 }
 
-/* Expect call `i` of a mock's script exactly, and answer its reply. */
+/* Expect one call exactly (all eighteen registers), and answer `reply`. */
 static void expect_exact(struct ffa_mock *mock, struct ffa_regs call, struct ffa_regs reply)
 {
     th_expect(mock, FFA_MOCK_X_ALL, call, reply);
@@ -58,115 +70,87 @@ static void call_and_check(ffa_plain_smc_fn fn, struct ffa_regs call, struct ffa
 
 static void test_bound_function_carries_all_registers_both_ways(void **state)
 {
-    struct ffa_mock *mock = new_mock();
-    struct ffa_backend be = ffa_mock_backend(mock);
     struct ffa_regs call = tagged(FFA_MSG_SEND_DIRECT_REQ2, 0x1111000000000000ull);
     struct ffa_regs reply = tagged(FFA_MSG_SEND_DIRECT_RESP2, 0x2222000000000000ull);
-    ffa_plain_smc_fn fn = NULL;
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, &fn);
+    struct bound_mock bm;
 
     (void)state;
-    assert_non_null(b);
-    assert_non_null(fn);
-    expect_exact(mock, call, reply);
-    call_and_check(fn, call, reply);
-    assert_int_equal(ffa_mock_verify(mock), 0);
-    ffa_plain_smc_release(b);
-    ffa_mock_destroy(mock);
+    bound_mock_init(&bm);
+    expect_exact(bm.mock, call, reply);
+    call_and_check(bm.fn, call, reply);
+    bound_mock_fini(&bm);
 }
 
 static void test_two_bound_functions_each_reach_only_their_own_backend(void **state)
 {
-    struct ffa_mock *mock_a = new_mock(), *mock_b = new_mock();
-    struct ffa_backend be_a = ffa_mock_backend(mock_a), be_b = ffa_mock_backend(mock_b);
-    ffa_plain_smc_fn fn_a = NULL, fn_b = NULL;
-    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, &fn_a);
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, &fn_b);
+    struct bound_mock a, b;
 
     (void)state;
-    assert_non_null(a);
-    assert_non_null(b);
-    assert_true(fn_a != fn_b);
+    bound_mock_init(&a);
+    bound_mock_init(&b);
+    assert_true(a.fn != b.fn);
     /* Different scripts: A gets three calls, B two; each with its own tags. */
     for (uint64_t i = 0; i < 3; i++)
-        expect_exact(mock_a, tagged(FFA_VERSION, 0xa000 + i * 0x100),
+        expect_exact(a.mock, tagged(FFA_VERSION, 0xa000 + i * 0x100),
                      tagged(FFA_SUCCESS_32, 0xaa000 + i * 0x100));
     for (uint64_t i = 0; i < 2; i++)
-        expect_exact(mock_b, tagged(FFA_FEATURES, 0xb000 + i * 0x100),
+        expect_exact(b.mock, tagged(FFA_FEATURES, 0xb000 + i * 0x100),
                      tagged(FFA_SUCCESS_64, 0xbb000 + i * 0x100));
     /* Interleaved: A B A B A. */
-    call_and_check(fn_a, tagged(FFA_VERSION, 0xa000), tagged(FFA_SUCCESS_32, 0xaa000));
-    call_and_check(fn_b, tagged(FFA_FEATURES, 0xb000), tagged(FFA_SUCCESS_64, 0xbb000));
-    call_and_check(fn_a, tagged(FFA_VERSION, 0xa100), tagged(FFA_SUCCESS_32, 0xaa100));
-    call_and_check(fn_b, tagged(FFA_FEATURES, 0xb100), tagged(FFA_SUCCESS_64, 0xbb100));
-    call_and_check(fn_a, tagged(FFA_VERSION, 0xa200), tagged(FFA_SUCCESS_32, 0xaa200));
-    assert_int_equal(ffa_mock_calls(mock_a), 3);
-    assert_int_equal(ffa_mock_calls(mock_b), 2);
-    assert_int_equal(ffa_mock_verify(mock_a), 0);
-    assert_int_equal(ffa_mock_verify(mock_b), 0);
-    ffa_plain_smc_release(a);
-    ffa_plain_smc_release(b);
-    ffa_mock_destroy(mock_a);
-    ffa_mock_destroy(mock_b);
+    call_and_check(a.fn, tagged(FFA_VERSION, 0xa000), tagged(FFA_SUCCESS_32, 0xaa000));
+    call_and_check(b.fn, tagged(FFA_FEATURES, 0xb000), tagged(FFA_SUCCESS_64, 0xbb000));
+    call_and_check(a.fn, tagged(FFA_VERSION, 0xa100), tagged(FFA_SUCCESS_32, 0xaa100));
+    call_and_check(b.fn, tagged(FFA_FEATURES, 0xb100), tagged(FFA_SUCCESS_64, 0xbb100));
+    call_and_check(a.fn, tagged(FFA_VERSION, 0xa200), tagged(FFA_SUCCESS_32, 0xaa200));
+    assert_int_equal(ffa_mock_calls(a.mock), 3);
+    assert_int_equal(ffa_mock_calls(b.mock), 2);
+    bound_mock_fini(&a);
+    bound_mock_fini(&b);
 }
 
 static void test_function_accessor_returns_the_bound_function(void **state)
 {
-    struct ffa_mock *mock = new_mock();
-    struct ffa_backend be = ffa_mock_backend(mock);
-    ffa_plain_smc_fn fn = NULL;
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, &fn);
+    struct bound_mock bm;
 
     (void)state;
-    assert_non_null(b);
-    assert_true(ffa_plain_smc_function(b) == fn);
-    ffa_plain_smc_release(b);
-    ffa_mock_destroy(mock);
+    bound_mock_init(&bm);
+    assert_true(ffa_plain_smc_function(bm.binding) == bm.fn);
+    bound_mock_fini(&bm);
 }
 
 static void test_releasing_one_function_leaves_the_other_working(void **state)
 {
-    struct ffa_mock *mock_a = new_mock(), *mock_b = new_mock();
-    struct ffa_backend be_a = ffa_mock_backend(mock_a), be_b = ffa_mock_backend(mock_b);
-    ffa_plain_smc_fn fn_a = NULL, fn_b = NULL;
-    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, &fn_a);
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, &fn_b);
+    struct bound_mock a, b;
 
     (void)state;
-    assert_non_null(a);
-    assert_non_null(b);
-    ffa_plain_smc_release(a);
-    expect_exact(mock_b, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
-    call_and_check(fn_b, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
-    assert_int_equal(ffa_mock_calls(mock_a), 0);
-    assert_int_equal(ffa_mock_verify(mock_b), 0);
-    ffa_plain_smc_release(b);
-    ffa_mock_destroy(mock_a);
-    ffa_mock_destroy(mock_b);
+    bound_mock_init(&a);
+    bound_mock_init(&b);
+    ffa_plain_smc_release(a.binding);
+    a.binding = NULL;
+    expect_exact(b.mock, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
+    call_and_check(b.fn, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
+    assert_int_equal(ffa_mock_calls(a.mock), 0);
+    bound_mock_fini(&a);
+    bound_mock_fini(&b);
 }
 
 static void test_bound_function_accepts_one_struct_for_in_and_out(void **state)
 {
-    struct ffa_mock *mock = new_mock();
-    struct ffa_backend be = ffa_mock_backend(mock);
     struct ffa_regs call = tagged(FFA_RUN, 0x5000), reply = tagged(FFA_SUCCESS_32, 0x6000);
     struct ffa_regs regs = call;
-    ffa_plain_smc_fn fn = NULL;
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, &fn);
+    struct bound_mock bm;
 
     (void)state;
-    assert_non_null(b);
-    expect_exact(mock, call, reply);
-    fn(&regs, &regs);
+    bound_mock_init(&bm);
+    expect_exact(bm.mock, call, reply);
+    bm.fn(&regs, &regs);
     assert_regs_equal(&regs, &reply);
-    assert_int_equal(ffa_mock_verify(mock), 0);
-    ffa_plain_smc_release(b);
-    ffa_mock_destroy(mock);
+    bound_mock_fini(&bm);
 }
 
 static void test_bind_refuses_missing_arguments(void **state)
 {
-    struct ffa_mock *mock = new_mock();
+    struct ffa_mock *mock = ffa_mock_create();
     struct ffa_backend be = ffa_mock_backend(mock);
     static const struct ffa_backend_ops no_call = {.name = "broken"};
     struct ffa_backend broken = {&no_call, NULL}, empty = {NULL, NULL};
@@ -318,19 +302,16 @@ static uint32_t legacy_get_ffa_version(void)
 
 static void test_legacy_global_conduit_can_be_pointed_at_a_mock(void **state)
 {
-    struct ffa_mock *mock = new_mock();
-    struct ffa_backend be = ffa_mock_backend(mock);
     struct ffa_regs call = {{FFA_VERSION, FFA_VERSION_1_2}}, reply = {{FFA_VERSION_1_1}};
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, &legacy_conduit);
+    struct bound_mock bm;
 
     (void)state;
-    assert_non_null(b);
-    expect_exact(mock, call, reply);
+    bound_mock_init(&bm);
+    legacy_conduit = bm.fn;
+    expect_exact(bm.mock, call, reply);
     assert_int_equal(legacy_get_ffa_version(), FFA_VERSION_1_1);
-    assert_int_equal(ffa_mock_verify(mock), 0);
-    ffa_plain_smc_release(b);
     legacy_conduit = NULL;
-    ffa_mock_destroy(mock);
+    bound_mock_fini(&bm);
 }
 
 int main(void)

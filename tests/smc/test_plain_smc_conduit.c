@@ -9,30 +9,15 @@
 
 #include "ffa/backend_smc.h"
 #include "ffa/plain_smc.h"
+#include "regs_assert.h"
 #include "sigill_world.h"
-
-static void reply_set2(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
-{
-    (void)ctx;
-    (void)in;
-    sw_distinct_regs(out, 2);
-}
-
-static void assert_regs_equal(const struct ffa_regs *actual, const struct ffa_regs *expected)
-{
-    for (int i = 0; i < FFA_NUM_REGS; i++) {
-        if (actual->x[i] != expected->x[i])
-            fail_msg("x%d: expected 0x%016llx, got 0x%016llx", i,
-                     (unsigned long long)expected->x[i], (unsigned long long)actual->x[i]);
-    }
-}
 
 /* One call through `fn`: one trap by `insn`, set 1 in, set 2 out. */
 static void call_through_conduit(ffa_plain_smc_fn fn, uint32_t insn)
 {
     struct ffa_regs in, out, expected;
 
-    sw_install(reply_set2, NULL);
+    sw_install(sw_reply_set2, NULL);
     sw_distinct_regs(&in, 1);
     memset(&out, 0, sizeof(out));
     fn(&in, &out);
@@ -67,7 +52,7 @@ static void test_functions_bound_to_smc_hvc_and_mock_each_use_their_own(void **s
     call_through_conduit(fn_smc, SW_INSN_SMC0);
     call_through_conduit(fn_hvc, SW_INSN_HVC0);
     /* The mock-bound function never traps: its call stays on the host. */
-    sw_install(reply_set2, NULL);
+    sw_install(sw_reply_set2, NULL);
     sw_distinct_regs(&call, 3);
     sw_distinct_regs(&reply, 1);
     th_expect(mock, FFA_MOCK_X_ALL, call, reply);
