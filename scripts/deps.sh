@@ -14,7 +14,34 @@ FFA_DEB_PACKAGES=(
   valgrind                               # instruction counts for the benchmarks
 )
 
+# ---- AArch64 cross-built unit tests (scripts/test.sh stage "AArch64 under qemu-aarch64") ----
+# Target libraries come from Debian multiarch: the arm64 builds of cmocka and libffi, installed
+# beside the amd64 ones under /usr/lib/aarch64-linux-gnu. They pull in libc6:arm64, whose loader
+# /lib/ld-linux-aarch64.so.1 lets qemu-aarch64 run the tests without QEMU_LD_PREFIX.
+FFA_DEB_PACKAGES_ARM64=(libcmocka-dev:arm64 libffi-dev:arm64)
+
+ffa_install_arm64_deps() {
+  local missing=() sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  for p in "${FFA_DEB_PACKAGES_ARM64[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "Adding the arm64 architecture to dpkg (multiarch) for the AArch64 test libraries"
+    $sudo dpkg --add-architecture arm64
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
 ffa_install_deps() {
+  ffa_install_host_deps
+  ffa_install_arm64_deps
+}
+
+ffa_install_host_deps() {
   local missing=()
   for p in "${FFA_DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -165,7 +165,7 @@ static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs
     const struct ffa_regs call = *in_regs; /* `out` may alias the input */
     const struct ffa_regs *in = &call;
     const struct ffa_mock_step *s;
-    char msg[4096];
+    char msg[8192];
     size_t pos = 0;
     size_t call_no;
     uint32_t diff = 0;
@@ -208,7 +208,7 @@ static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs
 
 int ffa_mock_verify(struct ffa_mock *mock)
 {
-    char msg[4096];
+    char msg[8192];
     size_t pos = 0;
     int ret;
 

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The SMC/HVC conduit, against a secure world played by a SIGILL handler: all eighteen
+ * registers travel in both directions, through the right instruction, through the raw calls, the
+ * vtable and the mediator.
+ */
+#include "harness.h"
+
+#include <string.h>
+
+#include "ffa/backend_smc.h"
+#include "regs_assert.h"
+#include "sigill_world.h"
+
+typedef void (*raw_call_fn)(const struct ffa_regs *in, struct ffa_regs *out);
+
+/* One call with distinct set 1 in; the world answers set 2. Checks one trap by `insn`. */
+static void one_call(raw_call_fn call, uint32_t insn, struct ffa_regs *in, struct ffa_regs *out)
+{
+    sw_install(sw_reply_set2, NULL);
+    sw_distinct_regs(in, 1);
+    memset(out, 0, sizeof(*out));
+    call(in, out);
+    assert_int_equal(sw_trace()->traps, 1);
+    assert_int_equal(sw_trace()->last_insn, insn);
+}
+
+static void test_smc_call_passes_x0_to_x17_in(void **state)
+{
+    struct ffa_regs in, out;
+
+    (void)state;
+    one_call(ffa_smc_call, SW_INSN_SMC0, &in, &out);
+    assert_regs_equal(&sw_trace()->last_in, &in);
+}
+
+static void test_smc_call_returns_x0_to_x17_out(void **state)
+{
+    struct ffa_regs in, out, expected;
+
+    (void)state;
+    one_call(ffa_smc_call, SW_INSN_SMC0, &in, &out);
+    sw_distinct_regs(&expected, 2);
+    assert_regs_equal(&out, &expected);
+}
+
+static void test_smc_call_leaves_input_untouched(void **state)
+{
+    struct ffa_regs in, out, expected;
+
+    (void)state;
+    one_call(ffa_smc_call, SW_INSN_SMC0, &in, &out);
+    sw_distinct_regs(&expected, 1);
+    assert_regs_equal(&in, &expected);
+}
+
+static void test_hvc_call_passes_x0_to_x17_in(void **state)
+{
+    struct ffa_regs in, out;
+
+    (void)state;
+    one_call(ffa_hvc_call, SW_INSN_HVC0, &in, &out);
+    assert_regs_equal(&sw_trace()->last_in, &in);
+}
+
+static void test_hvc_call_returns_x0_to_x17_out(void **state)
+{
+    struct ffa_regs in, out, expected;
+
+    (void)state;
+    one_call(ffa_hvc_call, SW_INSN_HVC0, &in, &out);
+    sw_distinct_regs(&expected, 2);
+    assert_regs_equal(&out, &expected);
+}
+
+static void test_call_with_in_equal_to_out_reads_all_before_writing(void **state)
+{
+    struct ffa_regs regs, sent, expected;
+
+    (void)state;
+    sw_install(sw_reply_set2, NULL);
+    sw_distinct_regs(&regs, 1);
+    sent = regs;
+    ffa_smc_call(&regs, &regs);
+    assert_regs_equal(&sw_trace()->last_in, &sent);
+    sw_distinct_regs(&expected, 2);
+    assert_regs_equal(&regs, &expected);
+}
+
+/* Through the vtable: the constructor picks the conduit, and the call reaches the world. */
+static void vtable_round_trip(enum ffa_smc_conduit conduit, const char *name, uint32_t insn)
+{
+    struct ffa_backend be = ffa_smc_backend(conduit);
+    struct ffa_regs in, out, expected;
+
+    assert_non_null(be.ops);
+    assert_string_equal(be.ops->name, name);
+    assert_int_equal(be.ops->caps, FFA_BACKEND_CAP_CONCURRENT);
+    assert_null(be.ops->destroy);
+    sw_install(sw_reply_set2, NULL);
+    sw_distinct_regs(&in, 1);
+    ffa_backend_call(&be, &in, &out);
+    assert_int_equal(sw_trace()->traps, 1);
+    assert_int_equal(sw_trace()->last_insn, insn);
+    assert_regs_equal(&sw_trace()->last_in, &in);
+    sw_distinct_regs(&expected, 2);
+    assert_regs_equal(&out, &expected);
+    ffa_backend_destroy(&be);
+    assert_null(be.ops);
+}
+
+static void test_smc_backend_is_a_concurrent_vtable_issuing_smc(void **state)
+{
+    (void)state;
+    vtable_round_trip(FFA_SMC_CONDUIT_SMC, "smc", SW_INSN_SMC0);
+}
+
+static void test_hvc_backend_is_a_concurrent_vtable_issuing_hvc(void **state)
+{
+    (void)state;
+    vtable_round_trip(FFA_SMC_CONDUIT_HVC, "hvc", SW_INSN_HVC0);
+}
+
+static void test_unknown_conduit_gives_no_backend(void **state)
+{
+    struct ffa_backend be = ffa_smc_backend((enum ffa_smc_conduit)7);
+
+    (void)state;
+    assert_null(be.ops);
+    assert_null(be.ctx);
+}
+
+/* ---- The mediator over the conduit, the secure world being a scripted mock ---- */
+
+static void world_is_mock(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    ffa_backend_call(ctx, in, out);
+}
+
+static void test_mediator_over_smc_forwards_direct_req2_with_all_registers(void **state)
+{
+    struct test_host host = {0};
+    struct ffa_mock *mock = ffa_mock_create();
+    struct ffa_backend mock_be, smc_be = ffa_smc_backend(FFA_SMC_CONDUIT_SMC);
+    struct ffa_mediator *m;
+    struct ffa_vm *vm;
+    struct ffa_regs call, reply, r;
+
+    (void)state;
+    assert_non_null(mock);
+    ffa_mock_set_fail_handler(mock, th_mock_fail, NULL);
+    mock_be = ffa_mock_backend(mock);
+    sw_install(world_is_mock, &mock_be);
+    th_expect_probe(mock, FFA_VERSION_1_2, FW_ALL_MSG);
+
+    /* The VM's request: sender 1, receiver 0x8001, UUID in x2/x3, payload in x4..x17. */
+    sw_distinct_regs(&call, 1);
+    call.x[0] = FFA_MSG_SEND_DIRECT_REQ2;
+    call.x[1] = ((uint32_t)TEST_VM_ID << 16) | TEST_SP_ID;
+    sw_distinct_regs(&reply, 2);
+    reply.x[0] = FFA_MSG_SEND_DIRECT_RESP2;
+    reply.x[1] = ((uint32_t)TEST_SP_ID << 16) | TEST_VM_ID;
+    reply.x[2] = 0;
+    reply.x[3] = 0;
+    th_expect(mock, FFA_MOCK_X_ALL, call, reply);
+
+    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &host, &smc_be, &m), 0);
+    assert_int_equal(ffa_vm_add(m, TEST_VM_ID, 1, 0, &vm), 0);
+    r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(ffa_mediator_handle(m, vm, 0, &r), FFA_CALL_HANDLED);
+    r = call;
+    assert_int_equal(ffa_mediator_handle(m, vm, 0, &r), FFA_CALL_HANDLED);
+    assert_regs_equal(&r, &reply);
+    /* Probe (FFA_VERSION + 5 FFA_FEATURES) and the request all went through `smc #0`. */
+    assert_int_equal(sw_trace()->traps, 7);
+    assert_int_equal(sw_trace()->last_insn, SW_INSN_SMC0);
+
+    assert_int_equal(ffa_mock_verify(mock), 0);
+    ffa_mediator_destroy(m);
+    ffa_mock_destroy(mock);
+    assert_int_equal(host.live_allocs, 0);
+    assert_int_equal(host.live_locks, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_smc_call_passes_x0_to_x17_in),
+        cmocka_unit_test(test_smc_call_returns_x0_to_x17_out),
+        cmocka_unit_test(test_smc_call_leaves_input_untouched),
+        cmocka_unit_test(test_hvc_call_passes_x0_to_x17_in),
+        cmocka_unit_test(test_hvc_call_returns_x0_to_x17_out),
+        cmocka_unit_test(test_call_with_in_equal_to_out_reads_all_before_writing),
+        cmocka_unit_test(test_smc_backend_is_a_concurrent_vtable_issuing_smc),
+        cmocka_unit_test(test_hvc_backend_is_a_concurrent_vtable_issuing_hvc),
+        cmocka_unit_test(test_unknown_conduit_gives_no_backend),
+        cmocka_unit_test(test_mediator_over_smc_forwards_direct_req2_with_all_registers),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
