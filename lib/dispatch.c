@@ -66,6 +66,25 @@ dispatch(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint3
     case KEY(FFA_VERSION):
         ffa_handle_version(m, vm, regs);
         return;
+    case KEY(FFA_RXTX_MAP_32):
+    case KEY(FFA_RXTX_MAP_64):
+        ffa_handle_rxtx_map(m, vm, regs, fid);
+        return;
+    case KEY(FFA_RXTX_UNMAP):
+        ffa_handle_rxtx_unmap(m, vm, regs);
+        return;
+    case KEY(FFA_RX_RELEASE):
+        ffa_handle_rx_release(m, vm, regs);
+        return;
+    case KEY(FFA_PARTITION_INFO_GET):
+        ffa_handle_partition_info_get(m, vm, regs);
+        return;
+    case KEY(FFA_PARTITION_INFO_GET_REGS):
+        ffa_handle_partition_info_get_regs(m, vm, regs);
+        return;
+    case KEY(FFA_MSG_SEND2):
+        ffa_handle_msg_send2(m, vm, regs);
+        return;
     default:
         /*
          * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), secure-side-only ABIs

@@ -13,6 +13,12 @@ static const uint32_t probed_abis[] = {
     FFA_MSG_SEND_DIRECT_REQ2,
     FFA_RUN,
     FFA_SPM_ID_GET,
+    FFA_RXTX_MAP_64,
+    FFA_RXTX_UNMAP,
+    FFA_RX_ACQUIRE,
+    FFA_RX_RELEASE,
+    FFA_PARTITION_INFO_GET,
+    FFA_MSG_SEND2,
 };
 
 static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
@@ -43,6 +49,12 @@ static int fw_negotiate_version(struct ffa_mediator *m)
     /* A newer secure world speaks our version too (compatible minor). */
     m->fw_version = v > FFA_MEDIATOR_VERSION ? FFA_MEDIATOR_VERSION : v;
     return 0;
+}
+
+const uint32_t *ffa_mediator_probe_list(size_t *count)
+{
+    *count = sizeof(probed_abis) / sizeof(probed_abis[0]);
+    return probed_abis;
 }
 
 int fw_probe(struct ffa_mediator *m)

@@ -31,6 +31,31 @@
 #define FW_ABI_BITS  (((FFA_FNUM_MAX - FFA_FNUM_MIN) + 1u) * 2u)
 #define FW_ABI_WORDS ((FW_ABI_BITS + 63u) / 64u)
 
+/*
+ * Who may write a VM's RX buffer (secure-side.md 6; Hafnium's mailbox states, seen from the
+ * mediator): FREE (the mediator, or the SPMC for messages from SPs, may fill it), WRITING (the
+ * mediator is filling it, with the lock dropped), FULL (the mediator filled it; the VM owns it
+ * until FFA_RX_RELEASE).
+ */
+enum rx_state {
+    RX_FREE = 0,
+    RX_WRITING,
+    RX_FULL,
+};
+
+struct vm_mailbox {
+    uint8_t *tx;    /* host view of the TX buffer (guest_map), NULL while unmapped */
+    uint8_t *rx;    /* host view of the RX buffer */
+    uint32_t pages; /* size of each buffer, in 4 KiB pages */
+    bool forwarded; /* the SPMC knows these buffers (RXTX_MAP forwarded on the VM's behalf) */
+    enum rx_state rx_state;
+    bool rx_from_spmc; /* the RX buffer was acquired from the SPMC (FFA_RX_ACQUIRE) */
+    bool tx_busy;      /* the mediator is reading the TX buffer (FFA_MSG_SEND2) */
+    uint32_t fw_notif; /* hypervisor framework notifications pending: bit 0 RX buffer full */
+};
+
+#define FW_NOTIF_RX_FULL 0x1u
+
 struct ffa_vm {
     struct ffa_mediator *m;
     uint16_t id;
@@ -54,7 +79,10 @@ struct ffa_vm {
      */
     uint32_t fast_fids;
 
-    /* Guards this VM's negotiation state. */
+    /* The VM's RX/TX pair and mailbox state; guarded by `lock`. */
+    struct vm_mailbox mbox;
+
+    /* Guards this VM's negotiation state and its mailbox. */
     void *lock;
 };
 
@@ -82,6 +110,36 @@ struct ffa_mediator {
     /* VMs sorted by ID; capacity cfg.max_vms. */
     struct ffa_vm **vms;
     uint32_t vm_count;
+    /*
+     * FFA_PARTITION_INFO_GET_REGS tag: changes whenever the list of partitions a VM can see
+     * changes (a VM added or removed). Starts at 1; guarded by `lock`.
+     */
+    uint16_t partinfo_tag;
+
+    /*
+     * The mediator's own RX/TX pair, registered with the SPMC (page_alloc + FFA_RXTX_MAP_64):
+     * the SPMC writes the partition list into `own_rx` at create time, and the mediator writes
+     * forwarded descriptors into `own_tx`. Guarded by `own_lock` after create.
+     */
+    uint8_t *own_tx, *own_rx;
+    uint64_t own_tx_pa, own_rx_pa;
+    bool own_mapped;
+    void *own_lock;
+    /* VM buffers are forwarded to the SPMC (it reads VM TX for SEND2, fills VM RX). */
+    bool fwd_vm_buffers;
+
+    /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
+    struct sp_entry *sps;
+    uint32_t sp_count; /* entries kept */
+    uint32_t sp_alloc; /* entries allocated */
+};
+
+/* One entry of the SPMC's partition list: one partition and one of its UUIDs. */
+struct sp_entry {
+    uint16_t id;
+    uint16_t exec_ctx;
+    uint32_t props;
+    uint8_t uuid[16];
 };
 
 /* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
@@ -190,6 +248,25 @@ static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, 
     reply8(vm, r, FFA_SUCCESS_32, 0, w2, w3, 0, 0, 0, 0);
 }
 
+/* ---- Mailboxes (rxtx.c) ---- */
+int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, uint32_t *size);
+void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled);
+void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm);
+bool vm_buffers_supported(const struct ffa_mediator *m);
+
+/* ---- The mediator's own buffers and the SP list (own_buffers.c, partinfo.c) ---- */
+int own_buffers_setup(struct ffa_mediator *m);
+int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint16_t vm_id, const uint64_t *tx_pa,
+                             const uint64_t *rx_pa, uint32_t pages);
+int32_t fw_simple_call(struct ffa_mediator *m, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3);
+void own_buffers_teardown(struct ffa_mediator *m);
+int partinfo_cache_sps(struct ffa_mediator *m);
+void partinfo_free(struct ffa_mediator *m);
+bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
+
+/* A compiler barrier: what was copied out of guest memory is not re-read from it. */
+#define GUEST_COPY_BARRIER() __asm__ volatile("" ::: "memory")
+
 /* ---- Handlers (one per ABI family; each writes the reply) ---- */
 void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
 uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm);
@@ -201,5 +278,14 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
 void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
                                      struct ffa_regs *regs);
 void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                         uint32_t fid);
+void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
+                                   struct ffa_regs *regs);
+void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
+                                        struct ffa_regs *regs);
+void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
 
 #endif /* FFA_LIB_INTERNAL_H */

@@ -40,6 +40,8 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
 
 static void mediator_free(struct ffa_mediator *m)
 {
+    partinfo_free(m);
+    own_buffers_teardown(m);
     med_free(m, m->vms, sizeof(*m->vms) * m->cfg.max_vms);
     med_lock_destroy(m, m->backend_lock);
     med_lock_destroy(m, m->lock);
@@ -82,7 +84,12 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
         return FFA_RET_NO_MEMORY;
     }
 
+    m->partinfo_tag = 1;
     ret = fw_probe(m);
+    if (ret == 0)
+        ret = own_buffers_setup(m);
+    if (ret == 0)
+        ret = partinfo_cache_sps(m);
     if (ret != 0) {
         mediator_free(m);
         return ret;

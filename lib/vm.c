@@ -64,6 +64,7 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
         m->vms[i] = m->vms[i - 1];
     m->vms[slot] = vm;
     m->vm_count++;
+    m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
     med_unlock(m, m->lock);
 
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x added with %u vCPUs", id, vcpu_count);
@@ -88,8 +89,10 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
         m->vms[i] = m->vms[i + 1];
     m->vm_count--;
     m->vms[m->vm_count] = NULL;
+    m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
     med_unlock(m, m->lock);
 
+    vm_buffers_teardown(m, vm);
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x removed", vm->id);
     med_lock_destroy(m, vm->lock);
     med_free(m, vm, sizeof(*vm));
@@ -117,4 +120,14 @@ uint16_t ffa_vm_id(const struct ffa_vm *vm)
 uint32_t ffa_vm_version(const struct ffa_vm *vm)
 {
     return __atomic_load_n(&vm->version, __ATOMIC_ACQUIRE);
+}
+
+uint32_t ffa_vm_framework_notifications(struct ffa_vm *vm)
+{
+    uint32_t pending;
+
+    med_lock(vm->m, vm->lock);
+    pending = vm->mbox.fw_notif;
+    med_unlock(vm->m, vm->lock);
+    return pending;
 }

@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,21 +81,164 @@ const struct ffa_host_ops test_host_ops = {
     .log = h_log,
 };
 
+/* ---- Fake guest memory ---- */
+
+static struct test_guest *guest_of(struct test_host *h, uint16_t vm)
+{
+    for (int i = 0; i < TEST_MAX_GUESTS; i++) {
+        if (h->guests[i].ram != NULL && h->guests[i].vm_id == vm)
+            return &h->guests[i];
+    }
+    for (int i = 0; i < TEST_MAX_GUESTS; i++) {
+        if (h->guests[i].ram == NULL) {
+            h->guests[i].vm_id = vm;
+            h->guests[i].ram = calloc(TEST_RAM_PAGES, 4096);
+            assert_non_null(h->guests[i].ram);
+            return &h->guests[i];
+        }
+    }
+    fail_msg("more than %d guests", TEST_MAX_GUESTS);
+    return NULL;
+}
+
+uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    assert_true(ipa >= TEST_RAM_IPA && ipa < TEST_RAM_IPA + TEST_RAM_PAGES * 4096ull);
+    return guest_of(h, vm)->ram + (ipa - TEST_RAM_IPA);
+}
+
+static int h_guest_map(void *host, uint16_t vm_id, uint64_t ipa, uint32_t pages, unsigned access,
+                       void **va, uint64_t *pa)
+{
+    struct test_host *h = host;
+    uint64_t end = ipa + (uint64_t)pages * 4096;
+
+    if (h->guest_map_fails != 0) {
+        int ret = h->guest_map_fails;
+
+        h->guest_map_fails = 0;
+        return ret;
+    }
+    if (ipa < TEST_RAM_IPA || end > TEST_RAM_IPA + TEST_RAM_PAGES * 4096ull || end < ipa)
+        return FFA_RET_INVALID_PARAMETERS;
+    if ((access & FFA_GUEST_WRITE) != 0 && end > TEST_RO_IPA)
+        return FFA_RET_INVALID_PARAMETERS;
+    *va = th_guest_ptr(h, vm_id, ipa);
+    for (uint32_t i = 0; pa != NULL && i < pages; i++) {
+        uint64_t page_ipa = ipa + (uint64_t)i * 4096;
+
+        pa[i] = h->scatter_pa ? TEST_PA(vm_id, page_ipa) * 2 : TEST_PA(vm_id, page_ipa);
+    }
+    h->live_maps++;
+    h->live_pages += pages;
+    return 0;
+}
+
+static void h_guest_unmap(void *host, uint16_t vm_id, void *va, uint32_t pages)
+{
+    struct test_host *h = host;
+
+    (void)vm_id;
+    (void)va;
+    h->live_maps--;
+    h->live_pages -= pages;
+}
+
+/* Hypervisor pages: "physical" address = host address, so a scripted SPMC can reach them. */
+static void *h_page_alloc(void *host, uint32_t pages, uint64_t *pa)
+{
+    struct test_host *h = host;
+    void *p = aligned_alloc(4096, (size_t)pages * 4096);
+
+    if (p == NULL)
+        return NULL;
+    memset(p, 0, (size_t)pages * 4096);
+    *pa = (uint64_t)(uintptr_t)p;
+    h->live_allocs++;
+    return p;
+}
+
+static void h_page_free(void *host, void *va, uint32_t pages)
+{
+    struct test_host *h = host;
+
+    (void)pages;
+    h->live_allocs--;
+    free(va);
+}
+
+static void h_notify(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event)
+{
+    struct test_host *h = host;
+
+    (void)vcpu;
+    h->notifies++;
+    h->notified_vm = vm_id;
+    h->notified_event = event;
+}
+
+const struct ffa_host_ops test_host_ops_full = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+};
+
+void th_host_cleanup(struct test_host *h)
+{
+    assert_int_equal(h->live_maps, 0);
+    assert_int_equal(h->live_pages, 0);
+    for (int i = 0; i < TEST_MAX_GUESTS; i++) {
+        free(h->guests[i].ram);
+        h->guests[i].ram = NULL;
+    }
+}
+
 void th_mock_fail(void *ctx, const char *message)
 {
     (void)ctx;
     fail_msg("%s", message);
 }
 
+/* The FW_* bit of each ABI the mediator may probe. */
+static uint32_t fw_bit(uint32_t fid)
+{
+    static const struct {
+        uint32_t fid, bit;
+    } bits[] = {
+        {FFA_MSG_SEND_DIRECT_REQ_32, FW_DIRECT_REQ_32},
+        {FFA_MSG_SEND_DIRECT_REQ_64, FW_DIRECT_REQ_64},
+        {FFA_MSG_SEND_DIRECT_REQ2, FW_DIRECT_REQ2},
+        {FFA_RUN, FW_RUN},
+        {FFA_SPM_ID_GET, FW_SPM_ID_GET},
+        {FFA_RXTX_MAP_64, FW_RXTX_MAP_64},
+        {FFA_RXTX_UNMAP, FW_RXTX_UNMAP},
+        {FFA_RX_ACQUIRE, FW_RX_ACQUIRE},
+        {FFA_RX_RELEASE, FW_RX_RELEASE},
+        {FFA_PARTITION_INFO_GET, FW_PARTINFO},
+        {FFA_MSG_SEND2, FW_MSG_SEND2},
+    };
+
+    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+        if (bits[i].fid == fid)
+            return bits[i].bit;
+    }
+    fail_msg("the mediator probes 0x%x, which the harness does not know", fid);
+    return 0;
+}
+
 void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis)
 {
-    static const uint32_t abis[] = {
-        FFA_MSG_SEND_DIRECT_REQ_32,
-        FFA_MSG_SEND_DIRECT_REQ_64,
-        FFA_MSG_SEND_DIRECT_REQ2,
-        FFA_RUN,
-        FFA_SPM_ID_GET,
-    };
+    size_t n;
+    const uint32_t *abis = ffa_mediator_probe_list(&n);
     struct ffa_mock_step v = {
         .call = {{FFA_VERSION, FFA_MEDIATOR_VERSION}},
         .match = FFA_MOCK_X_ALL,
@@ -102,13 +246,13 @@ void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abi
     };
 
     assert_int_equal(ffa_mock_expect(mock, &v), 0);
-    for (size_t i = 0; i < sizeof(abis) / sizeof(abis[0]); i++) {
+    for (size_t i = 0; i < n; i++) {
         struct ffa_mock_step s = {
             .call = {{FFA_FEATURES, abis[i]}},
             .match = FFA_MOCK_X_ALL,
         };
 
-        if (fw_abis & (1u << i)) {
+        if (fw_abis & fw_bit(abis[i])) {
             s.reply.x[0] = FFA_SUCCESS_32;
         } else {
             s.reply.x[0] = FFA_ERROR;
@@ -118,22 +262,88 @@ void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abi
     }
 }
 
-struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version)
+/* ---- The scripted SPMC's side of the mediator's own buffers and SP list ---- */
+
+static void record_own_buffers(void *ctx, const struct ffa_regs *call)
+{
+    struct fixture *f = ctx;
+
+    f->own_tx_pa = call->x[1];
+    f->own_rx_pa = call->x[2];
+}
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Write the SP list into the mediator's RX buffer, as an SPMC answers PARTITION_INFO_GET. */
+static void write_sp_list(void *ctx, const struct ffa_regs *call)
+{
+    struct fixture *f = ctx;
+    uint8_t *rx = (uint8_t *)(uintptr_t)f->own_rx_pa;
+
+    (void)call;
+    for (size_t i = 0; i < f->sp_count; i++) {
+        uint8_t *e = rx + 24 * i;
+
+        put_le(e, f->sps[i].id, 2);
+        put_le(e + 2, f->sps[i].exec_ctx, 2);
+        put_le(e + 4, f->sps[i].props, 4);
+        memcpy(e + 8, f->sps[i].uuid, 16);
+    }
+}
+
+static void expect_own_buffers(struct fixture *f, uint32_t fw_abis)
+{
+    struct ffa_mock_step map = {
+        .call = {{FFA_RXTX_MAP_64, 0, 0, 1}},
+        .match = FFA_MOCK_X(3),
+        .reply = {{FFA_SUCCESS_32}},
+        .effect = record_own_buffers,
+        .effect_ctx = f,
+    };
+    struct ffa_mock_step list = {
+        .call = {{FFA_PARTITION_INFO_GET}},
+        .match = FFA_MOCK_X_ALL,
+        .reply = {{FFA_SUCCESS_32, 0, f->sp_count, 24}},
+        .effect = write_sp_list,
+        .effect_ctx = f,
+    };
+
+    assert_int_equal(ffa_mock_expect(f->mock, &map), 0);
+    f->own_buffers = 1;
+    if ((fw_abis & FW_PARTINFO) == 0)
+        return;
+    assert_int_equal(ffa_mock_expect(f->mock, &list), 0);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0));
+}
+
+struct fixture *th_fixture_open(const struct th_opts *o)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     struct ffa_backend be;
 
     assert_non_null(f);
+    f->sps = o->sps;
+    f->sp_count = o->sp_count;
     f->mock = ffa_mock_create();
     assert_non_null(f->mock);
     ffa_mock_set_fail_handler(f->mock, th_mock_fail, NULL);
-    th_expect_probe(f->mock, FFA_VERSION_1_2, fw_abis);
+    th_expect_probe(f->mock, FFA_VERSION_1_2, o->fw_abis);
+    if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0)
+        expect_own_buffers(f, o->fw_abis);
     be = ffa_mock_backend(f->mock);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &f->host, &be, &f->m), 0);
+    assert_int_equal(ffa_mediator_create(&o->cfg,
+                                         o->full_host ? &test_host_ops_full : &test_host_ops,
+                                         &f->host, &be, &f->m),
+                     0);
     assert_int_equal(ffa_mock_pending(f->mock), 0);
-    assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, vm_flags, &f->vm), 0);
-    if (vm_version != 0) {
-        struct ffa_regs r = th_regs(FFA_VERSION, vm_version, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, o->vm_flags, &f->vm), 0);
+    if (o->vm_version != 0) {
+        struct ffa_regs r = th_regs(FFA_VERSION, o->vm_version, 0, 0, 0, 0, 0, 0);
 
         th_call(f, &r);
         assert_int_equal(r.x[0], FFA_MEDIATOR_VERSION);
@@ -141,11 +351,40 @@ struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_
     return f;
 }
 
+struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version)
+{
+    struct th_opts o = {.fw_abis = fw_abis, .vm_flags = vm_flags, .vm_version = vm_version};
+
+    return th_fixture_open(&o);
+}
+
+struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version)
+{
+    struct ffa_vm *vm;
+    struct ffa_regs r = th_regs(FFA_VERSION, version, 0, 0, 0, 0, 0, 0);
+
+    assert_int_equal(ffa_vm_add(f->m, id, 2, flags, &vm), 0);
+    th_call_vm(f, vm, &r);
+    r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+    th_call_vm(f, vm, &r);
+    assert_int_equal(r.x[2], id);
+    return vm;
+}
+
+void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
+{
+    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, regs), FFA_CALL_HANDLED);
+}
+
 void th_fixture_free(struct fixture *f)
 {
-    assert_int_equal(ffa_mock_verify(f->mock), 0);
+    if (f->own_buffers)
+        th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0),
+                  th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0));
     ffa_mediator_destroy(f->m);
+    assert_int_equal(ffa_mock_verify(f->mock), 0);
     ffa_mock_destroy(f->mock);
+    th_host_cleanup(&f->host);
     assert_int_equal(f->host.live_allocs, 0);
     assert_int_equal(f->host.live_locks, 0);
     free(f);
@@ -184,4 +423,18 @@ void th_expect(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, stru
     struct ffa_mock_step s = {.call = call, .match = match, .reply = reply};
 
     assert_int_equal(ffa_mock_expect(mock, &s), 0);
+}
+
+void th_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages)
+{
+    struct ffa_regs r = th_regs(FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, pages, 0, 0, 0, 0);
+
+    th_call_vm(f, vm, &r);
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+}
+
+struct ffa_regs th_do(struct fixture *f, struct ffa_vm *vm, struct ffa_regs r)
+{
+    th_call_vm(f, vm, &r);
+    return r;
 }

@@ -16,16 +16,50 @@
 #include "ffa/backend_mock.h"
 #include "ffa/mediator.h"
 
-/* Host side of one test: counts live allocations and calls. */
+/*
+ * Fake guest RAM: every VM has TEST_RAM_PAGES pages at IPA TEST_RAM_IPA; the last TEST_RO_PAGES
+ * of them are read-only (guest_map with write access is refused). The "physical" address of a
+ * page is TEST_PA(vm, ipa), or scattered (each page its own range) with `scatter_pa`.
+ */
+#define TEST_RAM_IPA     UINT64_C(0x80000000)
+#define TEST_RAM_PAGES   256u
+#define TEST_RO_PAGES    16u
+#define TEST_RO_IPA      (TEST_RAM_IPA + (uint64_t)(TEST_RAM_PAGES - TEST_RO_PAGES) * 4096u)
+#define TEST_PA(vm, ipa) (((uint64_t)(vm) << 40) | (ipa))
+#define TEST_MAX_GUESTS  8
+
+struct test_guest {
+    uint16_t vm_id;
+    uint8_t *ram;
+};
+
+/* Host side of one test: counts live allocations, locks, mappings, and what was signalled. */
 struct test_host {
     long live_allocs;
     long total_allocs;
     long live_locks;
     char last_log[512];
     unsigned logs;
+    /* guest memory (test_host_ops_full) */
+    struct test_guest guests[TEST_MAX_GUESTS];
+    long live_maps;
+    long live_pages;
+    int guest_map_fails; /* next guest_map answers this code once (0: none) */
+    int scatter_pa;
+    /* host events */
+    unsigned notifies;
+    uint16_t notified_vm;
+    enum ffa_host_event notified_event;
 };
 
+/* Callbacks without guest memory, and with everything (guest_map, page_alloc, notify). */
 extern const struct ffa_host_ops test_host_ops;
+extern const struct ffa_host_ops test_host_ops_full;
+
+/* The host view of guest memory at `ipa` of VM `vm` (allocating its RAM on first use). */
+uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa);
+/* Release fake guest RAM; asserts that no mapping or page is left. */
+void th_host_cleanup(struct test_host *h);
 
 /* Secure-world ABIs a probe script reports (bits for th_expect_probe). */
 #define FW_DIRECT_REQ_32 (1u << 0)
@@ -33,7 +67,33 @@ extern const struct ffa_host_ops test_host_ops;
 #define FW_DIRECT_REQ2   (1u << 2)
 #define FW_RUN           (1u << 3)
 #define FW_SPM_ID_GET    (1u << 4)
+#define FW_RXTX_MAP_64   (1u << 5)
+#define FW_RXTX_UNMAP    (1u << 6)
+#define FW_RX_ACQUIRE    (1u << 7)
+#define FW_RX_RELEASE    (1u << 8)
+#define FW_PARTINFO      (1u << 9)
+#define FW_MSG_SEND2     (1u << 10)
 #define FW_ALL_MSG       0x1fu
+#define FW_ALL_BUFFERS   0x7e0u
+
+/* A secure partition the scripted SPMC lists (one entry per UUID). */
+struct th_sp {
+    uint16_t id;
+    uint16_t exec_ctx;
+    uint32_t props;
+    uint8_t uuid[16];
+};
+
+/* How to build a fixture. */
+struct th_opts {
+    uint32_t fw_abis;    /* FW_* the secure world reports */
+    uint32_t vm_flags;   /* for the first VM (TEST_VM_ID, 2 vCPUs) */
+    uint32_t vm_version; /* FFA_VERSION asked by it; 0: none */
+    int full_host;       /* test_host_ops_full: guest memory, page_alloc, notify */
+    struct ffa_mediator_config cfg;
+    const struct th_sp *sps; /* what PARTITION_INFO_GET lists (with FW_PARTINFO) */
+    size_t sp_count;
+};
 
 /* A mediator on a mock, with one VM. */
 struct fixture {
@@ -41,6 +101,10 @@ struct fixture {
     struct ffa_mock *mock;
     struct ffa_mediator *m;
     struct ffa_vm *vm;
+    int own_buffers; /* the mediator registered its own RX/TX pair */
+    uint64_t own_tx_pa, own_rx_pa;
+    const struct th_sp *sps;
+    size_t sp_count;
 };
 
 #define TEST_VM_ID  0x0001u
@@ -59,6 +123,20 @@ void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abi
  * (the version is then still open: the next call locks it).
  */
 struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version);
+/* Build a fixture from options (scripts the own-buffer mapping and SP list when relevant). */
+struct fixture *th_fixture_open(const struct th_opts *o);
+/* Add a VM to the fixture's mediator, negotiate `version` and lock it with FFA_ID_GET. */
+struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version);
+/* Call for any VM, vCPU 0; assert handled. */
+void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs);
+
+/* Standard buffer addresses in fake guest RAM, and a helper that maps them (asserting success). */
+#define TEST_TX_IPA TEST_RAM_IPA
+#define TEST_RX_IPA (TEST_RAM_IPA + 0x10000)
+void th_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages);
+/* Call and return the reply (vCPU 0). */
+struct ffa_regs th_do(struct fixture *f, struct ffa_vm *vm, struct ffa_regs r);
+
 /* Verify the mock, destroy everything and check that no allocation or lock leaked. */
 void th_fixture_free(struct fixture *f);
 

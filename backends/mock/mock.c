@@ -202,8 +202,14 @@ static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs
         pthread_mutex_unlock(&mock->lock);
         return;
     }
-    *out = s->reply;
-    pthread_mutex_unlock(&mock->lock);
+    {
+        const struct ffa_mock_step step = *s; /* the effect may add steps (realloc) */
+
+        pthread_mutex_unlock(&mock->lock);
+        if (step.effect != NULL)
+            step.effect(step.effect_ctx, in);
+        *out = step.reply;
+    }
 }
 
 int ffa_mock_verify(struct ffa_mock *mock)

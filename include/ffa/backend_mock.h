@@ -41,6 +41,14 @@ struct ffa_mock_step {
     uint32_t match;        /* FFA_MOCK_X() bits */
     struct ffa_regs reply; /* what the secure world answers: all of x0..x17 */
     unsigned line;         /* script line, for messages (0 for steps written in C) */
+    /*
+     * Optional (C only): called when this step matches, before the reply is returned, with the
+     * call's registers. It plays what the secure world does to memory: fill the mediator's RX
+     * buffer, read a descriptor from its TX buffer. It may fail the test (longjmp): the mock
+     * holds no lock while it runs.
+     */
+    void (*effect)(void *ctx, const struct ffa_regs *call);
+    void *effect_ctx;
 };
 
 struct ffa_mock;

@@ -74,8 +74,10 @@ struct ffa_host_ops {
      * virtual address of a contiguous view in *va. If `pa` is not NULL it also writes the
      * physical address of each page (pa[0..pages-1]): the addresses the secure world uses.
      * Returns 0, FFA_RET_INVALID_PARAMETERS if the range is not accessible guest RAM, or
-     * FFA_RET_NO_MEMORY if it cannot be mapped. Optional: without it, FFA_RXTX_MAP answers
-     * NOT_SUPPORTED (and with it everything that needs a VM's buffers).
+     * FFA_RET_NO_MEMORY if it cannot be mapped. Called with one of the mediator's locks held
+     * (like Xen's page lookups under its RX/TX locks): it must not take those locks or call
+     * into the mediator. Optional: without it, FFA_RXTX_MAP answers NOT_SUPPORTED (and with it
+     * everything that needs a VM's buffers).
      */
     int (*guest_map)(void *host, uint16_t vm_id, uint64_t ipa, uint32_t pages, unsigned access,
                      void **va, uint64_t *pa);

@@ -25,6 +25,7 @@
 #define FFA_MEDIATOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ffa/abi.h"
@@ -93,6 +94,12 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
  */
 void ffa_mediator_destroy(struct ffa_mediator *m);
 
+/*
+ * The function IDs ffa_mediator_create() asks the secure world about with FFA_FEATURES, in the
+ * order it asks (after FFA_VERSION): what a scripted secure world must answer. Pure.
+ */
+const uint32_t *ffa_mediator_probe_list(size_t *count);
+
 /* The secure world's FF-A version found at create time (0 without a backend). Thread safe. */
 uint32_t ffa_mediator_fw_version(const struct ffa_mediator *m);
 
@@ -137,6 +144,15 @@ uint16_t ffa_vm_id(const struct ffa_vm *vm);
  * other than FFA_VERSION). Thread safe.
  */
 uint32_t ffa_vm_version(const struct ffa_vm *vm);
+
+/*
+ * Hypervisor framework notifications pending for the VM (the FFA_NOTIFICATION_GET w7 bitmap):
+ * bit 0 = "RX buffer full", set when the mediator delivered a message from another VM into the
+ * VM's RX buffer (the host also got FFA_HOST_EVENT_RX_FULL), cleared when the VM releases the
+ * buffer with FFA_RX_RELEASE. Thread safe.
+ */
+#define FFA_FW_NOTIF_RX_FULL (1u << 0)
+uint32_t ffa_vm_framework_notifications(struct ffa_vm *vm);
 
 /* ---- The entry point ---- */
 

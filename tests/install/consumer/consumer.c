@@ -23,12 +23,7 @@ static void host_free(void *host, void *ptr, size_t size)
 
 static const struct ffa_host_ops host = {.alloc = host_alloc, .free = host_free};
 
-static const char script[] = "call FFA_VERSION x1=0x10002\nreply 0x10002\n"
-                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
-                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
-                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
-                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n"
-                             "call FFA_FEATURES\nreply FFA_SUCCESS_32\n";
+static const char script[] = "call FFA_VERSION x1=0x10002\nreply 0x10002\n";
 
 int main(void)
 {
@@ -38,8 +33,19 @@ int main(void)
     struct ffa_vm *vm;
     struct ffa_regs r = {{FFA_VERSION, FFA_VERSION_1_1}};
 
-    if (ffa_mock_load_string(mock, script, "consumer", NULL, 0) != 0 ||
-        ffa_mediator_create(NULL, &host, NULL, &be, &m) != 0 || ffa_vm_add(m, 1, 1, 0, &vm) != 0)
+    size_t n;
+    const uint32_t *probed = ffa_mediator_probe_list(&n);
+
+    if (ffa_mock_load_string(mock, script, "consumer", NULL, 0) != 0)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        struct ffa_mock_step s = {.call = {{FFA_FEATURES, probed[i]}},
+                                  .match = FFA_MOCK_X(1),
+                                  .reply = {{FFA_SUCCESS_32}}};
+
+        ffa_mock_expect(mock, &s);
+    }
+    if (ffa_mediator_create(NULL, &host, NULL, &be, &m) != 0 || ffa_vm_add(m, 1, 1, 0, &vm) != 0)
         return 1;
     ffa_mediator_handle(m, vm, 0, &r);
     printf("FFA_VERSION -> 0x%llx\n", (unsigned long long)r.x[0]);

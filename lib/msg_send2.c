@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Indirect messaging: FFA_MSG_SEND2 (v1.1). The message sits in the sender's TX buffer behind a
+ * partition message header (secure-side.md 2.2):
+ *
+ *   u32 flags @0 (SBZ), u32 reserved @4, u32 offset @8, u32 sender << 16 | receiver @12,
+ *   u32 size @16                                                  -- 20 bytes, v1.1
+ *   u32 reserved @20, u8 uuid[16] @24                             -- 40 bytes, v1.2
+ *
+ * To an SP, the SPMC reads the VM's TX buffer itself (forwarded FFA_MSG_SEND2 with the VM's ID in
+ * w1). To another VM, the mediator copies the message into the receiver's RX buffer, records the
+ * "RX buffer full" framework notification and tells the host (xen-mediator.md 2.7).
+ *
+ * The header is copied out of guest memory once and only the copy is validated: a sibling vCPU
+ * rewriting the TX buffer meanwhile cannot change what was checked (Xen's 2026 audit found a
+ * double fetch exactly here, commit c447b7308b).
+ */
+#include "internal.h"
+
+#define HDR_SIZE_V1_1 20u
+#define HDR_SIZE_V1_2 40u
+
+struct send2_hdr {
+    uint32_t offset;
+    uint16_t sender, receiver;
+    uint32_t size;
+    uint8_t uuid[16]; /* zero for a v1.1 sender */
+};
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t hdr_size(uint32_t version)
+{
+    return version >= FFA_VERSION_1_2 ? HDR_SIZE_V1_2 : HDR_SIZE_V1_1;
+}
+
+bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm)
+{
+    if (vm != NULL && vm->version < FFA_VERSION_1_1)
+        return false;
+    if (!vm_buffers_supported(m))
+        return false;
+    return (m->cfg.flags & FFA_CFG_VM_TO_VM) != 0 ||
+           (fw_supports(m, FFA_MSG_SEND2) && m->fwd_vm_buffers);
+}
+
+/* Copy the header out of the TX buffer once, then check the copy against the buffer size. */
+static int32_t read_header(const struct ffa_vm *vm, const uint8_t *tx, uint32_t tx_size,
+                           struct send2_hdr *h)
+{
+    uint8_t raw[HDR_SIZE_V1_2] = {0};
+    uint32_t min = hdr_size(vm->version);
+    uint32_t ids;
+
+    ffa_memcpy(raw, tx, min);
+    GUEST_COPY_BARRIER();
+    h->offset = get_le32(raw + 8);
+    ids = get_le32(raw + 12);
+    h->sender = FFA_SENDER(ids);
+    h->receiver = FFA_RECEIVER(ids);
+    h->size = get_le32(raw + 16);
+    ffa_memcpy(h->uuid, raw + 24, 16); /* zero for a v1.1 header: raw was cleared */
+
+    if (h->sender != vm->id || h->receiver == vm->id)
+        return FFA_RET_INVALID_PARAMETERS;
+    /* The payload follows the header of the sender's version (Linux 6.15's 36 is refused). */
+    if (h->offset < min || h->size == 0 || h->offset > tx_size || h->size > tx_size - h->offset)
+        return FFA_RET_INVALID_PARAMETERS;
+    return 0;
+}
+
+/* To an SP: the SPMC reads the message from the VM's TX buffer (w1[31:16] = the sender VM). */
+static int32_t send_to_sp(struct ffa_mediator *m, struct ffa_vm *vm)
+{
+    if (!fw_supports(m, FFA_MSG_SEND2) || !vm->mbox.forwarded)
+        return FFA_RET_NOT_SUPPORTED;
+    return fw_simple_call(m, FFA_MSG_SEND2, (uint64_t)vm->id << 16, 0, 0);
+}
+
+/* Write the receiver's header (its own version's layout) and copy the payload, guest to guest. */
+static void deliver(uint8_t *rx, uint32_t rx_hdr, const struct send2_hdr *h, const uint8_t *tx)
+{
+    ffa_memset(rx, 0, rx_hdr);
+    put_le32(rx + 8, rx_hdr);
+    put_le32(rx + 12, (uint32_t)h->sender << 16 | h->receiver);
+    put_le32(rx + 16, h->size);
+    if (rx_hdr == HDR_SIZE_V1_2)
+        ffa_memcpy(rx + 24, h->uuid, 16);
+    ffa_memcpy(rx + rx_hdr, tx + h->offset, h->size);
+}
+
+/*
+ * To a VM (VM-to-VM messaging configured): INVALID_PARAMETERS for an unknown receiver or one that
+ * has not negotiated v1.1+; DENIED if it has no RX buffer; BUSY if its RX buffer is not free;
+ * NO_MEMORY if the message does not fit it. m->lock is held across the copy, so the receiver
+ * cannot be removed under it.
+ */
+static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, const uint8_t *tx)
+{
+    struct ffa_vm *dst;
+    uint8_t *rx = NULL;
+    uint32_t rx_size = 0, rx_hdr;
+    int32_t ret;
+
+    if ((m->cfg.flags & FFA_CFG_VM_TO_VM) == 0)
+        return FFA_RET_INVALID_PARAMETERS;
+    med_lock(m, m->lock);
+    dst = NULL;
+    for (uint32_t i = 0; i < m->vm_count; i++) {
+        if (m->vms[i]->id == h->receiver)
+            dst = m->vms[i];
+    }
+    if (dst == NULL || __atomic_load_n(&dst->version, __ATOMIC_ACQUIRE) < FFA_VERSION_1_1) {
+        med_unlock(m, m->lock);
+        return FFA_RET_INVALID_PARAMETERS;
+    }
+    ret = vm_rx_acquire(m, dst, &rx, &rx_size);
+    if (ret == 0) {
+        rx_hdr = hdr_size(dst->version);
+        if (h->size > rx_size - rx_hdr) {
+            vm_rx_fill_done(m, dst, false);
+            ret = FFA_RET_NO_MEMORY;
+        } else {
+            deliver(rx, rx_hdr, h, tx);
+            med_lock(m, dst->lock);
+            dst->mbox.fw_notif |= FW_NOTIF_RX_FULL;
+            med_unlock(m, dst->lock);
+            vm_rx_fill_done(m, dst, true);
+        }
+    }
+    med_unlock(m, m->lock);
+    if (ret == 0 && m->host->notify != NULL)
+        m->host->notify(m->host_ctx, h->receiver, 0, FFA_HOST_EVENT_RX_FULL);
+    return ret;
+}
+
+/*
+ * FFA_MSG_SEND2: w1 = 0 (a VM may not name a sender; its own ID is tolerated), w2 = flags, 0 for
+ * a VM (bit 1, "delay SRI", exists only at the secure virtual instance).
+ * NOT_SUPPORTED below v1.1; DENIED without a TX buffer; BUSY while another vCPU sends;
+ * INVALID_PARAMETERS for a bad header; then what the receiver's side answers.
+ */
+void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+{
+    uint32_t w1 = (uint32_t)regs->x[1];
+    struct send2_hdr h;
+    const uint8_t *tx;
+    uint32_t tx_size;
+    int32_t ret;
+
+    if (!send2_supported(m, vm)) {
+        reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
+        return;
+    }
+    if ((w1 & 0xffffu) != 0 || ((w1 >> 16) != 0 && (w1 >> 16) != vm->id) ||
+        (uint32_t)regs->x[2] != 0) {
+        reply_error(vm, regs, FFA_RET_INVALID_PARAMETERS);
+        return;
+    }
+    med_lock(m, vm->lock);
+    if (vm->mbox.tx == NULL)
+        ret = FFA_RET_DENIED;
+    else if (vm->mbox.tx_busy)
+        ret = FFA_RET_BUSY;
+    else
+        ret = 0;
+    if (ret == 0)
+        vm->mbox.tx_busy = true;
+    tx = vm->mbox.tx;
+    tx_size = vm->mbox.pages * FFA_PAGE_SIZE;
+    med_unlock(m, vm->lock);
+    if (ret != 0) {
+        reply_error(vm, regs, ret);
+        return;
+    }
+
+    ret = read_header(vm, tx, tx_size, &h);
+    if (ret == 0)
+        ret = FFA_ID_IS_SECURE(h.receiver) ? send_to_sp(m, vm) : send_to_vm(m, &h, tx);
+
+    med_lock(m, vm->lock);
+    vm->mbox.tx_busy = false;
+    med_unlock(m, vm->lock);
+    if (ret != 0) {
+        MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x: FFA_MSG_SEND2 refused: %d", vm->id, ret);
+        reply_error(vm, regs, ret);
+        return;
+    }
+    reply_success32(vm, regs, 0, 0);
+}
