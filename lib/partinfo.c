@@ -99,53 +99,80 @@ static uint32_t props_for(const struct ffa_vm *caller, uint32_t props)
     return props & (caller->version >= FFA_VERSION_1_1 ? PROPS_V1_1 : PROPS_V1_0);
 }
 
+/* Is SP entry i hidden from `caller` by the one-entry-per-partition rule (before v1.2)? */
+static bool sp_entry_hidden(const struct ffa_mediator *m, const struct ffa_vm *caller, uint32_t i)
+{
+    return caller->version < FFA_VERSION_1_2 && i > 0 && m->sps[i - 1].id == m->sps[i].id;
+}
+
+/* The k-th VM `caller` sees besides itself (VM-to-VM), in ID order. */
+static const struct ffa_vm *other_vm(const struct ffa_mediator *m, const struct ffa_vm *caller,
+                                     uint32_t k)
+{
+    const struct ffa_vm *v = m->vms[k];
+
+    return v->id >= caller->id ? m->vms[k + 1] : v;
+}
+
 /*
- * Visit what `caller` sees for `uuid` (NULL: nil, everything), numbering entries from 0, and
- * return how many there are. The caller holds m->lock (the VM table must not change).
+ * Visit the entries `caller` sees for `uuid` (NULL: nil, everything) whose index is in
+ * [lo, hi), and return how many entries there are in all. Secure partitions come first, then
+ * the caller itself (v1.2), then the other VMs (VM-to-VM). Entries outside the window cost a
+ * compare each at most, and VMs outside it nothing: FFA_PARTITION_INFO_GET_REGS pages through a
+ * long list in O(window) per call. The caller holds m->lock (the VM table must not change).
  */
 static uint32_t partinfo_walk(const struct ffa_mediator *m, const struct ffa_vm *caller,
-                              const uint8_t *uuid, pi_visit_fn visit, void *ctx)
+                              const uint8_t *uuid, uint32_t lo, uint32_t hi, pi_visit_fn visit,
+                              void *ctx)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, others;
 
     for (uint32_t i = 0; i < m->sp_count; i++) {
         const struct sp_entry *sp = &m->sps[i];
-        struct pi_entry e = {sp->id, sp->exec_ctx, props_for(caller, sp->props), sp->uuid};
 
-        if (uuid != NULL) {
-            if (!uuid_equal(uuid, sp->uuid))
-                continue;
-            e.uuid = NULL;
-        } else if (caller->version < FFA_VERSION_1_2 && i > 0 && m->sps[i - 1].id == sp->id) {
-            continue; /* several UUIDs per partition only from v1.2 (Hafnium) */
-        }
-        if (visit != NULL)
+        if (uuid != NULL ? !uuid_equal(uuid, sp->uuid) : sp_entry_hidden(m, caller, i))
+            continue;
+        if (n >= lo && n < hi) {
+            struct pi_entry e = {sp->id, sp->exec_ctx, props_for(caller, sp->props),
+                                 uuid != NULL ? NULL : sp->uuid};
+
             visit(ctx, n, &e);
+        }
         n++;
     }
     if (uuid != NULL)
         return n;
     if (caller->version >= FFA_VERSION_1_2) {
-        struct pi_entry e = {caller->id, caller->vcpu_count, props_for(caller, vm_props(m, caller)),
-                             NULL};
+        if (n >= lo && n < hi) {
+            struct pi_entry e = {caller->id, caller->vcpu_count,
+                                 props_for(caller, vm_props(m, caller)), NULL};
 
-        if (visit != NULL)
             visit(ctx, n, &e);
+        }
         n++;
     }
-    if ((m->cfg.flags & FFA_CFG_VM_TO_VM) == 0)
-        return n;
-    for (uint32_t i = 0; i < m->vm_count; i++) {
-        const struct ffa_vm *v = m->vms[i];
+    others = (m->cfg.flags & FFA_CFG_VM_TO_VM) != 0 ? m->vm_count - 1 : 0;
+    for (uint32_t k = lo > n ? lo - n : 0; k < others && n + k < hi; k++) {
+        const struct ffa_vm *v = other_vm(m, caller, k);
         struct pi_entry e = {v->id, v->vcpu_count, props_for(caller, vm_props(m, v)), NULL};
 
-        if (v == caller)
-            continue;
-        if (visit != NULL)
-            visit(ctx, n, &e);
-        n++;
+        visit(ctx, n + k, &e);
     }
-    return n;
+    return n + others;
+}
+
+static void count_only(void *ctx, uint32_t index, const struct pi_entry *e)
+{
+    (void)ctx;
+    (void)index;
+    (void)e;
+}
+
+/* How many entries `caller` sees for `uuid`. */
+static uint32_t partinfo_count(const struct ffa_mediator *m, const struct ffa_vm *caller,
+                               const uint8_t *uuid)
+{
+    return partinfo_walk(m, caller, uuid, 0, 0, count_only, NULL);
 }
 
 /* ---- FFA_PARTITION_INFO_GET ---- */
@@ -202,7 +229,7 @@ void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, st
     }
 
     med_lock(m, m->lock);
-    count = partinfo_walk(m, vm, uuid, NULL, NULL);
+    count = partinfo_count(m, vm, uuid);
     if (count == 0 && uuid != NULL)
         ret = FFA_RET_INVALID_PARAMETERS;
     else if (flags == 0)
@@ -212,7 +239,7 @@ void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, st
             vm_rx_fill_done(m, vm, false);
             ret = FFA_RET_NO_MEMORY;
         } else {
-            partinfo_walk(m, vm, uuid, write_entry, &w);
+            partinfo_walk(m, vm, uuid, 0, count, write_entry, &w);
             vm_rx_fill_done(m, vm, true);
         }
     }
@@ -235,11 +262,8 @@ struct regs_writer {
 static void write_regs_entry(void *ctx, uint32_t index, const struct pi_entry *e)
 {
     struct regs_writer *w = ctx;
-    uint64_t *x;
+    uint64_t *x = &w->regs->x[3 + 3 * (index - w->first)];
 
-    if (index < w->first || index >= w->first + w->count)
-        return;
-    x = &w->regs->x[3 + 3 * (index - w->first)];
     x[0] = (uint64_t)e->id | ((uint64_t)e->exec_ctx << 16) | ((uint64_t)e->props << 32);
     x[1] = uuid_word(e->uuid, 0);
     x[2] = uuid_word(e->uuid, 1);
@@ -273,7 +297,7 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
 
     med_lock(m, m->lock);
     cur_tag = m->partinfo_tag;
-    total = partinfo_walk(m, vm, uuid, NULL, NULL);
+    total = partinfo_count(m, vm, uuid);
     if (start == 0 && tag != 0)
         ret = FFA_RET_INVALID_PARAMETERS;
     else if (start != 0 && tag != cur_tag)
@@ -283,7 +307,7 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
     if (ret == 0) {
         w.count = total - start < REGS_MAX_ENTRIES ? total - start : REGS_MAX_ENTRIES;
         ffa_memset(&regs->x[3], 0, sizeof(regs->x[0]) * (FFA_NUM_REGS - 3));
-        partinfo_walk(m, vm, uuid, write_regs_entry, &w);
+        partinfo_walk(m, vm, uuid, start, start + w.count, write_regs_entry, &w);
     }
     med_unlock(m, m->lock);
 
