@@ -11,6 +11,13 @@ void sp_init(void)
 
     ffa_call8(&a, FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
     sp_put_hex("hello from the S-EL0 partition, my ID is ", a.x[2]);
+    /* Boot info (FF-A v1.1 format): u32 signature @0, descriptors @32; descriptor size @20. */
+    if (sp_boot_info != 0) {
+        const volatile uint32_t *hdr = (const volatile uint32_t *)(uintptr_t)sp_boot_info;
+
+        sp_put_hex("boot info signature ", hdr[0]);
+        sp_put_hex("boot info manifest size ", hdr[(32 + 20) / 4]);
+    }
 }
 
 void sp_handle_request(const struct ffa_args *req, struct ffa_args *resp)

@@ -9,13 +9,15 @@ __attribute__((weak)) void sp_init(void)
 {
 }
 
+uint64_t sp_boot_info;
+
 void sp_main(uint64_t boot_info);
 
 void sp_main(uint64_t boot_info)
 {
     struct ffa_args msg, resp;
 
-    (void)boot_info;
+    sp_boot_info = boot_info;
     sp_init();
     ffa_msg_wait(&msg);
     for (;;) {

@@ -69,6 +69,9 @@ void sp_cmd_call(const struct ffa_args *req, struct ffa_args *resp);
 
 /* Every example's request handler: fills the response for one DIRECT_REQ_32/64. */
 void sp_handle_request(const struct ffa_args *req, struct ffa_args *resp);
+/* x<gp-register-num> at entry: the FF-A boot-info blob (common/main.c). */
+extern uint64_t sp_boot_info;
+
 /* Optional init hook (weak default: nothing). */
 void sp_init(void);
 
