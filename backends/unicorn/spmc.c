@@ -106,7 +106,8 @@ static void log_switch(struct spmc *s, const struct ec *from, const struct next 
     else if (nx->kind == NEXT_EC || nx->kind == NEXT_EC_RESUME)
         spmc_log(s, FFA_UNICORN_LOG_DEBUG, from->sp->mf.id, "SP 0x%04x -> SP 0x%04x: %s",
                  from->sp->mf.id, nx->ec->sp->mf.id,
-                 nx->kind == NEXT_EC ? spmc_fid_name(nx->regs.x[0]) : "resume");
+                 nx->kind == NEXT_EC ? spmc_fid_name(nx->regs.x[0])
+                                     : "FFA_RUN, resumes where it stopped");
 }
 
 void spmc_run(struct spmc *s, struct ec *ec, struct ffa_regs *out)
