@@ -285,9 +285,13 @@ static void unicorn_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *
     pthread_mutex_unlock(&s->lock);
 }
 
+/*
+ * CONCURRENT: call() may be entered from several threads; it serialises them itself (one PE,
+ * s->lock), so the mediator need not take its own backend lock around every call.
+ */
 static const struct ffa_backend_ops unicorn_ops = {
     .name = "unicorn",
-    .caps = FFA_BACKEND_CAP_EMULATED,
+    .caps = FFA_BACKEND_CAP_EMULATED | FFA_BACKEND_CAP_CONCURRENT,
     .call = unicorn_call,
     .destroy = NULL,
 };

@@ -57,23 +57,44 @@ static void *host_pages(size_t size)
     return p == MAP_FAILED ? NULL : p;
 }
 
-static void regs_io(struct sp *sp, struct ffa_regs *r, bool write)
+/* x0..x17 and the PC, in one batch (each register access is a call into Unicorn). */
+static void regs_read_with_pc(struct sp *sp, struct ffa_regs *r)
 {
-    void *ptrs[FFA_NUM_REGS];
+    int ids[FFA_NUM_REGS + 1];
+    void *ptrs[FFA_NUM_REGS + 1];
 
-    for (int i = 0; i < FFA_NUM_REGS; i++)
+    for (int i = 0; i < FFA_NUM_REGS; i++) {
+        ids[i] = x_ids[i];
         ptrs[i] = &r->x[i];
-    if (write)
-        uc_reg_write_batch(sp->uc, (int *)x_ids, ptrs, FFA_NUM_REGS);
-    else
-        uc_reg_read_batch(sp->uc, (int *)x_ids, ptrs, FFA_NUM_REGS);
+    }
+    ids[FFA_NUM_REGS] = UC_ARM64_REG_PC;
+    ptrs[FFA_NUM_REGS] = &sp->pc;
+    uc_reg_read_batch(sp->uc, ids, ptrs, FFA_NUM_REGS + 1);
 }
 
+/*
+ * Write the registers the context will see. Register accesses cost tens of nanoseconds each in
+ * Unicorn 2.0.1, so only those that differ from what the context holds are written: `shadow` is
+ * the register file as of the context's last trap (all of x0..x17 were read then) or the last
+ * write; it is invalid once the context has run without a full read.
+ */
 void engine_set_regs(struct sp *sp, const struct ffa_regs *r)
 {
-    struct ffa_regs copy = *r;
+    int ids[FFA_NUM_REGS];
+    void *ptrs[FFA_NUM_REGS];
+    int n = 0;
 
-    regs_io(sp, &copy, true);
+    for (int i = 0; i < FFA_NUM_REGS; i++) {
+        if (!sp->shadow_valid || sp->shadow.x[i] != r->x[i]) {
+            sp->shadow.x[i] = r->x[i];
+            ids[n] = x_ids[i];
+            ptrs[n] = &sp->shadow.x[i];
+            n++;
+        }
+    }
+    if (n > 0)
+        uc_reg_write_batch(sp->uc, ids, ptrs, n);
+    sp->shadow_valid = true;
 }
 
 /* ---- Hooks ---- */
@@ -422,7 +443,10 @@ static uint32_t insn_at(struct sp *sp, uint64_t pc)
     return insn;
 }
 
-/* Classify an exception reported to the hook: an FF-A call (advance PC if needed) or a fault. */
+/*
+ * Classify an exception reported to the hook (out->regs and sp->pc already read): an FF-A call
+ * (advance PC if needed) or a fault.
+ */
 static void decode_trap(struct sp *sp, uint32_t intno, struct exit_info *out)
 {
     bool call = false;
@@ -439,7 +463,8 @@ static void decode_trap(struct sp *sp, uint32_t intno, struct exit_info *out)
     }
     if (call) {
         out->kind = EXIT_FFA_CALL;
-        regs_io(sp, &out->regs, false);
+        sp->shadow = out->regs;
+        sp->shadow_valid = true;
         return;
     }
     out->kind = EXIT_FAULT;
@@ -489,16 +514,18 @@ void engine_run(struct spmc *s, struct ec *ec, struct exit_info *out)
 
     sp->trap_intno = UINT32_MAX;
     sp->fault_addr = 0;
+    sp->shadow_valid = false; /* it runs: any register may change */
     s->running = ec;
     s->stats.world_switches++;
     e = uc_emu_start(sp->uc, sp->pc, SPMC_UNTIL, 0, 0);
     s->running = NULL;
-    uc_reg_read(sp->uc, UC_ARM64_REG_PC, &sp->pc);
-
     if (sp->trap_intno != UINT32_MAX) {
+        /* Read the call's registers with the PC now: most traps are FF-A calls. */
+        regs_read_with_pc(sp, &out->regs);
         decode_trap(sp, sp->trap_intno, out);
         return;
     }
+    uc_reg_read(sp->uc, UC_ARM64_REG_PC, &sp->pc);
     if (e != UC_ERR_OK) {
         describe_uc_error(sp, e, out);
         return;

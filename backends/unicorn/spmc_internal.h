@@ -173,7 +173,9 @@ struct sp {
 
     /* Engine (engine.c). */
     uc_engine *uc;
-    uint64_t pc;         /* where the context resumes */
+    uint64_t pc;            /* where the context resumes */
+    struct ffa_regs shadow; /* x0..x17 as the engine holds them, when shadow_valid */
+    bool shadow_valid;
     uint32_t trap_intno; /* set by the interrupt hook during an entry */
     uint64_t fault_addr; /* set by the invalid-memory hook */
     int fault_type;

@@ -57,7 +57,7 @@ function(ffa_sp_manifest name)
   set(FFA_SP_OUTPUTS ${FFA_SP_OUTPUTS} ${out} PARENT_SCOPE)
 endfunction()
 
-ffa_sp_image(echo CONDUIT SMC SOURCES echo.c)
+ffa_sp_image(echo CONDUIT SMC SOURCES echo.c echo_loop.S)
 ffa_sp_image(el0 CONDUIT SVC SOURCES common/main.c el0.c DEFS -DSP_EL0)
 ffa_sp_image(worker CONDUIT HVC SOURCES common/main.c worker.c)
 ffa_sp_image(forwarder CONDUIT SMC SOURCES common/main.c forwarder.c)

@@ -106,7 +106,8 @@ int ffa_unicorn_create(const struct ffa_unicorn_config *cfg, struct ffa_unicorn 
 void ffa_unicorn_destroy(struct ffa_unicorn *spmc);
 
 /*
- * The SPMC as a backend (caps: FFA_BACKEND_CAP_EMULATED). Its destroy op is NULL: the owner calls
+ * The SPMC as a backend (caps: FFA_BACKEND_CAP_EMULATED | FFA_BACKEND_CAP_CONCURRENT: calls from
+ * several threads are serialised inside, as on one PE). Its destroy op is NULL: the owner calls
  * ffa_unicorn_destroy() after the mediator is gone.
  */
 struct ffa_backend ffa_unicorn_backend(struct ffa_unicorn *spmc);
