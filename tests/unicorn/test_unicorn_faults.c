@@ -65,6 +65,12 @@ static void test_write_to_read_only_memory_is_contained(void **state)
     check_contained(SP_FAULT_WRITE_RO, "UC_ERR_WRITE_PROT", " at pc 0x1000");
 }
 
+static void test_svc_from_s_el1_sp_is_contained(void **state)
+{
+    (void)state;
+    check_contained(SP_FAULT_WRONG_CONDUIT, "svc from S-EL1", " at pc 0x1000");
+}
+
 static void test_healthy_request_to_faulty_sp_answers(void **state)
 {
     struct ucf *f = ucf_new(UCF_FAULTY, 0, 0);
@@ -99,6 +105,7 @@ int main(void)
         cmocka_unit_test(test_sp_that_never_returns_is_aborted_by_watchdog),
         cmocka_unit_test(test_sp_reporting_error_aborted_is_aborted),
         cmocka_unit_test(test_write_to_read_only_memory_is_contained),
+        cmocka_unit_test(test_svc_from_s_el1_sp_is_contained),
         cmocka_unit_test(test_healthy_request_to_faulty_sp_answers),
         cmocka_unit_test(test_fault_inside_chain_returns_aborted_to_calling_sp),
     };

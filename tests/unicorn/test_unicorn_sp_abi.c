@@ -219,6 +219,16 @@ static void test_sp_direct_req_from_sp_that_cannot_send_is_denied(void **state)
     assert_sp_error(&r, FFA_RET_DENIED);
 }
 
+static void test_sp_direct_req2_to_sp_is_answered_with_resp2(void **state)
+{
+    /* forwarder2's manifest (0x603) may send DIRECT_REQ2; the echo SP (0x603) receives it. */
+    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER2, FFA_MSG_SEND_DIRECT_REQ2,
+                                 ((uint32_t)SP_ID_FORWARDER2 << 16) | SP_ID_ECHO, 0, 0);
+
+    assert_int_equal(r.x[3], (uint32_t)FFA_MSG_SEND_DIRECT_RESP2);
+    assert_int_equal(r.x[4], ((uint32_t)SP_ID_ECHO << 16) | SP_ID_FORWARDER2);
+}
+
 static void test_sp_to_sp_request_is_answered(void **state)
 {
     struct ffa_regs r = ucf_req(*state, SP_ID_FORWARDER, SP_CMD_FORWARD, SP_ID_ECHO, 0x51, 0x52, 0);
@@ -305,6 +315,7 @@ int main(void)
         T(test_sp_direct_req_with_forged_sender_is_invalid),
         T(test_sp_direct_req_to_vm_is_invalid),
         T(test_sp_direct_req_from_sp_that_cannot_send_is_denied),
+        T(test_sp_direct_req2_to_sp_is_answered_with_resp2),
         T(test_sp_to_sp_request_is_answered),
         T(test_sp_to_sp_request_that_loops_is_denied),
         cmocka_unit_test(test_sp_to_sp_request_to_busy_sp_is_busy),

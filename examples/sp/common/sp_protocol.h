@@ -40,12 +40,13 @@
 #define SP_CMD_PRINT 0x9Du
 
 /* Faulty: what to do wrong. */
-#define SP_FAULT_DATA_ABORT 1u /* read unmapped memory */
-#define SP_FAULT_UNDEF      2u /* udf #0 */
-#define SP_FAULT_BAD_JUMP   3u /* branch to unmapped memory */
-#define SP_FAULT_SPIN       4u /* never return */
-#define SP_FAULT_SELF_ABORT 5u /* FFA_ERROR(ABORTED) */
-#define SP_FAULT_WRITE_RO   6u /* write to its own code */
+#define SP_FAULT_DATA_ABORT    1u /* read unmapped memory */
+#define SP_FAULT_UNDEF         2u /* udf #0 */
+#define SP_FAULT_BAD_JUMP      3u /* branch to unmapped memory */
+#define SP_FAULT_SPIN          4u /* never return */
+#define SP_FAULT_SELF_ABORT    5u /* FFA_ERROR(ABORTED) */
+#define SP_FAULT_WRITE_RO      6u /* write to its own code */
+#define SP_FAULT_WRONG_CONDUIT 7u /* svc from S-EL1: not an SPMC conduit there */
 
 #define SP_UNMAPPED_ADDR 0x40000000u
 
