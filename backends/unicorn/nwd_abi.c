@@ -20,29 +20,12 @@ static void reply_error(struct ffa_regs *out, int32_t code)
  */
 static void nwd_features(const struct ffa_regs *in, struct ffa_regs *out)
 {
-    switch ((uint32_t)in->x[1]) {
-    case FFA_ERROR:
-    case FFA_SUCCESS_32:
-    case FFA_SUCCESS_64:
-    case FFA_INTERRUPT:
-    case FFA_VERSION:
-    case FFA_FEATURES:
-    case FFA_ID_GET:
-    case FFA_SPM_ID_GET:
-    case FFA_MSG_YIELD:
-    case FFA_RUN:
-    case FFA_MSG_SEND_DIRECT_REQ_32:
-    case FFA_MSG_SEND_DIRECT_REQ_64:
-    case FFA_MSG_SEND_DIRECT_REQ2:
-    case FFA_MSG_SEND_DIRECT_RESP_32:
-    case FFA_MSG_SEND_DIRECT_RESP_64:
-    case FFA_MSG_SEND_DIRECT_RESP2:
+    uint32_t fid = (uint32_t)in->x[1];
+
+    if (spmc_fid_common(fid) || fid == FFA_MSG_SEND_DIRECT_REQ2 || fid == FFA_MSG_SEND_DIRECT_RESP2)
         regs_success(out, 0);
-        return;
-    default:
+    else
         reply_error(out, FFA_RET_NOT_SUPPORTED);
-        return;
-    }
 }
 
 /* FFA_VERSION: a bare w0 (secure-side.md 2.2): 1.2, or NOT_SUPPORTED for bit 31 / another major. */

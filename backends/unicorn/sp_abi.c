@@ -75,22 +75,12 @@ static void sp_features(struct sp *sp, const struct ffa_regs *in, struct next *n
         answer_error(nx, FFA_RET_NOT_SUPPORTED);
         return;
     }
+    if (spmc_fid_common(id)) {
+        answer_success(nx, 0);
+        return;
+    }
     switch (id) {
-    case FFA_ERROR:
-    case FFA_SUCCESS_32:
-    case FFA_SUCCESS_64:
-    case FFA_INTERRUPT:
-    case FFA_VERSION:
-    case FFA_FEATURES:
-    case FFA_ID_GET:
-    case FFA_SPM_ID_GET:
     case FFA_MSG_WAIT:
-    case FFA_MSG_YIELD:
-    case FFA_RUN:
-    case FFA_MSG_SEND_DIRECT_REQ_32:
-    case FFA_MSG_SEND_DIRECT_REQ_64:
-    case FFA_MSG_SEND_DIRECT_RESP_32:
-    case FFA_MSG_SEND_DIRECT_RESP_64:
     case FFA_CONSOLE_LOG_32:
     case FFA_CONSOLE_LOG_64:
         answer_success(nx, 0);

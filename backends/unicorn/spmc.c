@@ -32,6 +32,29 @@ void regs_success(struct ffa_regs *r, uint64_t w2)
     r->x[2] = w2;
 }
 
+bool spmc_fid_common(uint32_t fid)
+{
+    switch (fid) {
+    case FFA_ERROR:
+    case FFA_SUCCESS_32:
+    case FFA_SUCCESS_64:
+    case FFA_INTERRUPT:
+    case FFA_VERSION:
+    case FFA_FEATURES:
+    case FFA_ID_GET:
+    case FFA_SPM_ID_GET:
+    case FFA_MSG_YIELD:
+    case FFA_RUN:
+    case FFA_MSG_SEND_DIRECT_REQ_32:
+    case FFA_MSG_SEND_DIRECT_REQ_64:
+    case FFA_MSG_SEND_DIRECT_RESP_32:
+    case FFA_MSG_SEND_DIRECT_RESP_64:
+        return true;
+    default:
+        return false;
+    }
+}
+
 struct sp *spmc_find_sp(struct spmc *s, uint16_t id)
 {
     for (size_t i = 0; i < s->sp_count; i++) {

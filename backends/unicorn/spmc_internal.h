@@ -261,6 +261,8 @@ struct next {
 };
 
 struct sp *spmc_find_sp(struct spmc *s, uint16_t id);
+/* FFA_FEATURES: the function IDs (status IDs and ABIs) both worlds are offered. */
+bool spmc_fid_common(uint32_t fid);
 /* Run from `ec` (RUNNING, registers set) until the world returns to the normal world. */
 void spmc_run(struct spmc *s, struct ec *ec, struct ffa_regs *out);
 /* Give `regs` to whoever donated cycles to `ec` (NULL donor: the normal world). */

@@ -12,7 +12,6 @@
  * the median of the per-call means is printed). With "roundtrip", only the mediator round trip
  * runs (for profiling: valgrind --tool=callgrind bench_unicorn 2000 roundtrip; docs/unicorn.md).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include "demo_host.h"
 #include "ffa/backend_unicorn.h"
 #include "ffa/mediator.h"
 #include "sp_protocol.h"
@@ -114,57 +114,6 @@ static double bare_round_trip(int samples, int with_block_hook, int ffa_regs)
 
 /* ---- Through the mediator ---- */
 
-static void *h_alloc(void *host, size_t size)
-{
-    (void)host;
-    return calloc(1, size);
-}
-
-static void h_free(void *host, void *ptr, size_t size)
-{
-    (void)host;
-    (void)size;
-    free(ptr);
-}
-
-static void *h_lock_create(void *host)
-{
-    pthread_mutex_t *m = malloc(sizeof(*m));
-
-    (void)host;
-    if (m != NULL)
-        pthread_mutex_init(m, NULL);
-    return m;
-}
-
-static void h_lock_destroy(void *host, void *lock)
-{
-    (void)host;
-    pthread_mutex_destroy(lock);
-    free(lock);
-}
-
-static void h_lock(void *host, void *lock)
-{
-    (void)host;
-    pthread_mutex_lock(lock);
-}
-
-static void h_unlock(void *host, void *lock)
-{
-    (void)host;
-    pthread_mutex_unlock(lock);
-}
-
-static const struct ffa_host_ops host_ops = {
-    .alloc = h_alloc,
-    .free = h_free,
-    .lock_create = h_lock_create,
-    .lock_destroy = h_lock_destroy,
-    .lock = h_lock,
-    .unlock = h_unlock,
-};
-
 static void sp_config(const char *image, const char *manifest, struct ffa_unicorn_sp_config *sp,
                       char paths[2][512])
 {
@@ -216,7 +165,7 @@ static double mediator_round_trip(int samples, int *ok)
     if (ffa_unicorn_create(&cfg, &u, NULL, 0) != 0)
         return -1;
     be = ffa_unicorn_backend(u);
-    if (ffa_mediator_create(NULL, &host_ops, NULL, &be, &m) != 0 ||
+    if (ffa_mediator_create(NULL, &demo_host_ops, NULL, &be, &m) != 0 ||
         ffa_vm_add(m, 1, 1, 0, &vm) != 0)
         return -1;
     ffa_mediator_handle(m, vm, 0, &r);

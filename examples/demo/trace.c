@@ -73,18 +73,17 @@ const char *demo_decode(const struct ffa_regs *r, const struct ffa_regs *call, i
     case FFA_MSG_SEND_DIRECT_REQ_64:
     case FFA_MSG_SEND_DIRECT_RESP_32:
     case FFA_MSG_SEND_DIRECT_RESP_64:
-        n += snprintf(buf + n, len - (size_t)n, " 0x%04x->0x%04x ", FFA_SENDER(w1),
-                      FFA_RECEIVER(w1));
-        if ((size_t)n < len)
-            payload(buf + n, len - (size_t)n, r, 3, 7);
-        break;
     case FFA_MSG_SEND_DIRECT_REQ2:
-    case FFA_MSG_SEND_DIRECT_RESP2:
+    case FFA_MSG_SEND_DIRECT_RESP2: {
+        /* REQ2/RESP2 carry the protocol UUID in x2/x3: their payload starts at x4. */
+        int first = fid == FFA_MSG_SEND_DIRECT_REQ2 || fid == FFA_MSG_SEND_DIRECT_RESP2 ? 4 : 3;
+
         n += snprintf(buf + n, len - (size_t)n, " 0x%04x->0x%04x ", FFA_SENDER(w1),
                       FFA_RECEIVER(w1));
         if ((size_t)n < len)
-            payload(buf + n, len - (size_t)n, r, 4, 7);
+            payload(buf + n, len - (size_t)n, r, first, 7);
         break;
+    }
     default:
         break;
     }

@@ -8,12 +8,12 @@
  *
  * Usage: unicorn_demo [SP_DIR]   (default: the directory the build put the SP images in)
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo_host.h"
 #include "ffa/backend_unicorn.h"
 #include "ffa/mediator.h"
 #include "ffa/names.h"
@@ -23,67 +23,6 @@
 #define VM_ID 1u
 
 static int failures;
-
-/* ---- Host callbacks (what a hypervisor provides) ---- */
-
-static void *h_alloc(void *host, size_t size)
-{
-    (void)host;
-    return calloc(1, size);
-}
-
-static void h_free(void *host, void *ptr, size_t size)
-{
-    (void)host;
-    (void)size;
-    free(ptr);
-}
-
-static void *h_lock_create(void *host)
-{
-    pthread_mutex_t *m = malloc(sizeof(*m));
-
-    (void)host;
-    if (m != NULL)
-        pthread_mutex_init(m, NULL);
-    return m;
-}
-
-static void h_lock_destroy(void *host, void *lock)
-{
-    (void)host;
-    pthread_mutex_destroy(lock);
-    free(lock);
-}
-
-static void h_lock(void *host, void *lock)
-{
-    (void)host;
-    pthread_mutex_lock(lock);
-}
-
-static void h_unlock(void *host, void *lock)
-{
-    (void)host;
-    pthread_mutex_unlock(lock);
-}
-
-static void h_log(void *host, enum ffa_log_level level, const char *msg)
-{
-    (void)host;
-    if (level <= FFA_LOG_INFO)
-        printf("      [mediator] %s\n", msg);
-}
-
-static const struct ffa_host_ops host_ops = {
-    .alloc = h_alloc,
-    .free = h_free,
-    .lock_create = h_lock_create,
-    .lock_destroy = h_lock_destroy,
-    .lock = h_lock,
-    .unlock = h_unlock,
-    .log = h_log,
-};
 
 /*
  * The secure world's log: console lines, preemption, managed exit, faults, and the switches
@@ -268,7 +207,8 @@ int main(int argc, char **argv)
     }
     be = ffa_unicorn_backend(spmc);
     printf("\n== The mediator probes the secure world ==\n");
-    ret = ffa_mediator_create(NULL, &host_ops, NULL, &be, &d.m);
+    demo_host_verbose = true;
+    ret = ffa_mediator_create(NULL, &demo_host_ops, NULL, &be, &d.m);
     if (ret != 0) {
         fprintf(stderr, "cannot create the mediator: %s\n", ffa_error_name(ret));
         ffa_unicorn_destroy(spmc);
