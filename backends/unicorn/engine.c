@@ -129,10 +129,10 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
     struct sp *sp = user;
 
     (void)uc;
+    (void)type;
     (void)size;
     (void)value;
     sp->fault_addr = addr;
-    sp->fault_type = (int)type;
     return false; /* not handled: uc_emu_start() fails with UC_ERR_* */
 }
 
@@ -515,10 +515,8 @@ void engine_run(struct spmc *s, struct ec *ec, struct exit_info *out)
     sp->trap_intno = UINT32_MAX;
     sp->fault_addr = 0;
     sp->shadow_valid = false; /* it runs: any register may change */
-    s->running = ec;
     s->stats.world_switches++;
     e = uc_emu_start(sp->uc, sp->pc, SPMC_UNTIL, 0, 0);
-    s->running = NULL;
     if (sp->trap_intno != UINT32_MAX) {
         /* Read the call's registers with the PC now: most traps are FF-A calls. */
         regs_read_with_pc(sp, &out->regs);

@@ -178,7 +178,6 @@ struct sp {
     bool shadow_valid;
     uint32_t trap_intno; /* set by the interrupt hook during an entry */
     uint64_t fault_addr; /* set by the invalid-memory hook */
-    int fault_type;
     uc_hook hook_intr, hook_block, hook_mem;
     void *image_mem;
     size_t image_mem_size;
@@ -211,8 +210,6 @@ struct entry_budget {
     uint64_t stop_at;    /* stop when blocks reaches this (min of budget and watchdog) */
     uint64_t preempt_at; /* UINT64_MAX when no NS interrupt may be raised by the budget */
     uint64_t watchdog_at;
-    bool poll_each_block; /* managed exit waiting for unmasked IRQs */
-    enum exit_kind stop_reason;
 };
 
 struct spmc {
@@ -229,7 +226,6 @@ struct spmc {
     bool booting;
 
     struct entry_budget budget; /* for the entry in progress */
-    struct ec *running;         /* the context inside uc_emu_start(), or NULL */
 };
 
 /* ---- engine.c ---- */
