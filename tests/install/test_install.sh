@@ -19,9 +19,18 @@ flags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs ffa-backend-mock ffa
 echo "flags: $flags"
 "$cc" -std=c11 -Wall -Wextra -Werror "$consumer/consumer.c" -o "$work/consumer-pc" $flags -pthread
 "$work/consumer-pc"
+if [ -f "$pcdir/ffa-backend-unicorn.pc" ]; then
+  flags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs --static ffa-backend-unicorn)
+  echo "flags (unicorn, static): $flags"
+  "$cc" -std=c11 -Wall -Wextra -Werror "$consumer/consumer_unicorn.c" -o "$work/consumer-uc" $flags
+  "$work/consumer-uc"
+fi
 
 echo "== find_package"
 cmake -S "$consumer" -B "$work/cmake-build" -DCMAKE_C_COMPILER="$cc" \
   -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
 "$work/cmake-build/consumer"
+if [ -x "$work/cmake-build/consumer_unicorn" ]; then
+  "$work/cmake-build/consumer_unicorn"
+fi

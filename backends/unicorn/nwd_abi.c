@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the normal world may call (issue 3 point 6): the backend's call op. The caller is the
+ * hypervisor (endpoint 0) forwarding for VMs whose ID is in w1[31:16] of direct requests. Replies
+ * are what Hafnium gives the normal world: DIRECT_RESP, FFA_INTERRUPT (w1 = id << 16 | vcpu),
+ * FFA_YIELD (w1 target info, w2/w3 timeout), FFA_MSG_WAIT after FFA_RUN of a WAITING context,
+ * FFA_ERROR.
+ */
+#include "spmc_internal.h"
+
+static void reply_error(struct ffa_regs *out, int32_t code)
+{
+    regs_error(out, code);
+}
+
+/*
+ * FFA_FEATURES from the normal world: the ABIs below, NOT_SUPPORTED for everything else
+ * (RXTX_MAP, PARTITION_INFO_GET, MSG_SEND2, memory sharing, notifications come with later
+ * issues). No feature IDs (NPI/SRI/MEI) are offered to the normal world.
+ */
+static void nwd_features(const struct ffa_regs *in, struct ffa_regs *out)
+{
+    uint32_t fid = (uint32_t)in->x[1];
+
+    if (spmc_fid_common(fid) || fid == FFA_MSG_SEND_DIRECT_REQ2 || fid == FFA_MSG_SEND_DIRECT_RESP2)
+        regs_success(out, 0);
+    else
+        reply_error(out, FFA_RET_NOT_SUPPORTED);
+}
+
+/* FFA_VERSION: a bare w0 (secure-side.md 2.2): 1.2, or NOT_SUPPORTED for bit 31 / another major. */
+static void nwd_version(const struct ffa_regs *in, struct ffa_regs *out)
+{
+    uint32_t req = (uint32_t)in->x[1];
+
+    regs_zero(out);
+    if ((req & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(req) != 1)
+        out->x[0] = (uint32_t)FFA_RET_NOT_SUPPORTED;
+    else
+        out->x[0] = SPMC_VERSION;
+}
+
+static void nwd_direct_req(struct spmc *s, uint32_t fid, const struct ffa_regs *in,
+                           struct ffa_regs *out)
+{
+    struct next nx;
+    struct sp *to;
+    struct ec *t;
+    int32_t ret = direct_req_check(s, NULL, fid, in, &to);
+
+    if (ret != 0) {
+        reply_error(out, ret);
+        return;
+    }
+    /* One PE: the request goes to vCPU 0 (UP partitions migrate; MP ones are pinned to CPU 0). */
+    t = &to->ecs[0];
+    if (t->state != FFA_UNICORN_EC_WAITING) {
+        reply_error(out, FFA_RET_BUSY);
+        return;
+    }
+    direct_req_deliver(t, NULL, fid, in, &nx);
+    engine_set_regs(to, &nx.regs);
+    spmc_run(s, t, out);
+}
+
+/*
+ * FFA_RUN from the normal world (secure-side.md 3.6, Hafnium column): a WAITING context runs in
+ * the RUN model and sees x0 = FFA_RUN; a PREEMPTED or yielded one resumes (a yield returns
+ * FFA_SUCCESS). Only contexts whose cycles came from the normal world can be resumed from it: one
+ * preempted inside an SP's call chain belongs to that SP (DENIED).
+ */
+static void nwd_run(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    uint32_t w1 = (uint32_t)in->x[1];
+    uint16_t id = FFA_TARGET_ID(w1), vcpu = FFA_TARGET_VCPU(w1);
+    struct ffa_regs r;
+    struct sp *to;
+    struct ec *t;
+
+    for (int i = 8; i < FFA_NUM_REGS; i++) {
+        if (in->x[i] != 0) {
+            reply_error(out, FFA_RET_INVALID_PARAMETERS); /* v1.2 caller: x8..x17 MBZ */
+            return;
+        }
+    }
+    to = spmc_find_sp(s, id);
+    /* Unknown ID, vCPU beyond the count, or an MP vCPU other than this PE's (CPU 0). */
+    if (to == NULL || vcpu >= to->mf.ec_count || (to->mf.ec_count > 1 && vcpu != 0)) {
+        reply_error(out, FFA_RET_INVALID_PARAMETERS);
+        return;
+    }
+    if (to->aborted) {
+        reply_error(out, FFA_RET_ABORTED);
+        return;
+    }
+    t = &to->ecs[vcpu];
+    switch (t->state) {
+    case FFA_UNICORN_EC_WAITING:
+        t->state = FFA_UNICORN_EC_RUNNING;
+        t->rtm = RTM_FFA_RUN;
+        t->donor = NULL;
+        regs_zero(&r);
+        r.x[0] = FFA_RUN; /* Hafnium sets x0 only */
+        engine_set_regs(to, &r);
+        break;
+    case FFA_UNICORN_EC_PREEMPTED:
+        if (t->donor != NULL) {
+            reply_error(out, FFA_RET_DENIED);
+            return;
+        }
+        t->state = FFA_UNICORN_EC_RUNNING;
+        break;
+    case FFA_UNICORN_EC_BLOCKED:
+        if (!t->yielded) {
+            reply_error(out, FFA_RET_BUSY); /* waiting for its own callee */
+            return;
+        }
+        if (t->donor != NULL) {
+            reply_error(out, FFA_RET_DENIED);
+            return;
+        }
+        t->state = FFA_UNICORN_EC_RUNNING;
+        t->yielded = false;
+        regs_success(&r, 0);
+        engine_set_regs(to, &r);
+        break;
+    default:
+        reply_error(out, FFA_RET_BUSY);
+        return;
+    }
+    spmc_run(s, t, out);
+}
+
+void nwd_abi_call(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    uint32_t fid = (uint32_t)in->x[0] & ~FFA_SMCCC_SVE_HINT;
+
+    switch (fid) {
+    case FFA_VERSION:
+        nwd_version(in, out);
+        return;
+    case FFA_FEATURES:
+        nwd_features(in, out);
+        return;
+    case FFA_ID_GET:
+        regs_success(out, FFA_ID_HYPERVISOR); /* the caller is the hypervisor, endpoint 0 */
+        return;
+    case FFA_SPM_ID_GET:
+        regs_success(out, FFA_ID_SPMC);
+        return;
+    case FFA_MSG_SEND_DIRECT_REQ_32:
+    case FFA_MSG_SEND_DIRECT_REQ_64:
+    case FFA_MSG_SEND_DIRECT_REQ2:
+        nwd_direct_req(s, fid, in, out);
+        return;
+    case FFA_RUN:
+        nwd_run(s, in, out);
+        return;
+    default:
+        reply_error(out, FFA_RET_NOT_SUPPORTED);
+        return;
+    }
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The message loop every example SP runs after its init: wait, answer each direct request through
+ * sp_handle_request(), go back to waiting after an FFA_RUN, repeat (secure-side.md 7.4 pattern).
+ */
+#include "sp_ffa.h"
+
+__attribute__((weak)) void sp_init(void)
+{
+}
+
+uint64_t sp_boot_info;
+
+void sp_main(uint64_t boot_info);
+
+void sp_main(uint64_t boot_info)
+{
+    struct ffa_args msg, resp;
+
+    sp_boot_info = boot_info;
+    sp_init();
+    ffa_msg_wait(&msg);
+    for (;;) {
+        if (is_direct_req(msg.x[0])) {
+            sp_handle_request(&msg, &resp);
+            msg = resp;
+            ffa_call(&msg); /* DIRECT_RESP returns with the next message */
+        } else {
+            /* FFA_RUN in the waiting state (or an error): nothing to do, wait again. */
+            ffa_msg_wait(&msg);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Faulty SP (S-EL1, SMC conduit): misbehaves on request (w3 = SP_FAULT_*), to show that the SPMC
+ * contains it. Built twice more with SP_INIT_MODE: 1 = FFA_ERROR(ABORTED) during init, 2 = data
+ * abort during init.
+ */
+#include "sp_ffa.h"
+
+static const uint32_t ro_word = 0x600d;
+
+static void misbehave(uint32_t what)
+{
+    struct ffa_args a;
+
+    switch (what) {
+    case SP_FAULT_DATA_ABORT:
+        (void)*(volatile uint32_t *)(uintptr_t)SP_UNMAPPED_ADDR;
+        break;
+    case SP_FAULT_UNDEF:
+        __asm__ volatile("udf #0");
+        break;
+    case SP_FAULT_BAD_JUMP:
+        ((void (*)(void))(uintptr_t)(SP_UNMAPPED_ADDR + 0x1000))();
+        break;
+    case SP_FAULT_SPIN:
+        for (;;)
+            __asm__ volatile("");
+    case SP_FAULT_SELF_ABORT:
+        ffa_call8(&a, FFA_ERROR, 0, FFA_RET_ABORTED, 0, 0, 0, 0, 0);
+        break;
+    case SP_FAULT_WRITE_RO:
+        *(volatile uint32_t *)&ro_word = 1;
+        break;
+    case SP_FAULT_WRONG_CONDUIT:
+        __asm__ volatile("svc #0");
+        break;
+    default:
+        break;
+    }
+}
+
+void sp_init(void)
+{
+#if defined(SP_INIT_MODE) && SP_INIT_MODE == 1
+    misbehave(SP_FAULT_SELF_ABORT);
+#elif defined(SP_INIT_MODE) && SP_INIT_MODE == 2
+    misbehave(SP_FAULT_DATA_ABORT);
+#endif
+}
+
+void sp_handle_request(const struct ffa_args *req, struct ffa_args *resp)
+{
+    misbehave((uint32_t)req->x[3]);
+    resp_for(resp, req, 0x600d, ro_word, 0, 0, 0);
+}

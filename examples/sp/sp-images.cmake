@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The example secure partitions: bare-metal AArch64 ELF images cross-built with Debian's
+# aarch64-linux-gnu-gcc, and their manifests compiled to DTB with dtc, at build time.
+#
+# Included (once, GLOBAL guard) by examples/sp, tests/unicorn, bench/unicorn and examples/demo,
+# whichever comes first. Defines the target ffa_sp_images and the cache variable FFA_SP_DIR (the
+# directory holding <name>.elf and <name>.dtb), or sets FFA_SP_IMAGES to OFF with a message when
+# the cross compiler or dtc is missing (scripts/deps.sh installs both).
+include_guard(GLOBAL)
+
+set(FFA_SP_SRC ${CMAKE_CURRENT_LIST_DIR})
+find_program(FFA_SP_CC aarch64-linux-gnu-gcc)
+find_program(FFA_DTC dtc)
+if(NOT FFA_SP_CC OR NOT FFA_DTC)
+  message(WARNING "ffa: example SPs skipped (and with them the Unicorn tests, demo and benchmark):"
+                  " aarch64-linux-gnu-gcc or dtc not found. Run scripts/deps.sh to install "
+                  "gcc-aarch64-linux-gnu and device-tree-compiler.")
+  set(FFA_SP_IMAGES OFF CACHE INTERNAL "example SP images are built")
+  return()
+endif()
+set(FFA_SP_IMAGES ON CACHE INTERNAL "example SP images are built")
+set(FFA_SP_DIR ${PROJECT_BINARY_DIR}/sp CACHE INTERNAL "where the example SP images are built")
+file(MAKE_DIRECTORY ${FFA_SP_DIR})
+
+# Flags from unicorn-notes.md "Building SP images".
+set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -Werror -march=armv8-a -ffreestanding -nostdlib
+    -nostartfiles -static -no-pie -fno-pic -mgeneral-regs-only -mstrict-align
+    -fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -I${FFA_SP_SRC}/common)
+set(FFA_SP_COMMON ${FFA_SP_SRC}/common/start.S ${FFA_SP_SRC}/common/ffa_call.S
+    ${FFA_SP_SRC}/common/ffa.c)
+set(FFA_SP_DEPS ${FFA_SP_COMMON} ${FFA_SP_SRC}/common/main.c ${FFA_SP_SRC}/common/sp_ffa.h
+    ${FFA_SP_SRC}/common/sp_protocol.h ${FFA_SP_SRC}/common/sp.lds)
+set(FFA_SP_OUTPUTS "")
+
+# ffa_sp_image(<name> CONDUIT <SMC|HVC|SVC> SOURCES <files> [DEFS <-D...>])
+function(ffa_sp_image name)
+  cmake_parse_arguments(A "" "CONDUIT" "SOURCES;DEFS" ${ARGN})
+  set(out ${FFA_SP_DIR}/${name}.elf)
+  set(srcs ${FFA_SP_COMMON})
+  foreach(s ${A_SOURCES})
+    list(APPEND srcs ${FFA_SP_SRC}/${s})
+  endforeach()
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${FFA_SP_CC} ${FFA_SP_CFLAGS} -DSP_CONDUIT_${A_CONDUIT} ${A_DEFS}
+            -Wl,-T,${FFA_SP_SRC}/common/sp.lds -Wl,--build-id=none -o ${out} ${srcs}
+    DEPENDS ${srcs} ${FFA_SP_DEPS}
+    COMMENT "SP image ${name}.elf (AArch64, ${A_CONDUIT} conduit)" VERBATIM)
+  set(FFA_SP_OUTPUTS ${FFA_SP_OUTPUTS} ${out} PARENT_SCOPE)
+endfunction()
+
+function(ffa_sp_manifest name)
+  set(out ${FFA_SP_DIR}/${name}.dtb)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${FFA_DTC} -q -I dts -O dtb -o ${out} ${FFA_SP_SRC}/manifests/${name}.dts
+    DEPENDS ${FFA_SP_SRC}/manifests/${name}.dts
+    COMMENT "SP manifest ${name}.dtb" VERBATIM)
+  set(FFA_SP_OUTPUTS ${FFA_SP_OUTPUTS} ${out} PARENT_SCOPE)
+endfunction()
+
+ffa_sp_image(echo CONDUIT SMC SOURCES echo.c echo_loop.S)
+ffa_sp_image(el0 CONDUIT SVC SOURCES common/main.c el0.c DEFS -DSP_EL0)
+ffa_sp_image(worker CONDUIT HVC SOURCES common/main.c worker.c)
+ffa_sp_image(forwarder CONDUIT SMC SOURCES common/main.c forwarder.c)
+ffa_sp_image(faulty CONDUIT SMC SOURCES common/main.c faulty.c)
+ffa_sp_image(init-abort CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=1)
+ffa_sp_image(init-fault CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=2)
+foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort)
+  ffa_sp_manifest(${m})
+endforeach()
+
+add_custom_target(ffa_sp_images ALL DEPENDS ${FFA_SP_OUTPUTS})

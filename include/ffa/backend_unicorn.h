@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The emulated secure world (library ffa::backend_unicorn, hosted: libc, pthreads, Unicorn 2,
+ * libfdt).
+ *
+ * An SPMC written in host C that loads real AArch64 secure partitions (static ELF images plus FF-A
+ * partition manifests compiled to DTB), runs each of them in its own Unicorn engine, and answers
+ * the normal world's FF-A calls the way Hafnium would. It plugs into the mediator as a backend:
+ *
+ *   struct ffa_unicorn *spmc;
+ *   char err[256];
+ *   if (ffa_unicorn_create(&cfg, &spmc, err, sizeof(err)) != 0) { puts(err); ... }
+ *   struct ffa_backend be = ffa_unicorn_backend(spmc);
+ *   ffa_mediator_create(NULL, &host_ops, host, &be, &m);
+ *
+ * The model has one physical PE: every normal-world call arrives on CPU 0, so a UP partition runs
+ * on its vCPU 0 and an MP partition only on its vCPU 0 (the backend interface carries no CPU
+ * index). See docs/unicorn.md for states, rules and what is not implemented yet.
+ *
+ * Thread safety: calls through the backend are serialised inside the backend (one PE);
+ * ffa_unicorn_raise_ns_interrupt() may be called from any thread at any time.
+ */
+#ifndef FFA_BACKEND_UNICORN_H
+#define FFA_BACKEND_UNICORN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ffa/backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One secure partition: an image and its manifest, from files or from memory. */
+struct ffa_unicorn_sp_config {
+    /* Static AArch64 ELF (ET_EXEC) linked at the manifest's load-address. */
+    const char *elf_path; /* read from this file when elf_data is NULL */
+    const void *elf_data; /* or: the image in memory (copied at create time) */
+    size_t elf_size;
+    /* FF-A partition manifest (device-tree binding "arm,ffa-manifest-1.0"), compiled to DTB. */
+    const char *manifest_path; /* read from this file when manifest_data is NULL */
+    const void *manifest_data; /* or: the DTB in memory (copied at create time) */
+    size_t manifest_size;
+};
+
+/* Where a log line comes from (ffa_unicorn_log_fn). */
+enum ffa_unicorn_log_kind {
+    FFA_UNICORN_LOG_ERROR = 0,   /* an SP faulted or was aborted; a load failed */
+    FFA_UNICORN_LOG_WARN = 1,    /* an SP broke an FF-A rule (the call got an error) */
+    FFA_UNICORN_LOG_INFO = 2,    /* boot, preemption, managed exit */
+    FFA_UNICORN_LOG_DEBUG = 3,   /* one line per world switch */
+    FFA_UNICORN_LOG_CONSOLE = 4, /* a line an SP printed with FFA_CONSOLE_LOG */
+};
+
+/*
+ * One log line without a trailing newline. `sp_id` is the partition the line is about (0x8000,
+ * the SPMC's own ID, for lines about no partition in particular). Called with the backend's lock
+ * held, from whichever thread is in the backend: do not call back into the backend.
+ */
+typedef void (*ffa_unicorn_log_fn)(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id,
+                                   const char *msg);
+
+/* Default watchdog: basic blocks an execution context may run without an FF-A call. */
+#define FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS UINT64_C(20000000)
+
+struct ffa_unicorn_config {
+    const struct ffa_unicorn_sp_config *sps; /* booted in manifest boot-order */
+    size_t sp_count;
+
+    /*
+     * Preemption budget: a non-secure interrupt is raised when an execution context has run this
+     * many basic blocks since the SPMC last gave it the CPU (a request, a resume, or the return
+     * from one of its own FF-A calls). 0 = off. Deterministic: the same scenario preempts at the
+     * same instruction every time. Not applied during boot (the normal world is not running).
+     */
+    uint64_t preempt_blocks;
+
+    /*
+     * Watchdog: an execution context that runs this many basic blocks since the SPMC last gave it
+     * the CPU without making an FF-A call is aborted ("never returns"). 0 selects
+     * FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS. Must be larger than preempt_blocks when both are set,
+     * so that a long but preemptible ("signaled") SP is preempted, never aborted, while one whose
+     * interrupt is queued (or that ignores a managed exit) and never returns is aborted.
+     */
+    uint64_t watchdog_blocks;
+
+    ffa_unicorn_log_fn log; /* optional */
+    void *log_ctx;
+};
+
+struct ffa_unicorn;
+
+/*
+ * Load every SP (image, manifest, memory), create one Unicorn engine per SP and boot them in
+ * boot-order, each until FFA_MSG_WAIT. A partition that aborts or faults during boot is marked
+ * aborted; that is not a create failure. A bad image or manifest is: create returns
+ * FFA_RET_INVALID_PARAMETERS and writes (to `err`, if not NULL, and to the log) a message naming
+ * the SP, the property and the value at fault. Returns 0 and *out, FFA_RET_INVALID_PARAMETERS, or
+ * FFA_RET_NO_MEMORY.
+ */
+int ffa_unicorn_create(const struct ffa_unicorn_config *cfg, struct ffa_unicorn **out, char *err,
+                       size_t err_len);
+
+/* Close every engine and free everything. NULL is accepted. No call may be in progress. */
+void ffa_unicorn_destroy(struct ffa_unicorn *spmc);
+
+/*
+ * The SPMC as a backend (caps: FFA_BACKEND_CAP_EMULATED | FFA_BACKEND_CAP_CONCURRENT: calls from
+ * several threads are serialised inside, as on one PE). Its destroy op is NULL: the owner calls
+ * ffa_unicorn_destroy() after the mediator is gone.
+ */
+struct ffa_backend ffa_unicorn_backend(struct ffa_unicorn *spmc);
+
+/*
+ * Raise a non-secure physical interrupt for the call in progress, from any thread. If an SP is
+ * running, it is handled at the SP's next basic block according to its ns-interrupts-action
+ * (signaled: preempted, the caller gets FFA_INTERRUPT; queued: held until the SP leaves the
+ * secure world; managed exit: the SP gets its managed-exit virtual IRQ). With no call in progress
+ * the normal world is running and takes the interrupt itself: nothing happens.
+ */
+void ffa_unicorn_raise_ns_interrupt(struct ffa_unicorn *spmc);
+
+/* ---- Introspection, for tests, tools and traces ---- */
+
+enum ffa_unicorn_ec_state {
+    FFA_UNICORN_EC_NULL = 0, /* no such partition or execution context */
+    FFA_UNICORN_EC_OFF,      /* secondary context of an MP partition: never started (one PE) */
+    FFA_UNICORN_EC_WAITING,
+    FFA_UNICORN_EC_RUNNING,
+    FFA_UNICORN_EC_BLOCKED,
+    FFA_UNICORN_EC_PREEMPTED,
+    FFA_UNICORN_EC_ABORTED,
+};
+
+/* State of execution context `vcpu` of partition `sp_id`. */
+enum ffa_unicorn_ec_state ffa_unicorn_ec_state(struct ffa_unicorn *spmc, uint16_t sp_id,
+                                               uint16_t vcpu);
+
+/* "WAITING", "PREEMPTED", ... */
+const char *ffa_unicorn_ec_state_name(enum ffa_unicorn_ec_state state);
+
+/* Counters since create, for tests and benchmarks. */
+struct ffa_unicorn_stats {
+    uint64_t world_switches; /* SP entries (uc_emu_start calls) */
+    uint64_t ns_interrupts;  /* non-secure interrupts taken while an SP ran */
+    uint64_t ns_queued;      /* of which held until the SP left the secure world */
+    uint64_t managed_exits;  /* managed-exit vIRQs injected */
+    uint64_t preemptions;    /* execution contexts that went PREEMPTED */
+    uint64_t aborts;         /* partitions aborted (fault, watchdog, FFA_ERROR(ABORTED)) */
+};
+void ffa_unicorn_get_stats(struct ffa_unicorn *spmc, struct ffa_unicorn_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFA_BACKEND_UNICORN_H */

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Loading and boot (issue 3 points 2 and 3): manifests and images are validated with messages
+ * naming the property and value; SPs boot in boot-order until FFA_MSG_WAIT; an SP that aborts or
+ * faults during init is aborted and later requests get ABORTED.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uc_fixture.h"
+
+static void *read_all(const char *path, size_t *size, size_t extra)
+{
+    FILE *fp = fopen(path, "rb");
+    long n;
+    void *buf;
+
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    buf = calloc(1, (size_t)n + extra);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *size = (size_t)n;
+    return buf;
+}
+
+/* Load the echo SP with its manifest changed by `edit`; expect create to fail mentioning all of
+ * `needles`. */
+static void expect_refused(void (*edit)(void *fdt), const char *n1, const char *n2)
+{
+    char elf[512], dtb[512], err[512] = "";
+    size_t dtb_size;
+    void *fdt;
+    struct ffa_unicorn_sp_config sp = {0};
+    struct ffa_unicorn_config cfg = {0};
+    struct ffa_unicorn *u = NULL;
+
+    ucf_sp_paths("echo", elf, dtb, sizeof(elf));
+    fdt = read_all(dtb, &dtb_size, 4096);
+    assert_int_equal(fdt_open_into(fdt, fdt, (int)dtb_size + 4096), 0);
+    edit(fdt);
+    sp.elf_path = elf;
+    sp.manifest_data = fdt;
+    sp.manifest_size = fdt_totalsize(fdt);
+    cfg.sps = &sp;
+    cfg.sp_count = 1;
+    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    assert_null(u);
+    if (strstr(err, n1) == NULL || (n2 != NULL && strstr(err, n2) == NULL))
+        fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err, n1, n2 != NULL ? n2 : "");
+    free(fdt);
+}
+
+static int root(void *fdt)
+{
+    return fdt_path_offset(fdt, "/");
+}
+
+static void set_el3(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "exception-level", 3);
+}
+static void drop_uuid(void *fdt)
+{
+    fdt_delprop(fdt, root(fdt), "uuid");
+}
+static void set_bad_load(void *fdt)
+{
+    fdt_setprop_u64(fdt, root(fdt), "load-address", 0x20000000);
+}
+static void set_bad_entry(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "entrypoint-offset", 0x200000);
+}
+static void set_bad_ctx(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "execution-ctx-count", 0);
+}
+static void set_bad_mm(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "messaging-method", 0x10003);
+}
+static void set_bad_ns_action(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "ns-interrupts-action", 7);
+}
+static void set_bad_id(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "id", 0x8000);
+}
+static void set_bad_version(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "ffa-version", 0x20000);
+}
+static void set_bad_gp(void *fdt)
+{
+    fdt_setprop_u32(fdt, root(fdt), "gp-register-num", 9);
+}
+static void set_overlapping_region(void *fdt)
+{
+    int n = fdt_path_offset(fdt, "/memory-regions/scratch");
+
+    fdt_setprop_u64(fdt, n, "base-address", 0x10000000);
+}
+static void set_bad_region_attr(void *fdt)
+{
+    int n = fdt_path_offset(fdt, "/memory-regions/scratch");
+
+    fdt_setprop_u32(fdt, n, "attributes", 0x7);
+}
+static void set_bad_compatible(void *fdt)
+{
+    fdt_setprop_string(fdt, root(fdt), "compatible", "arm,something-else");
+}
+
+static void test_bad_exception_level_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_el3, "'exception-level'", "value 3");
+}
+static void test_missing_uuid_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(drop_uuid, "'uuid'", "missing");
+}
+static void test_load_address_not_matching_image_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_load, "'load-address'", "0x20000000");
+}
+static void test_entry_point_outside_code_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_entry, "'entrypoint-offset'", "0x200000");
+}
+static void test_zero_execution_contexts_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_ctx, "'execution-ctx-count'", "value 0");
+}
+static void test_reserved_messaging_bits_are_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_mm, "'messaging-method'", "0x10003");
+}
+static void test_bad_ns_interrupts_action_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_ns_action, "'ns-interrupts-action'", "value 7");
+}
+static void test_spmc_id_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_id, "'id'", "0x8000");
+}
+static void test_unsupported_ffa_version_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_version, "'ffa-version'", "0x20000");
+}
+static void test_bad_gp_register_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_gp, "'gp-register-num'", "value 9");
+}
+static void test_region_overlapping_image_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_overlapping_region, "'scratch'", "overlaps");
+}
+static void test_writable_executable_region_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_region_attr, "'attributes'", "0x7");
+}
+static void test_wrong_compatible_is_refused(void **s)
+{
+    (void)s;
+    expect_refused(set_bad_compatible, "'compatible'", NULL);
+}
+
+static void test_non_elf_image_is_refused(void **s)
+{
+    static const char junk[64] = "this is not an ELF file";
+    char dtb[512], err[512] = "";
+    struct ffa_unicorn_sp_config sp = {0};
+    struct ffa_unicorn_config cfg = {0};
+    struct ffa_unicorn *u = NULL;
+
+    (void)s;
+    ucf_sp_paths("echo", NULL, dtb, sizeof(dtb));
+    sp.elf_data = junk;
+    sp.elf_size = sizeof(junk);
+    sp.manifest_path = dtb;
+    cfg.sps = &sp;
+    cfg.sp_count = 1;
+    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    assert_non_null(strstr(err, "not an ELF file"));
+}
+
+static void test_duplicate_ids_are_refused(void **s)
+{
+    char elf[512], dtb[512], err[512] = "";
+    struct ffa_unicorn_sp_config sps[2] = {{0}};
+    struct ffa_unicorn_config cfg = {0};
+    struct ffa_unicorn *u = NULL;
+
+    (void)s;
+    ucf_sp_paths("echo", elf, dtb, sizeof(elf));
+    sps[0].elf_path = sps[1].elf_path = elf;
+    sps[0].manifest_path = sps[1].manifest_path = dtb;
+    cfg.sps = sps;
+    cfg.sp_count = 2;
+    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    assert_non_null(strstr(err, "'id' value 0x8001"));
+}
+
+static void test_watchdog_not_above_budget_is_refused(void **s)
+{
+    char elf[512], dtb[512], err[512] = "";
+    struct ffa_unicorn_sp_config sp = {0};
+    struct ffa_unicorn_config cfg = {0};
+    struct ffa_unicorn *u = NULL;
+
+    (void)s;
+    ucf_sp_paths("echo", elf, dtb, sizeof(elf));
+    sp.elf_path = elf;
+    sp.manifest_path = dtb;
+    cfg.sps = &sp;
+    cfg.sp_count = 1;
+    cfg.preempt_blocks = 1000;
+    cfg.watchdog_blocks = 1000;
+    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    assert_non_null(strstr(err, "watchdog_blocks"));
+}
+
+static void test_sps_boot_in_boot_order_until_msg_wait(void **s)
+{
+    /* Listed out of order on purpose: the forwarder (boot-order 6) pings the echo SP (1) at init,
+     * which only works if the echo SP booted first. */
+    char paths[2][2][512];
+    struct ffa_unicorn_sp_config sps[2];
+    struct ucf *f = calloc(1, sizeof(*f));
+    struct ffa_unicorn_config cfg = {0};
+    const char *fw, *echo;
+
+    (void)s;
+    ucf_sp_list(UCF_FORWARDER, &sps[0], &paths[0]);
+    ucf_sp_list(UCF_ECHO, &sps[1], &paths[1]);
+    cfg.sps = sps;
+    cfg.sp_count = 2;
+    cfg.log = ucf_log;
+    cfg.log_ctx = f;
+    assert_int_equal(ffa_unicorn_create(&cfg, &f->spmc, NULL, 0), 0);
+    echo = strstr(f->log, "SP 0x8001 (echo) initialised");
+    fw = strstr(f->log, "SP 0x8006 (forwarder) initialised");
+    assert_non_null(echo);
+    assert_non_null(fw);
+    assert_true(echo < fw);
+    assert_true(ucf_log_has(f, "forwarder: init ping to the echo SP answered"));
+    assert_int_equal(ffa_unicorn_ec_state(f->spmc, SP_ID_ECHO, 0), FFA_UNICORN_EC_WAITING);
+    assert_int_equal(ffa_unicorn_ec_state(f->spmc, SP_ID_FORWARDER, 0), FFA_UNICORN_EC_WAITING);
+    ffa_unicorn_destroy(f->spmc);
+    free(f);
+}
+
+static void test_sp_aborting_at_init_is_aborted(void **s)
+{
+    struct ucf *f = ucf_new(UCF_ECHO | UCF_INIT_ABORT, 0, 0);
+    struct ffa_regs r;
+
+    (void)s;
+    assert_int_equal(ucf_state(f, SP_ID_INIT_ABORT), FFA_UNICORN_EC_ABORTED);
+    assert_true(ucf_log_has(f, "FFA_ERROR(ABORTED)"));
+    r = ucf_req(f, SP_ID_INIT_ABORT, 0, 0, 0, 0, 0);
+    th_assert_error(&r, FFA_RET_ABORTED);
+    r = ucf_req(f, SP_ID_ECHO, 3, 0, 0, 0, 0);
+    ucf_assert_resp(&r, SP_ID_ECHO);
+    ucf_free(f);
+}
+
+static void test_sp_faulting_at_init_is_aborted(void **s)
+{
+    struct ucf *f = ucf_new(UCF_ECHO | UCF_INIT_FAULT, 0, 0);
+    struct ffa_regs r;
+
+    (void)s;
+    assert_int_equal(ucf_state(f, SP_ID_INIT_FAULT), FFA_UNICORN_EC_ABORTED);
+    assert_true(ucf_log_has(f, "SP 0x8009 (init-fault) vCPU 0 aborted: data abort at pc 0x"));
+    r = ucf_call(f, FFA_RUN, FFA_TARGET_INFO(SP_ID_INIT_FAULT, 0), 0, 0, 0, 0, 0, 0);
+    th_assert_error(&r, FFA_RET_ABORTED);
+    ucf_free(f);
+}
+
+static void test_boot_info_register_points_at_ffa_boot_info(void **s)
+{
+    /* gp-register-num = <0>: the S-EL0 SP reads the header at x0 and prints its signature and
+     * the size of the manifest DTB its descriptor points at. */
+    struct ucf *f = ucf_new(UCF_EL0, 0, 0);
+    char expect[96];
+    char dtb[512];
+    size_t size;
+    void *blob;
+
+    (void)s;
+    ucf_sp_paths("el0", NULL, dtb, sizeof(dtb));
+    blob = read_all(dtb, &size, 0);
+    free(blob);
+    assert_true(ucf_log_has(f, "boot info signature 0xffa"));
+    snprintf(expect, sizeof(expect), "boot info manifest size 0x%zx", size);
+    assert_true(ucf_log_has(f, expect));
+    ucf_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_exception_level_is_refused),
+        cmocka_unit_test(test_missing_uuid_is_refused),
+        cmocka_unit_test(test_load_address_not_matching_image_is_refused),
+        cmocka_unit_test(test_entry_point_outside_code_is_refused),
+        cmocka_unit_test(test_zero_execution_contexts_is_refused),
+        cmocka_unit_test(test_reserved_messaging_bits_are_refused),
+        cmocka_unit_test(test_bad_ns_interrupts_action_is_refused),
+        cmocka_unit_test(test_spmc_id_is_refused),
+        cmocka_unit_test(test_unsupported_ffa_version_is_refused),
+        cmocka_unit_test(test_bad_gp_register_is_refused),
+        cmocka_unit_test(test_region_overlapping_image_is_refused),
+        cmocka_unit_test(test_writable_executable_region_is_refused),
+        cmocka_unit_test(test_wrong_compatible_is_refused),
+        cmocka_unit_test(test_non_elf_image_is_refused),
+        cmocka_unit_test(test_duplicate_ids_are_refused),
+        cmocka_unit_test(test_watchdog_not_above_budget_is_refused),
+        cmocka_unit_test(test_sps_boot_in_boot_order_until_msg_wait),
+        cmocka_unit_test(test_sp_aborting_at_init_is_aborted),
+        cmocka_unit_test(test_sp_faulting_at_init_is_aborted),
+        cmocka_unit_test(test_boot_info_register_points_at_ffa_boot_info),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

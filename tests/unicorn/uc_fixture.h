@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fixture for the Unicorn backend tests: the example SPs in an emulated secure world, a mediator
+ * on top (test host callbacks: leak-checked allocations, real locks), one VM at FF-A v1.2. Every
+ * guest call goes through ffa_mediator_handle(), as a hypervisor's would.
+ */
+#ifndef UC_FIXTURE_H
+#define UC_FIXTURE_H
+
+#include "../harness.h"
+#include "ffa/backend_unicorn.h"
+#include "sp_protocol.h"
+
+/* Which example SPs to load (bits). */
+#define UCF_ECHO       (1u << 0)
+#define UCF_EL0        (1u << 1)
+#define UCF_WORKER     (1u << 2)
+#define UCF_WORKER_Q   (1u << 3)
+#define UCF_WORKER_ME  (1u << 4)
+#define UCF_FORWARDER  (1u << 5)
+#define UCF_FORWARDER2 (1u << 6)
+#define UCF_FAULTY     (1u << 7)
+#define UCF_INIT_FAULT (1u << 8)
+#define UCF_INIT_ABORT (1u << 9)
+#define UCF_ALL        0x3ffu
+
+struct ucf {
+    struct test_host host;
+    struct ffa_unicorn *spmc;
+    struct ffa_mediator *m;
+    struct ffa_vm *vm;
+    char log[65536]; /* every backend log line, "kind sp_id: msg\n" */
+    size_t log_len;
+};
+
+/* Paths of an example SP's image and manifest. */
+void ucf_sp_paths(const char *name, char *elf, char *dtb, size_t len);
+
+/* Build the SP list for `mask` into sps[] (at most 10); returns the count. */
+size_t ucf_sp_list(unsigned mask, struct ffa_unicorn_sp_config *sps, char paths[][2][512]);
+
+/* Create the world: SPs of `mask`, preemption budget and watchdog (0 = defaults). */
+struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks);
+void ucf_free(struct ucf *f);
+
+/* The backend's log callback (appends to f->log). */
+void ucf_log(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id, const char *msg);
+bool ucf_log_has(const struct ucf *f, const char *needle);
+
+/* One guest call through the mediator (VM f->vm, vCPU 0). */
+struct ffa_regs ucf_call(struct ucf *f, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,
+                         uint64_t x4, uint64_t x5, uint64_t x6, uint64_t x7);
+/* DIRECT_REQ_32 from the VM to `dst` with w3..w7. */
+struct ffa_regs ucf_req(struct ucf *f, uint16_t dst, uint32_t w3, uint32_t w4, uint32_t w5,
+                        uint32_t w6, uint32_t w7);
+/* Resume with FFA_RUN while the reply is FFA_INTERRUPT or FFA_YIELD (Linux's loop); counts them. */
+struct ffa_regs ucf_finish(struct ucf *f, struct ffa_regs r, unsigned *interrupts,
+                           unsigned *yields);
+
+/* The worker's checksum for n iterations (what SP_CMD_COMPUTE answers). */
+uint32_t ucf_worker_checksum(uint32_t n);
+
+enum ffa_unicorn_ec_state ucf_state(struct ucf *f, uint16_t id);
+
+/* Assert a DIRECT_RESP_32 from `sp` to the VM. */
+void ucf_assert_resp(const struct ffa_regs *r, uint16_t sp);
+/* Assert FFA_ERROR(code), as th_assert_error. */
+#define ucf_assert_error th_assert_error
+
+#endif /* UC_FIXTURE_H */
