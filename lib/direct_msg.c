@@ -21,27 +21,41 @@ enum finish_kind {
     FINISH_RUN,         /* FFA_RUN: whatever the resumed context does next, or FFA_MSG_WAIT */
 };
 
-/* Is `fid` an answer the secure world may give to this kind of call? */
-static inline bool reply_allowed(const struct ffa_vm *vm, enum finish_kind kind, uint32_t fid)
+/* What to do with the secure world's answer `fid` to this kind of call. */
+enum answer_action {
+    ANSWER_PASS,   /* hand it to the guest */
+    ANSWER_PARKED, /* hand it to the guest; it parks a context for this VM (resume_rights.c) */
+    ANSWER_REFUSE, /* not an answer this call can get: FFA_ERROR(ABORTED) instead */
+};
+
+/*
+ * One switch decides both whether the answer is allowed and whether it parks a context, so the
+ * common DIRECT_RESP costs a single compare (xen-mediator.md 4 lists the accepted answers).
+ */
+static inline enum answer_action classify_answer(const struct ffa_vm *vm, enum finish_kind kind,
+                                                 uint32_t fid)
 {
     switch (fid) {
     case FFA_MSG_SEND_DIRECT_RESP_32:
     case FFA_MSG_SEND_DIRECT_RESP_64:
-        return kind != FINISH_DIRECT_REQ2;
+        return kind != FINISH_DIRECT_REQ2 ? ANSWER_PASS : ANSWER_REFUSE;
+    case FFA_INTERRUPT:
+    case FFA_MSG_YIELD:
+        return ANSWER_PARKED;
     case FFA_ERROR:
     case FFA_SUCCESS_32:
     case FFA_SUCCESS_64:
-    case FFA_INTERRUPT:
-    case FFA_MSG_YIELD:
-        return true;
+        return ANSWER_PASS;
     case FFA_MSG_SEND_DIRECT_RESP2:
         /* After FFA_RUN it completes a REQ2, which only a v1.2 VM can have sent. */
-        return kind == FINISH_DIRECT_REQ2 || (kind == FINISH_RUN && vm->version >= FFA_VERSION_1_2);
+        return kind == FINISH_DIRECT_REQ2 || (kind == FINISH_RUN && vm->version >= FFA_VERSION_1_2)
+                   ? ANSWER_PASS
+                   : ANSWER_REFUSE;
     case FFA_MSG_WAIT:
         /* The target went back to waiting: the end of an FFA_RUN in the RUN runtime model. */
-        return kind == FINISH_RUN;
+        return kind == FINISH_RUN ? ANSWER_PASS : ANSWER_REFUSE;
     default:
-        return false;
+        return ANSWER_REFUSE;
     }
 }
 
@@ -62,15 +76,57 @@ static __attribute__((noinline, cold)) void reply_aborted(struct ffa_mediator *m
  * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
  * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
  */
+/*
+ * Keep resume rights up to date (resume_rights.c): an FFA_INTERRUPT or FFA_YIELD answer parks the
+ * context it names for this VM; the end of an FFA_RUN (a response, FFA_MSG_WAIT, SUCCESS, or the
+ * target aborting) frees it. Other errors (BUSY, DENIED, ...) leave it parked.
+ */
+static __attribute__((noinline)) void track_resume(struct ffa_mediator *m, struct ffa_vm *vm,
+                                                   const struct ffa_regs *regs,
+                                                   enum finish_kind kind, uint32_t run_target)
+{
+    uint32_t fid = (uint32_t)regs->x[0];
+
+    if (fid == FFA_INTERRUPT || fid == FFA_MSG_YIELD) {
+        uint32_t parked = (uint32_t)regs->x[1];
+
+        if (kind == FINISH_RUN && parked != run_target)
+            resume_rights_release(m, run_target);
+        resume_rights_park(m, vm, parked);
+        return;
+    }
+    if (kind == FINISH_RUN && (fid != FFA_ERROR || ffa_error_code(regs->x[2]) == FFA_RET_ABORTED))
+        resume_rights_release(m, run_target);
+}
+
+/*
+ * A response that completes a resumed request must be addressed to the VM that resumed it: with
+ * resume rights recorded this always holds, and if the table could not record a context (full)
+ * this still keeps one VM from reading another's response.
+ */
+static bool response_is_for(const struct ffa_vm *vm, uint32_t fid, uint64_t w1)
+{
+    if (fid != FFA_MSG_SEND_DIRECT_RESP_32 && fid != FFA_MSG_SEND_DIRECT_RESP_64 &&
+        fid != FFA_MSG_SEND_DIRECT_RESP2)
+        return true;
+    return FFA_RECEIVER(w1) == vm->id;
+}
+
 static inline __attribute__((always_inline)) void
 finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                      const uint64_t *high, enum finish_kind kind)
+                      const uint64_t *high, enum finish_kind kind, uint32_t run_target)
 {
+    enum answer_action action;
     uint32_t fid;
 
     fw_call(m, regs, regs);
     fid = (uint32_t)regs->x[0];
-    if (__builtin_expect(!reply_allowed(vm, kind, fid), 0)) {
+    action = classify_answer(vm, kind, fid);
+    if (kind == FINISH_RUN && action == ANSWER_PASS && !response_is_for(vm, fid, regs->x[1]))
+        action = ANSWER_REFUSE;
+    if (kind == FINISH_RUN || action == ANSWER_PARKED)
+        track_resume(m, vm, regs, kind, run_target);
+    if (__builtin_expect(action == ANSWER_REFUSE, 0)) {
         if (high != NULL)
             ffa_memcpy(&regs->x[8], high, sizeof(regs->x[0]) * 10);
         reply_aborted(m, vm, regs, fid);
@@ -165,7 +221,7 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
         regs->x[7] &= MASK32;
     }
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ);
+    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ, 0);
 }
 
 /* FFA_MSG_SEND_DIRECT_REQ2 (v1.2, SMC64): x2/x3 = protocol UUID, x4..x17 = payload. */
@@ -190,7 +246,7 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
     high = SAVE_HIGH(vm, regs, area);
     regs->x[0] = FFA_MSG_SEND_DIRECT_REQ2;
     regs->x[1] = w1;
-    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ2);
+    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ2, 0);
 }
 
 /*
@@ -204,8 +260,15 @@ void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *
     uint64_t area[10];
     const uint64_t *high;
 
+    int32_t ret;
+
     if (!fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
+        return;
+    }
+    ret = resume_rights_check(m, vm, w1);
+    if (ret != 0) {
+        reply_error(vm, regs, ret);
         return;
     }
     high = SAVE_HIGH(vm, regs, area);
@@ -213,5 +276,5 @@ void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *
     regs->x[1] = w1;
     ffa_memset(&regs->x[2], 0, sizeof(regs->x[0]) * 6);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, regs, high, FINISH_RUN);
+    finish_direct_req_run(m, vm, regs, high, FINISH_RUN, w1);
 }

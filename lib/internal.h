@@ -128,6 +128,11 @@ struct ffa_mediator {
     /* VM buffers are forwarded to the SPMC (it reads VM TX for SEND2, fills VM RX). */
     bool fwd_vm_buffers;
 
+    /* Preempted or yielded secure contexts and the VM each is parked for (resume_rights.c). */
+    struct resume_slot *resume;
+    uint32_t resume_slots;
+    void *resume_lock; /* guards `resume` */
+
     /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
     struct sp_entry *sps;
     uint32_t sp_count; /* entries kept */
@@ -263,6 +268,14 @@ void own_buffers_teardown(struct ffa_mediator *m);
 int partinfo_cache_sps(struct ffa_mediator *m);
 void partinfo_free(struct ffa_mediator *m);
 bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
+
+/* ---- Resume rights of preempted secure contexts (resume_rights.c) ---- */
+int resume_rights_init(struct ffa_mediator *m);
+void resume_rights_free(struct ffa_mediator *m);
+int32_t resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
+void resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
+void resume_rights_release(struct ffa_mediator *m, uint32_t target);
+void resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* A compiler barrier: what was copied out of guest memory is not re-read from it. */
 #define GUEST_COPY_BARRIER() __asm__ volatile("" ::: "memory")

@@ -40,6 +40,7 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
 
 static void mediator_free(struct ffa_mediator *m)
 {
+    resume_rights_free(m);
     partinfo_free(m);
     own_buffers_teardown(m);
     med_free(m, m->vms, sizeof(*m->vms) * m->cfg.max_vms);
@@ -90,6 +91,8 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
         ret = own_buffers_setup(m);
     if (ret == 0)
         ret = partinfo_cache_sps(m);
+    if (ret == 0)
+        ret = resume_rights_init(m);
     if (ret != 0) {
         mediator_free(m);
         return ret;

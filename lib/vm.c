@@ -93,6 +93,7 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
     med_unlock(m, m->lock);
 
     vm_buffers_teardown(m, vm);
+    resume_rights_forget_vm(m, vm);
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x removed", vm->id);
     med_lock_destroy(m, vm->lock);
     med_free(m, vm, sizeof(*vm));

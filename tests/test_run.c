@@ -172,6 +172,148 @@ static void test_interrupted_request_resumes_with_run(void **state)
     th_fixture_free(f);
 }
 
+/* ---- Resume rights: a VM may resume only what was preempted while working for it ---- */
+
+#define VM2_ID 0x0002u
+
+static void park_for_vm1(struct fixture *f, uint64_t answer)
+{
+    struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, W1_VM_TO_SP, 0, 1, 0, 0, 0, 0);
+
+    th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(answer, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_call(f, &r);
+    assert_int_equal(r.x[0], answer);
+}
+
+static void test_run_of_a_context_parked_for_another_vm_is_denied(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    park_for_vm1(f, FFA_INTERRUPT);
+    /* No secure-world call is scripted: VM 2 must not reach the SPMC. */
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_DENIED);
+    /* VM 1 resumes its own request. */
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_MSG_SEND_DIRECT_RESP_32, W1_SP_TO_VM, 0, 9, 0, 0, 0, 0));
+    assert_int_equal(r.x[3], 9);
+    /* Completed: the context is free for anyone again. */
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MSG_WAIT);
+    th_fixture_free(f);
+}
+
+static void test_yield_parks_the_context_too(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    park_for_vm1(f, FFA_MSG_YIELD);
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_DENIED);
+    th_fixture_free(f);
+}
+
+static void test_run_refused_by_the_spmc_keeps_the_context_parked(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    park_for_vm1(f, FFA_INTERRUPT);
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_BUSY);
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_DENIED);
+    th_fixture_free(f);
+}
+
+static void test_aborted_target_is_no_longer_parked(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    park_for_vm1(f, FFA_INTERRUPT);
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_ABORTED, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_ABORTED);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_ABORTED, 0, 0, 0, 0, 0));
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_ABORTED); /* the SPMC answers now */
+    th_fixture_free(f);
+}
+
+static void test_removing_a_vm_frees_what_was_parked_for_it(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm3 = th_add_vm(f, 0x0003, 0, FFA_VERSION_1_2);
+    struct ffa_regs r =
+        th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (VM2_ID << 16) | TEST_SP_ID, 0, 1, 0, 0, 0, 0);
+
+    (void)state;
+    th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_INTERRUPT, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_call_vm(f, vm2, &r);
+    assert_int_equal(ffa_vm_remove(f->m, vm2), 0);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MSG_SEND_DIRECT_RESP_32, (TEST_SP_ID << 16) | VM2_ID, 0, 0, 0, 0, 0, 0));
+    /* The hypervisor's scheduler may drain it on another VM: the response is not that VM's. */
+    r = th_do(f, vm3, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_ABORTED);
+    th_fixture_free(f);
+}
+
+static void test_response_for_another_vm_after_run_is_aborted(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    /* Nothing was parked for this VM (the mediator never saw the preemption). */
+    r = run_with_reply(
+        f, SP_TARGET(0),
+        th_regs(FFA_MSG_SEND_DIRECT_RESP_64, (TEST_SP_ID << 16) | 0x0007, 0, 42, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_ABORTED);
+    for (int i = 3; i < 8; i++)
+        assert_int_equal(r.x[i], 0); /* nothing of the other VM's response leaks */
+    th_fixture_free(f);
+}
+
+static void test_chain_preemption_parks_the_named_context(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    park_for_vm1(f, FFA_INTERRUPT);
+    /* Resumed, it called another SP which was preempted: now 0x8002 is what VM 1 must run. */
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_INTERRUPT, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_INTERRUPT);
+    r = th_do(f, vm2, th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_DENIED);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_BUSY); /* 0x8001 is no longer parked: the SPMC decides */
+    th_fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +327,13 @@ int main(void)
         cmocka_unit_test(test_run_resp2_to_v1_1_guest_is_aborted),
         cmocka_unit_test(test_run_unexpected_reply_is_aborted),
         cmocka_unit_test(test_interrupted_request_resumes_with_run),
+        cmocka_unit_test(test_run_of_a_context_parked_for_another_vm_is_denied),
+        cmocka_unit_test(test_yield_parks_the_context_too),
+        cmocka_unit_test(test_run_refused_by_the_spmc_keeps_the_context_parked),
+        cmocka_unit_test(test_aborted_target_is_no_longer_parked),
+        cmocka_unit_test(test_removing_a_vm_frees_what_was_parked_for_it),
+        cmocka_unit_test(test_response_for_another_vm_after_run_is_aborted),
+        cmocka_unit_test(test_chain_preemption_parks_the_named_context),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
