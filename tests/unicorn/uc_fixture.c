@@ -143,9 +143,10 @@ static void *full_ns_memory(void *ctx, uint64_t pa, size_t len, int writable)
             return h->va + (pa - h->pa);
     }
     if (f->host.scatter_pa) {
-        if (pa % 2 != 0 || (pa / 2) / 4096 != (pa / 2 + len - 1) / 4096)
-            return NULL; /* one scattered page at a time */
-        gpa = pa / 2;
+        /* Page base 2 * TEST_PA (8 KiB aligned) + offset: one scattered page at a time. */
+        if ((pa & 0x1000) != 0 || (pa & 0xfff) + len > 4096)
+            return NULL;
+        gpa = (pa & ~UINT64_C(0x1fff)) / 2 + (pa & 0xfff);
     }
     vm = (uint16_t)(gpa >> 40);
     ipa = gpa & ((UINT64_C(1) << 40) - 1);
@@ -306,20 +307,25 @@ struct ffa_regs ucf_vm_send2(struct ucf *f, struct ffa_vm *vm)
     return ucf_vm(f, vm, FFA_MSG_SEND2, 0, 0, 0, 0, 0);
 }
 
+struct ffa_regs ucf_sp_req(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
+                           uint32_t w6, uint32_t w7)
+{
+    struct ffa_backend be = ffa_unicorn_backend(f->spmc);
+    struct ffa_regs in = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (uint32_t)TEST_VM_ID << 16 | sp, 0, w3,
+                                 w4, w5, w6, w7),
+                    out;
+
+    if (f->m != NULL)
+        return ucf_req(f, sp, w3, w4, w5, w6, w7);
+    ffa_backend_call(&be, &in, &out);
+    return out;
+}
+
 struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
                            uint32_t w6, uint32_t w7)
 {
-    struct ffa_regs r;
+    struct ffa_regs r = ucf_sp_req(f, sp, w3, w4, w5, w6, w7);
 
-    if (f->m != NULL) {
-        r = ucf_req(f, sp, w3, w4, w5, w6, w7);
-    } else {
-        struct ffa_backend be = ffa_unicorn_backend(f->spmc);
-        struct ffa_regs in = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (uint32_t)TEST_VM_ID << 16 | sp, 0,
-                                     w3, w4, w5, w6, w7);
-
-        ffa_backend_call(&be, &in, &r);
-    }
     ucf_assert_resp(&r, sp);
     return r;
 }

@@ -94,7 +94,10 @@ uint32_t ucf_vm_write_msg(struct ucf *f, uint16_t from, uint16_t to, uint32_t of
                           uint32_t arg, const char *text);
 /* FFA_MSG_SEND2 from `vm` through the mediator. */
 struct ffa_regs ucf_vm_send2(struct ucf *f, struct ffa_vm *vm);
-/* An SP's request answer's w3/w4 for SP_MCMD_* commands (asserting a DIRECT_RESP). */
+/* DIRECT_REQ_32 to `sp` from TEST_VM_ID: through the mediator if there is one, else the backend. */
+struct ffa_regs ucf_sp_req(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
+                           uint32_t w6, uint32_t w7);
+/* The same, asserting that the SP answered with DIRECT_RESP_32 (for SP_MCMD_* commands). */
 struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
                            uint32_t w6, uint32_t w7);
 /* Little-endian reads of host memory. */
