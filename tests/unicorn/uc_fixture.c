@@ -167,11 +167,10 @@ static void full_rx_full(void *ctx, uint16_t vm_id)
     f->rx_full_vm = vm_id;
 }
 
-static struct ucf *ucf_create(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks,
-                              bool full, bool mediator)
+static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                              uint64_t preempt_blocks, uint64_t watchdog_blocks, bool full,
+                              bool mediator)
 {
-    struct ffa_unicorn_sp_config sps[UCF_MAX_SPS];
-    char paths[UCF_MAX_SPS][2][512];
     struct ucf *f = calloc(1, sizeof(*f));
     struct ffa_unicorn_config cfg = {0};
     struct ffa_backend be;
@@ -181,7 +180,7 @@ static struct ucf *ucf_create(unsigned mask, uint64_t preempt_blocks, uint64_t w
 
     assert_non_null(f);
     cfg.sps = sps;
-    cfg.sp_count = ucf_sp_list(mask, sps, paths);
+    cfg.sp_count = sp_count;
     cfg.preempt_blocks = preempt_blocks;
     cfg.watchdog_blocks = watchdog_blocks;
     cfg.log = ucf_log;
@@ -207,14 +206,30 @@ static struct ucf *ucf_create(unsigned mask, uint64_t preempt_blocks, uint64_t w
     return f;
 }
 
+static struct ucf *ucf_create_mask(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                                   bool full, bool mediator)
+{
+    struct ffa_unicorn_sp_config sps[UCF_MAX_SPS];
+    char paths[UCF_MAX_SPS][2][512];
+    size_t n = ucf_sp_list(mask, sps, paths);
+
+    return ucf_create(sps, n, preempt_blocks, watchdog_blocks, full, mediator);
+}
+
+struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                             bool mediator)
+{
+    return ucf_create(sps, sp_count, 0, 0, true, mediator);
+}
+
 struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks)
 {
-    return ucf_create(mask, preempt_blocks, watchdog_blocks, false, true);
+    return ucf_create_mask(mask, preempt_blocks, watchdog_blocks, false, true);
 }
 
 struct ucf *ucf_new_full(unsigned mask, bool mediator)
 {
-    return ucf_create(mask, 0, 0, true, mediator);
+    return ucf_create_mask(mask, 0, 0, true, mediator);
 }
 
 void ucf_free(struct ucf *f)

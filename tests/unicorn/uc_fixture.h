@@ -70,6 +70,9 @@ struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_bl
  * without, the test is the hypervisor and calls the backend itself.
  */
 struct ucf *ucf_new_full(unsigned mask, bool mediator);
+/* The same with SPs of the caller's own (manifests edited in memory, say). */
+struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                             bool mediator);
 void ucf_free(struct ucf *f);
 
 /* ---- Full host helpers ---- */
