@@ -43,7 +43,8 @@
 #define PSTATE_SPSEL 1u
 #define PSTATE_EL1H  0x5u
 
-static const int x_ids[FFA_NUM_REGS] = {
+/* Read on every world switch: kept in one cache line. */
+static _Alignas(64) const int x_ids[FFA_NUM_REGS] = {
     UC_ARM64_REG_X0,  UC_ARM64_REG_X1,  UC_ARM64_REG_X2,  UC_ARM64_REG_X3,  UC_ARM64_REG_X4,
     UC_ARM64_REG_X5,  UC_ARM64_REG_X6,  UC_ARM64_REG_X7,  UC_ARM64_REG_X8,  UC_ARM64_REG_X9,
     UC_ARM64_REG_X10, UC_ARM64_REG_X11, UC_ARM64_REG_X12, UC_ARM64_REG_X13, UC_ARM64_REG_X14,
@@ -367,45 +368,6 @@ void engine_destroy(struct sp *sp)
     }
 }
 
-uint8_t *engine_sp_ram(struct sp *sp, uint64_t addr, uint64_t len)
-{
-    const struct elf_image *img = &sp->img;
-
-    if (len == 0 || addr > UINT64_MAX - len)
-        return NULL;
-    if (addr >= img->lo && addr + len <= img->hi) {
-        for (uint64_t pg = addr / SPMC_PAGE * SPMC_PAGE; pg < addr + len; pg += SPMC_PAGE) {
-            if ((image_page_prot(img, pg) & UC_PROT_WRITE) == 0)
-                return NULL;
-        }
-        return (uint8_t *)sp->image_mem + (addr - img->lo);
-    }
-    for (uint32_t i = 0; i < sp->mf.region_count; i++) {
-        const struct sp_mem_region *r = &sp->mf.regions[i];
-
-        if ((r->attributes & 2) != 0 && addr >= r->base &&
-            addr + len <= r->base + (uint64_t)r->pages * SPMC_PAGE)
-            return (uint8_t *)sp->region_mem[i] + (addr - r->base);
-    }
-    return NULL;
-}
-
-/*
- * The RX buffer is writable RAM (engine_sp_ram), so read-write is what it goes back to. Unicorn
- * flushes its TLB on uc_mem_protect(): a store translated earlier faults from now on
- * (tests/unicorn checks it).
- */
-void engine_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
-{
-    uc_err e =
-        uc_mem_protect(sp->uc, addr, len, read_only ? UC_PROT_READ : UC_PROT_READ | UC_PROT_WRITE);
-
-    if (e != UC_ERR_OK)
-        spmc_log(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
-                 "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s", sp->mf.id,
-                 (unsigned long long)addr, uc_strerror(e));
-}
-
 static void write_spsr_el1(uc_engine *uc, uint64_t v)
 {
     uc_arm64_cp_reg spsr = {.crn = 4, .crm = 0, .op0 = 3, .op1 = 0, .op2 = 0, .val = v};
@@ -588,4 +550,45 @@ void engine_run(struct spmc *s, struct ec *ec, struct exit_info *out)
         return;
     }
     out->kind = EXIT_ME_POLL;
+}
+
+/* ---- SP memory for the SPMC: RX/TX buffers (sp_rxtx.c) ---- */
+
+uint8_t *engine_sp_ram(struct sp *sp, uint64_t addr, uint64_t len)
+{
+    const struct elf_image *img = &sp->img;
+
+    if (len == 0 || addr > UINT64_MAX - len)
+        return NULL;
+    if (addr >= img->lo && addr + len <= img->hi) {
+        for (uint64_t pg = addr / SPMC_PAGE * SPMC_PAGE; pg < addr + len; pg += SPMC_PAGE) {
+            if ((image_page_prot(img, pg) & UC_PROT_WRITE) == 0)
+                return NULL;
+        }
+        return (uint8_t *)sp->image_mem + (addr - img->lo);
+    }
+    for (uint32_t i = 0; i < sp->mf.region_count; i++) {
+        const struct sp_mem_region *r = &sp->mf.regions[i];
+
+        if ((r->attributes & 2) != 0 && addr >= r->base &&
+            addr + len <= r->base + (uint64_t)r->pages * SPMC_PAGE)
+            return (uint8_t *)sp->region_mem[i] + (addr - r->base);
+    }
+    return NULL;
+}
+
+/*
+ * The RX buffer is writable RAM (engine_sp_ram), so read-write is what it goes back to. Unicorn
+ * flushes its TLB on uc_mem_protect(): a store translated earlier faults from now on
+ * (tests/unicorn checks it).
+ */
+void engine_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
+{
+    uc_err e =
+        uc_mem_protect(sp->uc, addr, len, read_only ? UC_PROT_READ : UC_PROT_READ | UC_PROT_WRITE);
+
+    if (e != UC_ERR_OK)
+        spmc_log(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
+                 "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s", sp->mf.id,
+                 (unsigned long long)addr, uc_strerror(e));
 }
