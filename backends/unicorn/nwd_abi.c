@@ -14,20 +14,24 @@ static void reply_error(struct ffa_regs *out, int32_t code)
     regs_error(out, code);
 }
 
+/* The buffer ABIs that answer a bare SUCCESS (or FFA_ERROR); PARTITION_INFO_GET has its own. */
+static const struct {
+    uint32_t fid;
+    int32_t (*handle)(struct spmc *s, const struct ffa_regs *in);
+} nwd_buffer_abis[] = {
+    {FFA_RXTX_MAP_64, nwd_rxtx_map},  {FFA_RXTX_UNMAP, nwd_rxtx_unmap},
+    {FFA_RX_ACQUIRE, nwd_rx_acquire}, {FFA_RX_RELEASE, nwd_rx_release},
+    {FFA_MSG_SEND2, send2_from_nwd},
+};
+
 /* The buffer ABIs the normal world gets when the host lets the SPMC reach its memory. */
 static bool nwd_buffer_abi(uint32_t fid)
 {
-    switch (fid) {
-    case FFA_RXTX_MAP_64:
-    case FFA_RXTX_UNMAP:
-    case FFA_RX_ACQUIRE:
-    case FFA_RX_RELEASE:
-    case FFA_PARTITION_INFO_GET:
-    case FFA_MSG_SEND2:
-        return true;
-    default:
-        return false;
+    for (size_t i = 0; i < sizeof(nwd_buffer_abis) / sizeof(nwd_buffer_abis[0]); i++) {
+        if (nwd_buffer_abis[i].fid == fid)
+            return true;
     }
+    return fid == FFA_PARTITION_INFO_GET;
 }
 
 /*
@@ -82,40 +86,29 @@ static void nwd_partition_info_get(struct spmc *s, const struct ffa_regs *in, st
     out->x[3] = size;
 }
 
-/* The buffer ABIs that answer a bare SUCCESS (or FFA_ERROR). */
+/* A buffer ABI: NOT_SUPPORTED without ns_memory; else its handler's answer. */
 static void nwd_buffer_call(struct spmc *s, uint32_t fid, const struct ffa_regs *in,
                             struct ffa_regs *out)
 {
-    int32_t ret;
-
     if (s->cfg.ns_memory == NULL) {
         reply_error(out, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    switch (fid) {
-    case FFA_RXTX_MAP_64:
-        ret = nwd_rxtx_map(s, in);
-        break;
-    case FFA_RXTX_UNMAP:
-        ret = nwd_rxtx_unmap(s, in);
-        break;
-    case FFA_RX_ACQUIRE:
-        ret = nwd_rx_acquire(s, in);
-        break;
-    case FFA_RX_RELEASE:
-        ret = nwd_rx_release(s, in);
-        break;
-    case FFA_MSG_SEND2:
-        ret = send2_from_nwd(s, in);
-        break;
-    default:
+    if (fid == FFA_PARTITION_INFO_GET) {
         nwd_partition_info_get(s, in, out);
         return;
     }
-    if (ret != 0)
-        reply_error(out, ret);
-    else
-        regs_success(out, 0);
+    for (size_t i = 0; i < sizeof(nwd_buffer_abis) / sizeof(nwd_buffer_abis[0]); i++) {
+        if (nwd_buffer_abis[i].fid == fid) {
+            int32_t ret = nwd_buffer_abis[i].handle(s, in);
+
+            if (ret != 0)
+                reply_error(out, ret);
+            else
+                regs_success(out, 0);
+            return;
+        }
+    }
 }
 
 static void nwd_direct_req(struct spmc *s, uint32_t fid, const struct ffa_regs *in,

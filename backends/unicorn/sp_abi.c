@@ -22,6 +22,15 @@ static void answer_success(struct next *nx, uint64_t w2)
     regs_success(&nx->regs, w2);
 }
 
+/* FFA_FEATURES of an ABI the SP has when `available`: SUCCESS (w2 = 0) or NOT_SUPPORTED. */
+static void answer_available(struct next *nx, bool available)
+{
+    if (available)
+        answer_success(nx, 0);
+    else
+        answer_error(nx, FFA_RET_NOT_SUPPORTED);
+}
+
 static void warn(struct spmc *s, const struct ec *ec, const char *what, int32_t code)
 {
     spmc_log(s, FFA_UNICORN_LOG_WARN, ec->sp->mf.id, "SP 0x%04x: %s -> %s", ec->sp->mf.id, what,
@@ -90,23 +99,14 @@ static void sp_features(struct sp *sp, const struct ffa_regs *in, struct next *n
         answer_success(nx, sp->version >= FFA_VERSION_1_2 ? SPMC_RXTX_MAX_PAGES << 16 : 0);
         return;
     case FFA_MSG_SEND2:
-        if (sp->version >= FFA_VERSION_1_1)
-            answer_success(nx, 0);
-        else
-            answer_error(nx, FFA_RET_NOT_SUPPORTED);
+        answer_available(nx, sp->version >= FFA_VERSION_1_1);
         return;
     case FFA_MSG_SEND_DIRECT_REQ2:
     case FFA_MSG_SEND_DIRECT_RESP2:
-        if (sp->version >= FFA_VERSION_1_2)
-            answer_success(nx, 0);
-        else
-            answer_error(nx, FFA_RET_NOT_SUPPORTED);
+        answer_available(nx, sp->version >= FFA_VERSION_1_2);
         return;
     case FFA_SECONDARY_EP_REGISTER_64:
-        if (sp->mf.ec_count > 1)
-            answer_success(nx, 0);
-        else
-            answer_error(nx, FFA_RET_NOT_SUPPORTED);
+        answer_available(nx, sp->mf.ec_count > 1);
         return;
     default:
         answer_error(nx, FFA_RET_NOT_SUPPORTED);

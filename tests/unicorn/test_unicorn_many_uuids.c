@@ -21,24 +21,6 @@ struct world {
     void *dtbs[NSP];
 };
 
-static void *read_all(const char *path, size_t *size, size_t extra)
-{
-    FILE *fp = fopen(path, "rb");
-    long n;
-    void *buf;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = calloc(1, (size_t)n + extra);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    *size = (size_t)n;
-    return buf;
-}
-
 /* Boot NSP messengers (IDs FIRST..), each listing NUUID UUIDs. */
 static int setup(void **state)
 {
@@ -53,7 +35,7 @@ static int setup(void **state)
         size_t size;
         int root;
 
-        w->dtbs[i] = read_all(dtb, &size, 4096);
+        w->dtbs[i] = ucf_read_file(dtb, &size, 4096);
         assert_int_equal(fdt_open_into(w->dtbs[i], w->dtbs[i], (int)size + 4096), 0);
         root = fdt_path_offset(w->dtbs[i], "/");
         for (uint32_t u = 0; u < 4 * NUUID; u++)

@@ -26,20 +26,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Make `sp` call fid(x1, x2, x3) (SP_CMD_CALL): result w0..w3 in x[3..6]. */
-static struct ffa_regs sp_calls(void **state, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
-                                uint32_t x3)
-{
-    return ucf_sp_cmd(*state, sp, SP_CMD_CALL, fid, x1, x2, x3);
-}
-
-static void assert_sp_error(const struct ffa_regs *r, int32_t code)
-{
-    if (r->x[3] != FFA_ERROR || r->x[5] != (uint32_t)code)
-        fail_msg("expected FFA_ERROR(%d), got 0x%llx w2 0x%llx", code, (unsigned long long)r->x[3],
-                 (unsigned long long)r->x[5]);
-}
-
 static void assert_sp_success(const struct ffa_regs *r)
 {
     if (r->x[3] != FFA_SUCCESS_32)
@@ -72,24 +58,24 @@ static struct addrs addrs_of(void **state, uint16_t sp)
 
 static void test_sp_features_report_buffer_abis(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_FEATURES, FFA_RXTX_MAP_64, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_FEATURES, FFA_RXTX_MAP_64, 0, 0);
 
     assert_sp_success(&r);
     assert_int_equal(r.x[5], 64u << 16);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_FEATURES, FFA_MSG_SEND2, 0, 0);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_FEATURES, FFA_MSG_SEND2, 0, 0);
     assert_sp_success(&r);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_FEATURES, FFA_PARTITION_INFO_GET, 0, 0);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_FEATURES, FFA_PARTITION_INFO_GET, 0, 0);
     assert_sp_success(&r);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_FEATURES, FFA_RXTX_MAP_32, 0, 0);
-    assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_FEATURES, FFA_RXTX_MAP_32, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
 }
 
 static void test_v1_0_sp_features_have_no_send2_and_no_max_pages(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_MSG_V10, FFA_FEATURES, FFA_MSG_SEND2, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MSG_V10, FFA_FEATURES, FFA_MSG_SEND2, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
-    r = sp_calls(state, SP_ID_MSG_V10, FFA_FEATURES, FFA_RXTX_MAP_64, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    r = ucf_sp_call(*state, SP_ID_MSG_V10, FFA_FEATURES, FFA_RXTX_MAP_64, 0, 0);
     assert_sp_success(&r);
     assert_int_equal(r.x[5], 0);
 }
@@ -99,22 +85,22 @@ static void test_v1_0_sp_features_have_no_send2_and_no_max_pages(void **state)
 static void test_sp_map_twice_is_denied(void **state)
 {
     struct addrs a = addrs_of(state, SP_ID_MESSENGER);
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_MAP_64, a.tx, a.rx, 1);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_MAP_64, a.tx, a.rx, 1);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_map_32_is_not_supported(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_MAP_32, 0, 0, 1);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_MAP_32, 0, 0, 1);
 
-    assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
 }
 
 static void test_sp_map_bad_arguments_are_invalid(void **state)
 {
     struct addrs a = addrs_of(state, SP_ID_MESSENGER);
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
     const struct {
         uint32_t tx, rx, pages;
         const char *what;
@@ -132,27 +118,27 @@ static void test_sp_map_bad_arguments_are_invalid(void **state)
 
     assert_sp_success(&r);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_MAP_64, cases[i].tx, cases[i].rx,
-                     cases[i].pages);
+        r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_MAP_64, cases[i].tx, cases[i].rx,
+                        cases[i].pages);
         if (r.x[3] != FFA_ERROR || r.x[5] != (uint32_t)FFA_RET_INVALID_PARAMETERS)
             fail_msg("%s: expected INVALID_PARAMETERS, got 0x%llx w2 0x%llx", cases[i].what,
                      (unsigned long long)r.x[3], (unsigned long long)r.x[5]);
     }
     /* Any two writable pages of its own will do. */
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_MAP_64, a.spare, a.rx, 1);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_MAP_64, a.spare, a.rx, 1);
     assert_sp_success(&r);
 }
 
 static void test_sp_unmap_rules(void **state)
 {
     struct ffa_regs r =
-        sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, SP_ID_MESSENGER << 16, 0, 0);
+        ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, SP_ID_MESSENGER << 16, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS); /* w1 is the hypervisor's */
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS); /* w1 is the hypervisor's */
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
     assert_sp_success(&r);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_manifest_pair_is_mapped_before_boot(void **state)
@@ -161,8 +147,8 @@ static void test_manifest_pair_is_mapped_before_boot(void **state)
     struct ffa_regs r;
 
     assert_int_equal(a.rx, SP_MSG2_RX_ADDR);
-    r = sp_calls(state, SP_ID_MESSENGER2, FFA_RXTX_MAP_64, SP_MSG2_TX_ADDR, SP_MSG2_RX_ADDR, 1);
-    assert_sp_error(&r, FFA_RET_DENIED);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER2, FFA_RXTX_MAP_64, SP_MSG2_TX_ADDR, SP_MSG2_RX_ADDR, 1);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
     r = ucf_sp_cmd(*state, SP_ID_MESSENGER2, SP_MCMD_PARTINFO, 0, 0, 0, 0);
     assert_sp_success(&r);
 }
@@ -177,7 +163,7 @@ static void test_rx_write_by_its_sp_aborts_it(void **state)
 
 static void test_rx_is_writable_again_after_unmap(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
 
     assert_sp_success(&r);
     r = ucf_sp_cmd(*state, SP_ID_MESSENGER, SP_MCMD_WRITE_RX, 0, 0, 0, 0);
@@ -188,17 +174,17 @@ static void test_rx_is_writable_again_after_unmap(void **state)
 
 static void test_sp_rx_release_rules(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED); /* EMPTY */
+    ucf_assert_sp_error(&r, FFA_RET_DENIED); /* EMPTY */
     r = ucf_sp_cmd(*state, SP_ID_MESSENGER, SP_MCMD_PARTINFO, 0, 0, 0, 0);
     assert_sp_success(&r);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RX_RELEASE, 1, 0, 0);
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS); /* w1 is the hypervisor's */
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RX_RELEASE, 1, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS); /* w1 is the hypervisor's */
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
     assert_sp_success(&r);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
-    assert_sp_error(&r, FFA_RET_DENIED);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 /* ---- FFA_PARTITION_INFO_GET from an SP ---- */
@@ -244,7 +230,7 @@ static void test_sp_partition_info_busy_until_released(void **state)
     assert_sp_success(&r);
     r = ucf_sp_cmd(*state, SP_ID_MESSENGER, SP_MCMD_PARTINFO, 0, 0, 0, 0);
     assert_mcmd_error(&r, FFA_RET_BUSY);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0);
     assert_sp_success(&r);
     r = ucf_sp_cmd(*state, SP_ID_MESSENGER, SP_MCMD_PARTINFO, 0, 0, 0, 0);
     assert_sp_success(&r);
@@ -257,8 +243,8 @@ static void test_sp_partition_info_count_only(void **state)
     assert_sp_success(&r);
     assert_int_equal(r.x[4], 4);
     assert_int_equal(r.x[5], 0);
-    r = sp_calls(state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0); /* the RX stayed EMPTY */
-    assert_sp_error(&r, FFA_RET_DENIED);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RX_RELEASE, 0, 0, 0); /* the RX stayed EMPTY */
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_partition_info_uuid_filter_and_errors(void **state)
@@ -279,7 +265,7 @@ static void test_sp_partition_info_uuid_filter_and_errors(void **state)
 
 static void test_sp_partition_info_without_rx_is_busy(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
 
     assert_sp_success(&r);
     r = ucf_sp_cmd(*state, SP_ID_MESSENGER, SP_MCMD_PARTINFO, 0, 0, 0, 0);
@@ -303,50 +289,6 @@ static void test_v1_0_sp_partition_info_has_8_byte_entries(void **state)
 }
 
 /* ---- The manifest's rx_tx-info node ---- */
-
-static void *read_all(const char *path, size_t *size, size_t extra)
-{
-    FILE *fp = fopen(path, "rb");
-    long n;
-    void *buf;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = calloc(1, (size_t)n + extra);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    *size = (size_t)n;
-    return buf;
-}
-
-/* Load messenger2 with its manifest changed by `edit`; create must fail naming `needle`. */
-static void expect_refused(void (*edit)(void *fdt), const char *needle)
-{
-    char elf[512], dtb[512], err[512] = "";
-    size_t dtb_size;
-    void *fdt;
-    struct ffa_unicorn_sp_config sp = {0};
-    struct ffa_unicorn_config cfg = {0};
-    struct ffa_unicorn *u = NULL;
-
-    ucf_sp_paths("messenger2", elf, dtb, sizeof(elf));
-    fdt = read_all(dtb, &dtb_size, 4096);
-    assert_int_equal(fdt_open_into(fdt, fdt, (int)dtb_size + 4096), 0);
-    edit(fdt);
-    sp.elf_path = elf;
-    sp.manifest_data = fdt;
-    sp.manifest_size = fdt_totalsize(fdt);
-    cfg.sps = &sp;
-    cfg.sp_count = 1;
-    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
-    assert_null(u);
-    if (strstr(err, needle) == NULL)
-        fail_msg("message \"%s\" lacks \"%s\"", err, needle);
-    free(fdt);
-}
 
 static int node(void *fdt, const char *path)
 {
@@ -383,12 +325,15 @@ static void rxtx_read_only(void *fdt)
 static void test_manifest_rxtx_info_is_validated(void **state)
 {
     (void)state;
-    expect_refused(rxtx_bad_compatible, "rx_tx-info: property 'compatible'");
-    expect_refused(rxtx_no_tx, "'tx-buffer' is missing (node 'rx_tx-info')");
-    expect_refused(rxtx_dangling_phandle, "'rx-buffer' value 0x77 is not the phandle");
-    expect_refused(rxtx_same_region, "are the same region");
-    expect_refused(rxtx_sizes_differ, "must have the same size");
-    expect_refused(rxtx_read_only, "must be read-write");
+    ucf_expect_refused("messenger2", rxtx_bad_compatible, "rx_tx-info: property 'compatible'",
+                       NULL);
+    ucf_expect_refused("messenger2", rxtx_no_tx, "'tx-buffer' is missing (node 'rx_tx-info')",
+                       NULL);
+    ucf_expect_refused("messenger2", rxtx_dangling_phandle,
+                       "'rx-buffer' value 0x77 is not the phandle", NULL);
+    ucf_expect_refused("messenger2", rxtx_same_region, "are the same region", NULL);
+    ucf_expect_refused("messenger2", rxtx_sizes_differ, "must have the same size", NULL);
+    ucf_expect_refused("messenger2", rxtx_read_only, "must be read-write", NULL);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)

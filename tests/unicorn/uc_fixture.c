@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "uc_fixture.h"
 
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,62 @@ struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4,
 
     ucf_assert_resp(&r, sp);
     return r;
+}
+
+struct ffa_regs ucf_sp_call(struct ucf *f, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
+                            uint32_t x3)
+{
+    return ucf_sp_cmd(f, sp, SP_CMD_CALL, fid, x1, x2, x3);
+}
+
+void ucf_assert_sp_error(const struct ffa_regs *r, int32_t code)
+{
+    if (r->x[3] != FFA_ERROR || r->x[5] != (uint32_t)code)
+        fail_msg("expected FFA_ERROR(%d), got 0x%llx w2 0x%llx", code, (unsigned long long)r->x[3],
+                 (unsigned long long)r->x[5]);
+}
+
+void *ucf_read_file(const char *path, size_t *size, size_t extra)
+{
+    FILE *fp = fopen(path, "rb");
+    long n;
+    void *buf;
+
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    buf = calloc(1, (size_t)n + extra);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *size = (size_t)n;
+    return buf;
+}
+
+void ucf_expect_refused(const char *name, void (*edit)(void *fdt), const char *n1, const char *n2)
+{
+    char elf[512], dtb[512], err[512] = "";
+    size_t dtb_size;
+    void *fdt;
+    struct ffa_unicorn_sp_config sp = {0};
+    struct ffa_unicorn_config cfg = {0};
+    struct ffa_unicorn *u = NULL;
+
+    ucf_sp_paths(name, elf, dtb, sizeof(elf));
+    fdt = ucf_read_file(dtb, &dtb_size, 4096);
+    assert_int_equal(fdt_open_into(fdt, fdt, (int)dtb_size + 4096), 0);
+    edit(fdt);
+    sp.elf_path = elf;
+    sp.manifest_data = fdt;
+    sp.manifest_size = fdt_totalsize(fdt);
+    cfg.sps = &sp;
+    cfg.sp_count = 1;
+    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    assert_null(u);
+    if (strstr(err, n1) == NULL || (n2 != NULL && strstr(err, n2) == NULL))
+        fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err, n1, n2 != NULL ? n2 : "");
+    free(fdt);
 }
 
 uint32_t ucf_le32(const uint8_t *p)

@@ -103,6 +103,21 @@ struct ffa_regs ucf_sp_req(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4,
 /* The same, asserting that the SP answered with DIRECT_RESP_32 (for SP_MCMD_* commands). */
 struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
                            uint32_t w6, uint32_t w7);
+/* Make `sp` call fid(x1, x2, x3) (SP_CMD_CALL): the result's w0..w3 come back in x[3..6]. */
+struct ffa_regs ucf_sp_call(struct ucf *f, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
+                            uint32_t x3);
+/* Assert that the call made with ucf_sp_call() got FFA_ERROR(code). */
+void ucf_assert_sp_error(const struct ffa_regs *r, int32_t code);
+
+/* A whole file, with `extra` zeroed bytes of room behind it (asserting). */
+void *ucf_read_file(const char *path, size_t *size, size_t extra);
+/*
+ * Load example SP `name` (image and manifest of that name) with its manifest changed by `edit`
+ * (libfdt, 4 KiB of room): create must fail with INVALID_PARAMETERS and a message holding `n1`
+ * and, unless NULL, `n2`.
+ */
+void ucf_expect_refused(const char *name, void (*edit)(void *fdt), const char *n1, const char *n2);
+
 /* Little-endian reads of host memory. */
 uint32_t ucf_le32(const uint8_t *p);
 uint16_t ucf_le16(const uint8_t *p);
