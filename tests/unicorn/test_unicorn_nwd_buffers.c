@@ -413,6 +413,36 @@ static void test_forwarded_scattered_buffers_are_accepted(void **state)
     assert_success(&r);
 }
 
+static void test_forwarded_map_beyond_the_endpoint_table_is_denied(void **state)
+{
+    struct hyp *h = H(state);
+    uint64_t tx_pa, rx_pa;
+    struct ffa_regs r;
+
+    /*
+     * Every VM gets the same two hypervisor pages (the SPMC leaves page ownership across
+     * endpoints to the hypervisor, as Hafnium's does): 1023 VMs beside the hypervisor fill the
+     * 1024 slots; the next one is refused as Hafnium refuses when it has no VM slot left.
+     */
+    ucf_hyp_pages(h->f, 1, &tx_pa);
+    ucf_hyp_pages(h->f, 1, &rx_pa);
+    for (uint32_t vm = 1; vm <= 1024; vm++) {
+        write_desc(h, 1, 1);
+        h->tx[0] = (uint8_t)vm;
+        h->tx[1] = (uint8_t)(vm >> 8);
+        put64(h->tx + 32, rx_pa);
+        put64(h->tx + 64, tx_pa);
+        r = map_forwarded(h);
+        if (vm < 1024)
+            assert_success(&r);
+    }
+    th_assert_error(&r, FFA_RET_DENIED);
+    r = ucf_fw(h->f, FFA_RXTX_UNMAP, 7u << 16, 0, 0, 0, 0); /* a slot frees up */
+    assert_success(&r);
+    r = map_forwarded(h);
+    assert_success(&r);
+}
+
 /* ---- FFA_RXTX_UNMAP, FFA_RX_ACQUIRE, FFA_RX_RELEASE ---- */
 
 static void test_vm_unmap_forgets_the_vm(void **state)
@@ -627,6 +657,7 @@ int main(void)
         T(test_forwarded_range_refused_by_host_is_invalid),
         T(test_forwarded_descriptor_read_fault_is_aborted),
         T(test_forwarded_scattered_buffers_are_accepted),
+        T(test_forwarded_map_beyond_the_endpoint_table_is_denied),
         T(test_vm_unmap_forgets_the_vm),
         T(test_unmap_bad_ids_are_invalid),
         T(test_rx_acquire_and_release_follow_the_mailbox),

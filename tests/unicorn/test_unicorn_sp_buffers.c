@@ -187,6 +187,20 @@ static void test_sp_rx_release_rules(void **state)
     ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
+/* ---- FFA_MSG_WAIT's flags (the release itself: test_unicorn_msg) ---- */
+
+static void test_msg_wait_flags_beyond_retain_are_invalid(void **state)
+{
+    /* Checked before the runtime model: in a direct request, a valid wait is only DENIED. */
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_MSG_WAIT, 0, 2, 0);
+
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_MSG_WAIT, 0, 1, 0);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
+    r = ucf_sp_call(*state, SP_ID_MSG_V10, FFA_MSG_WAIT, 0, 1, 0); /* no retain flag in v1.0 */
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+}
+
 /* ---- FFA_PARTITION_INFO_GET from an SP ---- */
 
 /* What an SP sees: SPs also send direct requests to SPs (Hafnium). */
@@ -351,6 +365,7 @@ int main(void)
         T(test_rx_write_by_its_sp_aborts_it),
         T(test_rx_is_writable_again_after_unmap),
         T(test_sp_rx_release_rules),
+        T(test_msg_wait_flags_beyond_retain_are_invalid),
         T(test_sp_partition_info_has_sp_view_properties),
         T(test_sp_partition_info_busy_until_released),
         T(test_sp_partition_info_count_only),
