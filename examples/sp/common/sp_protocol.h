@@ -62,15 +62,22 @@
  * (SUCCESS: the message is new; DENIED: the buffer was empty, nothing to do), acts, and goes back
  * to FFA_MSG_WAIT.
  */
-#define SP_MSG_PING     1u /* answer the sender: SP_MSG_PONG, argument kept, "pong: " + text */
-#define SP_MSG_RELAY    2u /* argument = an SP: send it SP_MSG_PING_FOR(sender, text) */
-#define SP_MSG_PING_FOR 3u /* argument = an endpoint: answer it (not the sender) with SP_MSG_PONG  \
-                            */
-#define SP_MSG_RETAIN   4u /* do not release; FFA_MSG_WAIT with the retain flag (w2 bit 0) */
-#define SP_MSG_KEEP     5u /* do not release; plain FFA_MSG_WAIT, which releases the buffer */
-#define SP_MSG_PONG     0x10u /* an answer; argument = the ping's (or the relaying SP's ID) */
-#define SP_MSG_NOTE     0x11u /* sent by SP_MCMD_SEND; argument = w5 of that request */
-#define SP_MSG_TEXT_MAX 200u  /* longest text a messenger handles */
+/* Answer the sender: SP_MSG_PONG, the argument kept, "pong: " + the text. */
+#define SP_MSG_PING 1u
+/* Argument = an SP: send it SP_MSG_PING_FOR(the sender, the text). */
+#define SP_MSG_RELAY 2u
+/* Argument = an endpoint: answer it (not the sender) with SP_MSG_PONG. */
+#define SP_MSG_PING_FOR 3u
+/* Keep the message: no FFA_RX_RELEASE; FFA_MSG_WAIT with the retain flag (w2 bit 0). */
+#define SP_MSG_RETAIN 4u
+/* Keep the message: no FFA_RX_RELEASE; a plain FFA_MSG_WAIT, which releases the buffer. */
+#define SP_MSG_KEEP 5u
+/* An answer; argument = the ping's (or the relaying SP's ID). */
+#define SP_MSG_PONG 0x10u
+/* Sent by SP_MCMD_SEND; argument = w5 of that request. */
+#define SP_MSG_NOTE 0x11u
+/* The longest text a messenger handles. */
+#define SP_MSG_TEXT_MAX 200u
 
 /* v1.2 header: offset of the payload in the messages a messenger sends. */
 #define SP_MSG_HDR_SIZE 40u
