@@ -123,6 +123,8 @@ static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t 
     else
         ret = FFA_RET_INVALID_PARAMETERS;
     free(elf);
+    if (ret == 0)
+        sp_rxtx_from_manifest(sp);
     return ret;
 }
 
@@ -210,6 +212,7 @@ int ffa_unicorn_create(const struct ffa_unicorn_config *cfg, struct ffa_unicorn 
         return FFA_RET_NO_MEMORY;
     pthread_mutex_init(&s->lock, NULL);
     s->cfg = *cfg;
+    s->nwd_version = SPMC_VERSION;
     if (s->cfg.watchdog_blocks == 0)
         s->cfg.watchdog_blocks = FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS;
     if (s->cfg.preempt_blocks != 0 && s->cfg.watchdog_blocks <= s->cfg.preempt_blocks)
@@ -267,6 +270,7 @@ void ffa_unicorn_destroy(struct ffa_unicorn *spmc)
     if (s == NULL)
         return;
     free_sps(s);
+    nwd_eps_free(s);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

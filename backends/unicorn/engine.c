@@ -43,7 +43,8 @@
 #define PSTATE_SPSEL 1u
 #define PSTATE_EL1H  0x5u
 
-static const int x_ids[FFA_NUM_REGS] = {
+/* Read on every world switch: kept in one cache line. */
+static _Alignas(64) const int x_ids[FFA_NUM_REGS] = {
     UC_ARM64_REG_X0,  UC_ARM64_REG_X1,  UC_ARM64_REG_X2,  UC_ARM64_REG_X3,  UC_ARM64_REG_X4,
     UC_ARM64_REG_X5,  UC_ARM64_REG_X6,  UC_ARM64_REG_X7,  UC_ARM64_REG_X8,  UC_ARM64_REG_X9,
     UC_ARM64_REG_X10, UC_ARM64_REG_X11, UC_ARM64_REG_X12, UC_ARM64_REG_X13, UC_ARM64_REG_X14,
@@ -143,6 +144,20 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
     return a < b + blen && b < a + alen;
 }
 
+/* Permissions of image page `pg`: the union of the segments touching it (UC_PROT_*). */
+static uint32_t image_page_prot(const struct elf_image *img, uint64_t pg)
+{
+    uint32_t prot = 0;
+
+    for (unsigned i = 0; i < img->seg_count; i++) {
+        const struct elf_seg *s = &img->segs[i];
+
+        if (overlaps(pg, SPMC_PAGE, s->vaddr, s->memsz))
+            prot |= s->prot;
+    }
+    return prot;
+}
+
 static int map_image(struct sp *sp, const struct elf_image *img, const uint8_t *elf, char *err,
                      size_t err_len)
 {
@@ -164,16 +179,9 @@ static int map_image(struct sp *sp, const struct elf_image *img, const uint8_t *
                  uc_strerror(e));
         return FFA_RET_INVALID_PARAMETERS;
     }
-    /* Page permissions: the union of the segments touching each page. */
     for (uint64_t pg = img->lo; pg < img->hi; pg += SPMC_PAGE) {
-        uint32_t prot = 0;
+        uint32_t prot = image_page_prot(img, pg);
 
-        for (unsigned i = 0; i < img->seg_count; i++) {
-            const struct elf_seg *s = &img->segs[i];
-
-            if (overlaps(pg, SPMC_PAGE, s->vaddr, s->memsz))
-                prot |= s->prot;
-        }
         if ((prot & UC_PROT_WRITE) && (prot & UC_PROT_EXEC)) {
             snprintf(err, err_len,
                      "image page 0x%llx would be writable and executable "
@@ -322,6 +330,7 @@ int engine_create(struct spmc *s, struct sp *sp, const struct elf_image *img, co
     ret = check_layout(sp, img, err, err_len);
     if (ret != 0)
         return ret;
+    sp->img = *img;
     if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &sp->uc) != UC_ERR_OK) {
         sp->uc = NULL;
         snprintf(err, err_len, "uc_open failed");
@@ -541,4 +550,45 @@ void engine_run(struct spmc *s, struct ec *ec, struct exit_info *out)
         return;
     }
     out->kind = EXIT_ME_POLL;
+}
+
+/* ---- SP memory for the SPMC: RX/TX buffers (sp_rxtx.c) ---- */
+
+uint8_t *engine_sp_ram(struct sp *sp, uint64_t addr, uint64_t len)
+{
+    const struct elf_image *img = &sp->img;
+
+    if (len == 0 || addr > UINT64_MAX - len)
+        return NULL;
+    if (addr >= img->lo && addr + len <= img->hi) {
+        for (uint64_t pg = addr / SPMC_PAGE * SPMC_PAGE; pg < addr + len; pg += SPMC_PAGE) {
+            if ((image_page_prot(img, pg) & UC_PROT_WRITE) == 0)
+                return NULL;
+        }
+        return (uint8_t *)sp->image_mem + (addr - img->lo);
+    }
+    for (uint32_t i = 0; i < sp->mf.region_count; i++) {
+        const struct sp_mem_region *r = &sp->mf.regions[i];
+
+        if ((r->attributes & 2) != 0 && addr >= r->base &&
+            addr + len <= r->base + (uint64_t)r->pages * SPMC_PAGE)
+            return (uint8_t *)sp->region_mem[i] + (addr - r->base);
+    }
+    return NULL;
+}
+
+/*
+ * The RX buffer is writable RAM (engine_sp_ram), so read-write is what it goes back to. Unicorn
+ * flushes its TLB on uc_mem_protect(): a store translated earlier faults from now on
+ * (tests/unicorn checks it).
+ */
+void engine_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
+{
+    uc_err e =
+        uc_mem_protect(sp->uc, addr, len, read_only ? UC_PROT_READ : UC_PROT_READ | UC_PROT_WRITE);
+
+    if (e != UC_ERR_OK)
+        spmc_log(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
+                 "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s", sp->mf.id,
+                 (unsigned long long)addr, uc_strerror(e));
 }

@@ -167,6 +167,7 @@ static int mf_region(struct mf_ctx *c, int node, struct sp_manifest *mf)
     r->base = base;
     r->pages = (uint32_t)pages;
     r->attributes = (uint32_t)attr;
+    r->phandle = fdt_get_phandle(c->fdt, node);
     mf->region_count++;
     return 0;
 }
@@ -183,6 +184,66 @@ static int mf_regions(struct mf_ctx *c, int root, struct sp_manifest *mf)
         if (mf_region(c, sub, mf) != 0)
             return -1;
     }
+    return 0;
+}
+
+/* The memory region a phandle of the rx_tx-info node refers to. */
+static int mf_rxtx_region(struct mf_ctx *c, int node, const char *prop, struct sp_manifest *mf,
+                          uint32_t *index)
+{
+    uint64_t ph;
+
+    if (mf_required(c, node, prop, false, &ph) != 0) {
+        size_t n = c->err != NULL ? strlen(c->err) : 0;
+
+        if (c->err != NULL && n < c->err_len)
+            snprintf(c->err + n, c->err_len - n, " (node 'rx_tx-info')");
+        return -1;
+    }
+    for (uint32_t i = 0; i < mf->region_count; i++) {
+        if (ph != 0 && mf->regions[i].phandle == ph) {
+            *index = i;
+            return 0;
+        }
+    }
+    return mf_fail(c,
+                   "rx_tx-info: property '%s' value 0x%llx is not the phandle of a memory region",
+                   prop, (unsigned long long)ph);
+}
+
+/*
+ * rx_tx-info (compatible "arm,ffa-manifest-rx_tx-buffer"): rx-buffer and tx-buffer are phandles
+ * of two memory regions of the same size (Hafnium: RXTX_SIZE_MISMATCH), read-write (the SPMC
+ * fills RX and reads TX from the SP's writable RAM, as for FFA_RXTX_MAP), and at most
+ * SPMC_RXTX_MAX_PAGES pages.
+ */
+static int mf_rxtx(struct mf_ctx *c, int root, struct sp_manifest *mf)
+{
+    int node = fdt_subnode_offset(c->fdt, root, "rx_tx-info");
+    const struct sp_mem_region *rx, *tx;
+
+    if (node < 0)
+        return 0;
+    if (fdt_node_check_compatible(c->fdt, node, "arm,ffa-manifest-rx_tx-buffer") != 0)
+        return mf_fail(c, "rx_tx-info: property 'compatible' is not "
+                          "\"arm,ffa-manifest-rx_tx-buffer\"");
+    if (mf_rxtx_region(c, node, "rx-buffer", mf, &mf->rx_region) != 0 ||
+        mf_rxtx_region(c, node, "tx-buffer", mf, &mf->tx_region) != 0)
+        return -1;
+    rx = &mf->regions[mf->rx_region];
+    tx = &mf->regions[mf->tx_region];
+    if (mf->rx_region == mf->tx_region)
+        return mf_fail(c, "rx_tx-info: 'rx-buffer' and 'tx-buffer' are the same region '%s'",
+                       rx->name);
+    if (rx->pages != tx->pages || rx->pages > SPMC_RXTX_MAX_PAGES)
+        return mf_fail(c,
+                       "rx_tx-info: regions '%s' (%u pages) and '%s' (%u pages) must have the "
+                       "same size, at most %u pages",
+                       rx->name, rx->pages, tx->name, tx->pages, SPMC_RXTX_MAX_PAGES);
+    if ((rx->attributes & 3) != 3 || (tx->attributes & 3) != 3)
+        return mf_fail(c, "rx_tx-info: regions '%s' and '%s' must be read-write (attributes 0x3)",
+                       rx->name, tx->name);
+    mf->rxtx_declared = true;
     return 0;
 }
 
@@ -325,7 +386,7 @@ int manifest_parse(const void *dtb, size_t size, struct sp_manifest *mf, char *e
     if (fdt_node_check_compatible(dtb, root, "arm,ffa-manifest-1.0") != 0)
         return mf_fail(&c, "property 'compatible' is not \"arm,ffa-manifest-1.0\"");
     if (mf_uuids(&c, root, mf) != 0 || mf_id(&c, root, mf) != 0 || mf_scalars(&c, root, mf) != 0 ||
-        mf_regions(&c, root, mf) != 0)
+        mf_regions(&c, root, mf) != 0 || mf_rxtx(&c, root, mf) != 0)
         return -1;
     mf_name(&c, root, mf);
     return 0;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What the normal world may call (issue 3 point 6): the backend's call op. The caller is the
- * hypervisor (endpoint 0) forwarding for VMs whose ID is in w1[31:16] of direct requests. Replies
- * are what Hafnium gives the normal world: DIRECT_RESP, FFA_INTERRUPT (w1 = id << 16 | vcpu),
- * FFA_YIELD (w1 target info, w2/w3 timeout), FFA_MSG_WAIT after FFA_RUN of a WAITING context,
- * FFA_ERROR.
+ * What the normal world may call (issue 3 point 6, issue 4): the backend's call op. The caller is
+ * the hypervisor (endpoint 0) forwarding for VMs whose ID is in w1[31:16] of direct requests.
+ * Replies are what Hafnium gives the normal world: DIRECT_RESP, FFA_INTERRUPT (w1 = id << 16 |
+ * vcpu), FFA_YIELD (w1 target info, w2/w3 timeout), FFA_MSG_WAIT after FFA_RUN of a WAITING
+ * context, FFA_ERROR. The buffer ABIs (nwd_rxtx.c, partinfo.c, msg_send2.c) need the host's
+ * ns_memory callback and are NOT_SUPPORTED without it.
  */
 #include "spmc_internal.h"
 
@@ -13,31 +14,101 @@ static void reply_error(struct ffa_regs *out, int32_t code)
     regs_error(out, code);
 }
 
+/* The buffer ABIs that answer a bare SUCCESS (or FFA_ERROR); PARTITION_INFO_GET has its own. */
+static const struct {
+    uint32_t fid;
+    int32_t (*handle)(struct spmc *s, const struct ffa_regs *in);
+} nwd_buffer_abis[] = {
+    {FFA_RXTX_MAP_64, nwd_rxtx_map},  {FFA_RXTX_UNMAP, nwd_rxtx_unmap},
+    {FFA_RX_ACQUIRE, nwd_rx_acquire}, {FFA_RX_RELEASE, nwd_rx_release},
+    {FFA_MSG_SEND2, send2_from_nwd},
+};
+
+/* The buffer ABIs the normal world gets when the host lets the SPMC reach its memory. */
+static bool nwd_buffer_abi(uint32_t fid)
+{
+    for (size_t i = 0; i < sizeof(nwd_buffer_abis) / sizeof(nwd_buffer_abis[0]); i++) {
+        if (nwd_buffer_abis[i].fid == fid)
+            return true;
+    }
+    return fid == FFA_PARTITION_INFO_GET;
+}
+
 /*
- * FFA_FEATURES from the normal world: the ABIs below, NOT_SUPPORTED for everything else
- * (RXTX_MAP, PARTITION_INFO_GET, MSG_SEND2, memory sharing, notifications come with later
- * issues). No feature IDs (NPI/SRI/MEI) are offered to the normal world.
+ * FFA_FEATURES from the normal world: the ABIs below, NOT_SUPPORTED for everything else (memory
+ * sharing, notifications, FFA_RXTX_MAP_32 which Hafnium does not implement either). No feature
+ * IDs (NPI/SRI/MEI) are offered to the normal world. FFA_RXTX_MAP_64's properties: w2[1:0] = 0
+ * (4 KiB minimum size and alignment), w2[31:16] = the largest page count (v1.2).
  */
-static void nwd_features(const struct ffa_regs *in, struct ffa_regs *out)
+static void nwd_features(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out)
 {
     uint32_t fid = (uint32_t)in->x[1];
 
     if (spmc_fid_common(fid) || fid == FFA_MSG_SEND_DIRECT_REQ2 || fid == FFA_MSG_SEND_DIRECT_RESP2)
         regs_success(out, 0);
+    else if (nwd_buffer_abi(fid) && s->cfg.ns_memory != NULL)
+        regs_success(out, fid == FFA_RXTX_MAP_64 && s->nwd_version >= FFA_VERSION_1_2
+                              ? (uint64_t)SPMC_RXTX_MAX_PAGES << 16
+                              : 0);
     else
         reply_error(out, FFA_RET_NOT_SUPPORTED);
 }
 
-/* FFA_VERSION: a bare w0 (secure-side.md 2.2): 1.2, or NOT_SUPPORTED for bit 31 / another major. */
-static void nwd_version(const struct ffa_regs *in, struct ffa_regs *out)
+/*
+ * FFA_VERSION: a bare w0 (secure-side.md 2.2): 1.2, or NOT_SUPPORTED for bit 31 / another major.
+ * The version asked for (1.2 at most) decides the partition descriptors the normal world gets;
+ * it is not locked: the hypervisor is the only caller, and nothing here depends on a history.
+ */
+static void nwd_version(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out)
 {
     uint32_t req = (uint32_t)in->x[1];
 
     regs_zero(out);
-    if ((req & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(req) != 1)
+    if ((req & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(req) != 1) {
         out->x[0] = (uint32_t)FFA_RET_NOT_SUPPORTED;
-    else
-        out->x[0] = SPMC_VERSION;
+        return;
+    }
+    s->nwd_version = req > SPMC_VERSION ? SPMC_VERSION : req;
+    out->x[0] = SPMC_VERSION;
+}
+
+/* FFA_PARTITION_INFO_GET into the hypervisor's RX buffer: SUCCESS w2 = count, w3 = entry size. */
+static void nwd_partition_info_get(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    uint32_t count = 0, size = 0;
+    int32_t ret = partinfo_nwd(s, in, &count, &size);
+
+    if (ret != 0) {
+        reply_error(out, ret);
+        return;
+    }
+    regs_success(out, count);
+    out->x[3] = size;
+}
+
+/* A buffer ABI: NOT_SUPPORTED without ns_memory; else its handler's answer. */
+static void nwd_buffer_call(struct spmc *s, uint32_t fid, const struct ffa_regs *in,
+                            struct ffa_regs *out)
+{
+    if (s->cfg.ns_memory == NULL) {
+        reply_error(out, FFA_RET_NOT_SUPPORTED);
+        return;
+    }
+    if (fid == FFA_PARTITION_INFO_GET) {
+        nwd_partition_info_get(s, in, out);
+        return;
+    }
+    for (size_t i = 0; i < sizeof(nwd_buffer_abis) / sizeof(nwd_buffer_abis[0]); i++) {
+        if (nwd_buffer_abis[i].fid == fid) {
+            int32_t ret = nwd_buffer_abis[i].handle(s, in);
+
+            if (ret != 0)
+                reply_error(out, ret);
+            else
+                regs_success(out, 0);
+            return;
+        }
+    }
 }
 
 static void nwd_direct_req(struct spmc *s, uint32_t fid, const struct ffa_regs *in,
@@ -137,10 +208,10 @@ void nwd_abi_call(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *ou
 
     switch (fid) {
     case FFA_VERSION:
-        nwd_version(in, out);
+        nwd_version(s, in, out);
         return;
     case FFA_FEATURES:
-        nwd_features(in, out);
+        nwd_features(s, in, out);
         return;
     case FFA_ID_GET:
         regs_success(out, FFA_ID_HYPERVISOR); /* the caller is the hypervisor, endpoint 0 */
@@ -155,6 +226,14 @@ void nwd_abi_call(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *ou
         return;
     case FFA_RUN:
         nwd_run(s, in, out);
+        return;
+    case FFA_RXTX_MAP_64:
+    case FFA_RXTX_UNMAP:
+    case FFA_RX_ACQUIRE:
+    case FFA_RX_RELEASE:
+    case FFA_PARTITION_INFO_GET:
+    case FFA_MSG_SEND2:
+        nwd_buffer_call(s, fid, in, out);
         return;
     default:
         reply_error(out, FFA_RET_NOT_SUPPORTED);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ffa/names.h"
 #include "spmc_internal.h"
 
 static void answer_error(struct next *nx, int32_t code)
@@ -21,14 +22,19 @@ static void answer_success(struct next *nx, uint64_t w2)
     regs_success(&nx->regs, w2);
 }
 
+/* FFA_FEATURES of an ABI the SP has when `available`: SUCCESS (w2 = 0) or NOT_SUPPORTED. */
+static void answer_available(struct next *nx, bool available)
+{
+    if (available)
+        answer_success(nx, 0);
+    else
+        answer_error(nx, FFA_RET_NOT_SUPPORTED);
+}
+
 static void warn(struct spmc *s, const struct ec *ec, const char *what, int32_t code)
 {
     spmc_log(s, FFA_UNICORN_LOG_WARN, ec->sp->mf.id, "SP 0x%04x: %s -> %s", ec->sp->mf.id, what,
-             code == FFA_RET_DENIED               ? "DENIED"
-             : code == FFA_RET_INVALID_PARAMETERS ? "INVALID_PARAMETERS"
-             : code == FFA_RET_BUSY               ? "BUSY"
-             : code == FFA_RET_ABORTED            ? "ABORTED"
-                                                  : "NOT_SUPPORTED");
+             ffa_error_name(code) != NULL ? ffa_error_name(code) : "?");
 }
 
 static bool high_regs_zero(const struct ffa_regs *in)
@@ -83,20 +89,24 @@ static void sp_features(struct sp *sp, const struct ffa_regs *in, struct next *n
     case FFA_MSG_WAIT:
     case FFA_CONSOLE_LOG_32:
     case FFA_CONSOLE_LOG_64:
+    case FFA_RXTX_UNMAP:
+    case FFA_RX_RELEASE:
+    case FFA_PARTITION_INFO_GET:
         answer_success(nx, 0);
+        return;
+    /* w2[1:0] = 0: 4 KiB minimum; w2[31:16] = the largest page count (v1.2 callers). */
+    case FFA_RXTX_MAP_64:
+        answer_success(nx, sp->version >= FFA_VERSION_1_2 ? SPMC_RXTX_MAX_PAGES << 16 : 0);
+        return;
+    case FFA_MSG_SEND2:
+        answer_available(nx, sp->version >= FFA_VERSION_1_1);
         return;
     case FFA_MSG_SEND_DIRECT_REQ2:
     case FFA_MSG_SEND_DIRECT_RESP2:
-        if (sp->version >= FFA_VERSION_1_2)
-            answer_success(nx, 0);
-        else
-            answer_error(nx, FFA_RET_NOT_SUPPORTED);
+        answer_available(nx, sp->version >= FFA_VERSION_1_2);
         return;
     case FFA_SECONDARY_EP_REGISTER_64:
-        if (sp->mf.ec_count > 1)
-            answer_success(nx, 0);
-        else
-            answer_error(nx, FFA_RET_NOT_SUPPORTED);
+        answer_available(nx, sp->mf.ec_count > 1);
         return;
     default:
         answer_error(nx, FFA_RET_NOT_SUPPORTED);
@@ -107,7 +117,10 @@ static void sp_features(struct sp *sp, const struct ffa_regs *in, struct next *n
 /*
  * FFA_MSG_WAIT: end of init (SP_INIT) or of an FFA_RUN (RUN model) -> WAITING. Denied while
  * handling a direct request (Hafnium and TF-A). w1, w3..w7 MBZ; w2 MBZ before v1.2 and only bit 0
- * (retain RX) from v1.2; x8..x17 MBZ from v1.2 callers (secure-side.md 1.1, 2.2, 3.6).
+ * (retain RX) from v1.2 (Hafnium ignores the other bits; they are MBZ in the spec); x8..x17 MBZ
+ * from v1.2 callers (secure-side.md 1.1, 2.2, 3.6). A successful wait hands the caller's RX
+ * buffer back to the SPMC unless bit 0 asks to retain it (Hafnium api_ffa_msg_wait_rx_release();
+ * an empty mailbox stays empty).
  */
 static void sp_msg_wait(struct spmc *s, struct ec *ec, const struct ffa_regs *in, struct next *nx)
 {
@@ -139,6 +152,8 @@ static void sp_msg_wait(struct spmc *s, struct ec *ec, const struct ffa_regs *in
         spmc_log(s, FFA_UNICORN_LOG_INFO, sp->mf.id, "SP 0x%04x (%s) initialised", sp->mf.id,
                  sp->mf.name);
     }
+    if (((uint32_t)in->x[2] & 1u) == 0)
+        (void)mbox_release(&sp->mbox.state);
     ec->state = FFA_UNICORN_EC_WAITING;
     ec->rtm = RTM_NONE;
     ec->donor = NULL;
@@ -411,6 +426,40 @@ static void sp_secondary_ep(struct spmc *s, struct ec *ec, uint32_t fid, const s
     answer_success(nx, 0);
 }
 
+/* The buffer ABIs (sp_rxtx.c, partinfo.c, msg_send2.c): SUCCESS or the error they return. */
+static void sp_buffer_call(struct spmc *s, struct ec *ec, uint32_t fid, const struct ffa_regs *in,
+                           struct next *nx)
+{
+    struct sp *sp = ec->sp;
+    uint32_t count = 0, size = 0;
+    int32_t ret;
+
+    switch (fid) {
+    case FFA_RXTX_MAP_64:
+        ret = sp_rxtx_map(sp, in);
+        break;
+    case FFA_RXTX_UNMAP:
+        ret = sp_rxtx_unmap(sp, in);
+        break;
+    case FFA_RX_RELEASE:
+        ret = sp_rx_release(sp, in);
+        break;
+    case FFA_PARTITION_INFO_GET:
+        ret = partinfo_sp(s, sp, in, &count, &size);
+        break;
+    default:
+        ret = send2_from_sp(s, sp, in);
+        break;
+    }
+    if (ret != 0) {
+        warn(s, ec, spmc_fid_name(fid), ret);
+        answer_error(nx, ret);
+        return;
+    }
+    answer_success(nx, count);
+    nx->regs.x[3] = size;
+}
+
 void sp_abi_call(struct spmc *s, struct ec *ec, const struct ffa_regs *in, struct next *nx)
 {
     /* SMCCC v1.3 bit 16 (SVE hint) does not change the call ([H] masks it). */
@@ -461,6 +510,13 @@ void sp_abi_call(struct spmc *s, struct ec *ec, const struct ffa_regs *in, struc
     case FFA_SECONDARY_EP_REGISTER_32:
     case FFA_SECONDARY_EP_REGISTER_64:
         sp_secondary_ep(s, ec, fid, in, nx);
+        return;
+    case FFA_RXTX_MAP_64:
+    case FFA_RXTX_UNMAP:
+    case FFA_RX_RELEASE:
+    case FFA_PARTITION_INFO_GET:
+    case FFA_MSG_SEND2:
+        sp_buffer_call(s, ec, fid, in, nx);
         return;
     default:
         spmc_log(s, FFA_UNICORN_LOG_DEBUG, sp->mf.id, "SP 0x%04x called %s (0x%x): NOT_SUPPORTED",

@@ -11,7 +11,11 @@
  *   nwd_abi.c    what the normal world may call (the backend's call op)
  *   sp_abi.c     what an SP may call
  *   preempt.c    non-secure interrupts: budget, watchdog, on-demand raise, queued/ME/signaled
- *   backend.c    public API: create, destroy, introspection; logging
+ *   ns_mem.c     normal-world memory through the host's ns_memory callback: gather/scatter copies
+ *   nwd_rxtx.c   RX/TX pairs of the hypervisor and the VMs it forwards; RX_ACQUIRE/RELEASE
+ *   sp_rxtx.c    RX/TX pairs of the SPs (FFA_RXTX_MAP or the manifest); RX_RELEASE; MSG_WAIT's
+ * release partinfo.c   FFA_PARTITION_INFO_GET for both worlds msg_send2.c  FFA_MSG_SEND2: VM -> SP,
+ * SP -> SP, SP -> VM backend.c    public API: create, destroy, introspection; logging
  */
 #ifndef FFA_UNICORN_SPMC_INTERNAL_H
 #define FFA_UNICORN_SPMC_INTERNAL_H
@@ -33,7 +37,11 @@
 #define SPMC_MAX_UUID 8u
 #define SPMC_MAX_ECS  64u /* execution-ctx-count limit */
 #define SPMC_MAX_MEMR 16u /* memory-regions per SP */
-#define MASK32        UINT64_C(0xffffffff)
+/* Largest RX (and TX) buffer, in 4 KiB pages: FFA_FEATURES(FFA_RXTX_MAP_64) w2[31:16]. */
+#define SPMC_RXTX_MAX_PAGES 64u
+/* Normal-world endpoints with an RX/TX pair at once: the hypervisor and the VMs it forwards. */
+#define SPMC_MAX_NWD_EPS 1024u
+#define MASK32           UINT64_C(0xffffffff)
 
 /*
  * A private window the SPMC maps into every SP's address space (it is refused in manifests):
@@ -71,6 +79,7 @@ struct sp_mem_region {
     uint64_t base;
     uint32_t pages;
     uint32_t attributes; /* bit0 R, bit1 W, bit2 X, bit3 NS */
+    uint32_t phandle;    /* 0: none (the rx_tx-info node refers to regions by phandle) */
     char name[32];
 };
 
@@ -97,6 +106,9 @@ struct sp_manifest {
     uint32_t vm_availability_messages;
     struct sp_mem_region regions[SPMC_MAX_MEMR];
     uint32_t region_count;
+    /* rx_tx-info node: the RX/TX pair is these two memory regions, mapped before boot. */
+    bool rxtx_declared;
+    uint32_t rx_region, tx_region; /* indices into regions[] */
 };
 
 /* Parse and validate. Returns 0, or -1 with a message in err. */
@@ -120,6 +132,42 @@ struct elf_image {
 };
 
 int elf_parse(const uint8_t *data, size_t size, struct elf_image *out, char *err, size_t err_len);
+
+/* ---- RX/TX buffers and mailboxes (secure-side.md 6) ---- */
+
+/*
+ * Who owns an RX buffer (Hafnium's mailbox states): EMPTY, the SPMC (which may write it); FULL,
+ * the endpoint (until FFA_RX_RELEASE, or an SP's FFA_MSG_WAIT); OTHER_WORLD_OWNED, the hypervisor,
+ * which took a VM's buffer with FFA_RX_ACQUIRE to fill it itself.
+ */
+enum mbox_state { MBOX_EMPTY = 0, MBOX_FULL, MBOX_OTHER_WORLD_OWNED };
+
+/* A normal-world buffer: physically contiguous ranges, resolved through ns_memory on each use. */
+struct ns_range {
+    uint64_t pa;
+    uint32_t pages;
+};
+
+struct ns_buf {
+    uint32_t pages; /* total, 1..SPMC_RXTX_MAX_PAGES */
+    uint32_t range_count;
+    struct ns_range ranges[SPMC_RXTX_MAX_PAGES];
+};
+
+/* A normal-world endpoint the SPMC knows: the hypervisor (ID 0) or a VM whose pair it forwarded. */
+struct nwd_ep {
+    uint16_t id;
+    struct ns_buf tx, rx;
+    enum mbox_state state;
+};
+
+/* An SP's pair: addresses in its own physical address space and the host view of them. */
+struct sp_mbox {
+    uint32_t pages; /* 0: no pair mapped */
+    uint64_t tx_addr, rx_addr;
+    uint8_t *tx, *rx;
+    enum mbox_state state;
+};
 
 /* ---- Execution contexts and partitions (secure-side.md 3.1-3.3, modelled on [H] struct vcpu) ----
  */
@@ -170,6 +218,7 @@ struct sp {
     bool booted;
     struct ec *ecs;
     struct console_buf console;
+    struct sp_mbox mbox;
 
     /* Engine (engine.c). */
     uc_engine *uc;
@@ -179,6 +228,7 @@ struct sp {
     uint32_t trap_intno; /* set by the interrupt hook during an entry */
     uint64_t fault_addr; /* set by the invalid-memory hook */
     uc_hook hook_intr, hook_block, hook_mem;
+    struct elf_image img; /* segment layout: which image pages are writable RAM */
     void *image_mem;
     size_t image_mem_size;
     void *window_mem;
@@ -226,6 +276,13 @@ struct spmc {
     bool booting;
 
     struct entry_budget budget; /* for the entry in progress */
+
+    /* Normal-world endpoints with an RX/TX pair (nwd_rxtx.c); NULL slots are free. */
+    struct nwd_ep *nwd[SPMC_MAX_NWD_EPS];
+    /* The version the normal world (the hypervisor) asked for last: its entry layouts. */
+    uint32_t nwd_version;
+    /* Partition descriptors are built here, then copied into the caller's RX buffer once. */
+    uint8_t partinfo_scratch[SPMC_MAX_SPS * SPMC_MAX_UUID * 24];
 };
 
 /* ---- engine.c ---- */
@@ -240,6 +297,13 @@ void engine_set_regs(struct sp *sp, const struct ffa_regs *r);
 void engine_set_boot_entry(struct sp *sp, uint64_t bootinfo_va);
 /* Inject the managed-exit vIRQ if the SP has IRQs unmasked. True when done. */
 bool engine_inject_irq(struct sp *sp);
+/*
+ * The host view of [addr, addr + len) of the SP's physical address space if all of it is writable
+ * RAM of one mapping (image data pages or a read-write memory region), else NULL.
+ */
+uint8_t *engine_sp_ram(struct sp *sp, uint64_t addr, uint64_t len);
+/* Make an SP's RX buffer read-only to it (mapped) or read-write again (unmapped). */
+void engine_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only);
 
 /* ---- spmc.c ---- */
 enum next_kind {
@@ -285,6 +349,41 @@ int32_t direct_req_check(struct spmc *s, const struct sp *from, uint32_t fid,
 /* Deliver a direct request to `target` (WAITING): state, origin, registers. */
 void direct_req_deliver(struct ec *target, struct ec *donor, uint32_t fid,
                         const struct ffa_regs *in, struct next *nx);
+
+/* ---- ns_mem.c ---- */
+/* Copy [off, off + len) of a normal-world buffer out / in, range by range: 0 or ABORTED. */
+int32_t ns_read(struct spmc *s, const struct ns_buf *b, uint64_t off, void *dst, uint64_t len);
+int32_t ns_write(struct spmc *s, const struct ns_buf *b, uint64_t off, const void *src,
+                 uint64_t len);
+/* Ask the host for every range of `b` (access for the SPMC's role): 0 or INVALID_PARAMETERS. */
+int32_t ns_check(struct spmc *s, const struct ns_buf *b, bool writable);
+/* True when some page of `a` is also a page of `b` (or of `a` itself, twice). */
+bool ns_bufs_overlap(const struct ns_buf *a, const struct ns_buf *b);
+uint64_t ns_size(const struct ns_buf *b);
+
+/* ---- nwd_rxtx.c / sp_rxtx.c: return 0 or an FF-A error code ---- */
+struct nwd_ep *nwd_ep_find(struct spmc *s, uint16_t id);
+int32_t nwd_rxtx_map(struct spmc *s, const struct ffa_regs *in);
+int32_t nwd_rxtx_unmap(struct spmc *s, const struct ffa_regs *in);
+int32_t nwd_rx_acquire(struct spmc *s, const struct ffa_regs *in);
+int32_t nwd_rx_release(struct spmc *s, const struct ffa_regs *in);
+void nwd_eps_free(struct spmc *s);
+/* Hafnium's api_release_mailbox: EMPTY -> DENIED; FULL or OTHER_WORLD_OWNED -> EMPTY. */
+int32_t mbox_release(enum mbox_state *state);
+int32_t sp_rxtx_map(struct sp *sp, const struct ffa_regs *in);
+int32_t sp_rxtx_unmap(struct sp *sp, const struct ffa_regs *in);
+int32_t sp_rx_release(struct sp *sp, const struct ffa_regs *in);
+/* Map the manifest's rx_tx-info pair (before boot). */
+void sp_rxtx_from_manifest(struct sp *sp);
+
+/* ---- partinfo.c: 0 with *count and *size (0 for a count-only query), or an FF-A error ---- */
+int32_t partinfo_nwd(struct spmc *s, const struct ffa_regs *in, uint32_t *count, uint32_t *size);
+int32_t partinfo_sp(struct spmc *s, struct sp *caller, const struct ffa_regs *in, uint32_t *count,
+                    uint32_t *size);
+
+/* ---- msg_send2.c: 0 or an FF-A error ---- */
+int32_t send2_from_nwd(struct spmc *s, const struct ffa_regs *in);
+int32_t send2_from_sp(struct spmc *s, struct sp *sender, const struct ffa_regs *in);
 
 /* ---- preempt.c ---- */
 /* Set the budget for an entry of `ec`. */

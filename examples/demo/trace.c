@@ -58,7 +58,23 @@ const char *demo_decode(const struct ffa_regs *r, const struct ffa_regs *call, i
     }
     case FFA_SUCCESS_32:
     case FFA_SUCCESS_64:
-        snprintf(buf + n, len - (size_t)n, " w2=0x%llx", (unsigned long long)r->x[2]);
+        if (r->x[3] != 0)
+            snprintf(buf + n, len - (size_t)n, " w2=0x%llx w3=0x%llx", (unsigned long long)r->x[2],
+                     (unsigned long long)r->x[3]);
+        else
+            snprintf(buf + n, len - (size_t)n, " w2=0x%llx", (unsigned long long)r->x[2]);
+        break;
+    case FFA_RXTX_MAP_64:
+        snprintf(buf + n, len - (size_t)n, " TX 0x%llx RX 0x%llx, %u page(s)",
+                 (unsigned long long)r->x[1], (unsigned long long)r->x[2], (unsigned)r->x[3]);
+        break;
+    case FFA_PARTITION_INFO_GET:
+        snprintf(buf + n, len - (size_t)n, " %s%s",
+                 (r->x[1] | r->x[2] | r->x[3] | r->x[4]) == 0 ? "nil UUID (all)" : "UUID",
+                 (r->x[5] & 1) != 0 ? ", count only" : "");
+        break;
+    case FFA_MSG_SEND2:
+        snprintf(buf + n, len - (size_t)n, " (the message is in the TX buffer)");
         break;
     case FFA_INTERRUPT:
     case FFA_RUN:

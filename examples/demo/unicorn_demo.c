@@ -2,9 +2,11 @@
 /*
  * The demonstration: a hypervisor's view of a whole FF-A conversation with an emulated secure
  * world. It creates the mediator with its host callbacks, loads the example secure partitions
- * into the Unicorn backend, adds VM 1 and plays a scenario; every guest call and every reply is
- * printed decoded, with the secure world's own log lines (SP console output, preemptions, faults)
- * in between. Exits non-zero if any reply is not what the scenario expects.
+ * into the Unicorn backend, adds VM 1 and plays a scenario: discovery, RX/TX buffers and the
+ * partition list, direct requests, preemption, an indirect-message exchange with the messenger
+ * SPs, a contained fault. Every guest call and every reply is printed decoded, with the secure
+ * world's own log lines (SP console output, preemptions, faults) in between. Exits non-zero if
+ * any reply is not what the scenario expects.
  *
  * Usage: unicorn_demo [SP_DIR]   (default: the directory the build put the SP images in)
  */
@@ -20,7 +22,9 @@
 #include "sp_protocol.h"
 #include "trace.h"
 
-#define VM_ID 1u
+#define VM_ID  1u
+#define TX_IPA DEMO_GUEST_IPA
+#define RX_IPA (DEMO_GUEST_IPA + 0x1000)
 
 static int failures;
 
@@ -33,7 +37,8 @@ static void spmc_log(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id, 
     (void)ctx;
     if (kind == FFA_UNICORN_LOG_CONSOLE)
         printf("      [SP 0x%04x console] %s\n", sp_id, msg);
-    else if (kind != FFA_UNICORN_LOG_DEBUG || strstr(msg, "-> SP") != NULL)
+    else if (kind != FFA_UNICORN_LOG_DEBUG || strstr(msg, "-> SP") != NULL ||
+             strncmp(msg, "FFA_MSG_SEND2", 13) == 0)
         printf("      [SPMC] %s\n", msg);
 }
 
@@ -91,6 +96,156 @@ static void section(const char *title)
     printf("\n== %s ==\n", title);
 }
 
+/* "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb": the 16 bytes in order (secure-side.md 1.3). */
+static void uuid_text(const uint8_t *u, char *out)
+{
+    char *p = out;
+
+    for (int i = 0; i < 16; i++) {
+        p += sprintf(p, "%02x", u[i]);
+        if (i == 3 || i == 5 || i == 7 || i == 9)
+            *p++ = '-';
+    }
+    *p = '\0';
+}
+
+static void props_text(uint32_t props, char *out, size_t len)
+{
+    static const char *const names[] = {"direct-req-recv",
+                                        "direct-req-send",
+                                        "indirect-msg",
+                                        "notif-recv",
+                                        NULL,
+                                        NULL,
+                                        "vm-created",
+                                        "vm-destroyed",
+                                        "aarch64",
+                                        "direct-req2-recv",
+                                        "direct-req2-send"};
+    size_t n = 0;
+
+    out[0] = '\0';
+    for (unsigned b = 0; b < sizeof(names) / sizeof(names[0]); b++) {
+        if ((props & (1u << b)) != 0 && names[b] != NULL && n < len)
+            n += (size_t)snprintf(out + n, len - n, "%s%s", n != 0 ? ", " : "", names[b]);
+    }
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void buffers_and_partitions(struct demo *d)
+{
+    const uint8_t *rx = demo_guest_ptr(VM_ID, RX_IPA);
+    struct ffa_regs r;
+    uint32_t count;
+
+    section("RX/TX buffers: the VM maps a page each (the mediator tells the SPMC where they are)");
+    r = guest_call(d, (struct ffa_regs){{FFA_FEATURES, FFA_RXTX_MAP_64}});
+    expect(r.x[0] == FFA_SUCCESS_32 && (r.x[2] & 3) == 0, "4 KiB buffers");
+    printf("  (w2: buffers of 4 KiB at least, %llu pages at most)\n",
+           (unsigned long long)(r.x[2] >> 16));
+    r = guest_call(d, (struct ffa_regs){{FFA_RXTX_MAP_64, TX_IPA, RX_IPA, 1}});
+    expect(r.x[0] == FFA_SUCCESS_32, "buffers mapped");
+
+    section("Partition discovery");
+    r = guest_call(d, (struct ffa_regs){{FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 1}});
+    expect(r.x[0] == FFA_SUCCESS_32 && r.x[2] > 0, "a count");
+    count = (uint32_t)r.x[2];
+    r = guest_call(d, (struct ffa_regs){{FFA_PARTITION_INFO_GET}});
+    expect(r.x[0] == FFA_SUCCESS_32 && r.x[2] == count && r.x[3] == 24, "24-byte entries");
+    if (r.x[0] == FFA_SUCCESS_32) {
+        printf("      %-6s  %-36s  %-3s  %s\n", "ID", "UUID", "ECs", "properties");
+        for (uint32_t i = 0; i < count && i < 4096 / 24; i++) {
+            const uint8_t *e = rx + 24 * i;
+            uint16_t id = (uint16_t)(e[0] | e[1] << 8);
+            char uuid[40], props[200];
+
+            uuid_text(e + 8, uuid);
+            props_text(le32(e + 4), props, sizeof(props));
+            printf("      0x%04x  %-36s  %3u  %s\n", id, FFA_ID_IS_SECURE(id) ? uuid : "(this VM)",
+                   (unsigned)(e[2] | e[3] << 8), props);
+        }
+    }
+    r = guest_call(d, (struct ffa_regs){{FFA_RX_RELEASE}});
+    expect(r.x[0] == FFA_SUCCESS_32, "the VM hands its RX buffer back");
+}
+
+/* Write {cmd, arg, text} for `to` into the VM's TX buffer behind a v1.2 header. */
+static void write_message(uint16_t to, uint32_t cmd, uint32_t arg, const char *text)
+{
+    uint8_t *tx = demo_guest_ptr(VM_ID, TX_IPA);
+    uint32_t len = (uint32_t)strlen(text);
+
+    memset(tx, 0, 40);
+    put32(tx + 8, 40);
+    put32(tx + 12, VM_ID << 16 | to);
+    put32(tx + 16, 8 + len);
+    put32(tx + 40, cmd);
+    put32(tx + 44, arg);
+    memcpy(tx + 48, text, len);
+    printf("  (VM %u writes to its TX buffer: to 0x%04x, command %u, \"%s\")\n", VM_ID, to, cmd,
+           text);
+}
+
+/* Read the message in the VM's RX buffer; true if it is `cmd` from `from` with `text`. */
+static int read_message(uint16_t from, uint32_t cmd, const char *text)
+{
+    const uint8_t *rx = demo_guest_ptr(VM_ID, RX_IPA);
+    uint32_t off = le32(rx + 8), ids = le32(rx + 12), size = le32(rx + 16);
+    char buf[256] = "";
+
+    if (off >= 40 && off < 4096 && size >= 8 && size - 8 < sizeof(buf) && off + size <= 4096)
+        memcpy(buf, rx + off + 8, size - 8);
+    printf("  (VM %u reads its RX buffer: from 0x%04x, command 0x%x, argument 0x%x, \"%s\")\n",
+           VM_ID, ids >> 16, off + 8 <= 4096 ? le32(rx + off) : 0,
+           off + 8 <= 4096 ? le32(rx + off + 4) : 0, buf);
+    return (ids >> 16) == from && (ids & 0xffff) == VM_ID && le32(rx + off) == cmd &&
+           strcmp(buf, text) == 0;
+}
+
+static void run_sp(struct demo *d, uint16_t sp)
+{
+    struct ffa_regs r = guest_call(d, (struct ffa_regs){{FFA_RUN, FFA_TARGET_INFO(sp, 0)}});
+
+    expect(r.x[0] == FFA_MSG_WAIT, "the SP handles its message and waits again");
+}
+
+static void indirect_messaging(struct demo *d)
+{
+    struct ffa_regs r;
+
+    section("Indirect messaging: VM -> messenger SP -> VM (FFA_MSG_SEND2)");
+    write_message(SP_ID_MESSENGER, SP_MSG_PING, 42, "hello from VM 1");
+    r = guest_call(d, (struct ffa_regs){{FFA_MSG_SEND2}});
+    expect(r.x[0] == FFA_SUCCESS_32, "the SPMC copied the message into the SP's RX buffer");
+    printf("  (the VM gives the SP cycles, as after the schedule receiver interrupt)\n");
+    run_sp(d, SP_ID_MESSENGER);
+    expect(read_message(SP_ID_MESSENGER, SP_MSG_PONG, "pong: hello from VM 1"), "the answer");
+    r = guest_call(d, (struct ffa_regs){{FFA_RX_RELEASE}});
+    expect(r.x[0] == FFA_SUCCESS_32, "released (the mediator forwards it to the SPMC)");
+    r = guest_call(d, (struct ffa_regs){{FFA_RX_RELEASE}});
+    expect(r.x[0] == FFA_ERROR && ffa_error_code(r.x[2]) == FFA_RET_DENIED, "nothing left");
+
+    section("A relay: VM -> messenger -> messenger2 (SP to SP) -> VM");
+    write_message(SP_ID_MESSENGER, SP_MSG_RELAY, SP_ID_MESSENGER2, "round trip");
+    r = guest_call(d, (struct ffa_regs){{FFA_MSG_SEND2}});
+    expect(r.x[0] == FFA_SUCCESS_32, "sent");
+    run_sp(d, SP_ID_MESSENGER);
+    run_sp(d, SP_ID_MESSENGER2);
+    expect(read_message(SP_ID_MESSENGER2, SP_MSG_PONG, "pong: round trip"), "the relayed answer");
+    r = guest_call(d, (struct ffa_regs){{FFA_RX_RELEASE}});
+    expect(r.x[0] == FFA_SUCCESS_32, "released");
+}
+
 static uint32_t checksum(uint32_t n)
 {
     uint32_t acc = 0;
@@ -118,6 +273,8 @@ static void scenario(struct demo *d)
     r = guest_call(d, (struct ffa_regs){{FFA_ID_GET}});
     r = guest_call(d, (struct ffa_regs){{FFA_SPM_ID_GET}});
     expect(r.x[0] == FFA_SUCCESS_32 && r.x[2] == 0x8000, "SPMC ID 0x8000");
+
+    buffers_and_partitions(d);
 
     section("Direct request to the echo SP (S-EL1, SMC conduit)");
     r = req(d, SP_ID_ECHO, 0x11, 0x22, 0x33, 0x44);
@@ -158,6 +315,8 @@ static void scenario(struct demo *d)
     expect(r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 && r.x[3] == SP_MANAGED_EXIT_MARKER,
            "DIRECT_RESP with the managed-exit marker");
 
+    indirect_messaging(d);
+
     section("A faulty SP is contained");
     r = req(d, SP_ID_FAULTY, SP_FAULT_DATA_ABORT, 0, 0, 0);
     expect(r.x[0] == FFA_ERROR && ffa_error_code(r.x[2]) == FFA_RET_ABORTED, "ABORTED");
@@ -168,8 +327,10 @@ static void scenario(struct demo *d)
 }
 
 static const char *const sp_files[][2] = {
-    {"echo", "echo"},           {"el0", "el0"},       {"worker", "worker"}, {"worker", "worker-me"},
+    {"echo", "echo"},           {"el0", "el0"},
+    {"worker", "worker"},       {"worker", "worker-me"},
     {"forwarder", "forwarder"}, {"faulty", "faulty"},
+    {"messenger", "messenger"}, {"messenger2", "messenger2"},
 };
 #define NSPS (sizeof(sp_files) / sizeof(sp_files[0]))
 
@@ -197,6 +358,8 @@ int main(int argc, char **argv)
     cfg.sp_count = NSPS;
     cfg.preempt_blocks = 50000; /* a deterministic "non-secure interrupt" every 50k blocks */
     cfg.log = spmc_log;
+    cfg.ns_memory = demo_ns_memory; /* the SPMC reaches guest RAM and the hypervisor's pages */
+    cfg.rx_full = demo_rx_full;
 
     printf("== Boot: the SPMC loads %zu secure partitions and runs each until FFA_MSG_WAIT ==\n",
            NSPS);
@@ -224,5 +387,6 @@ int main(int argc, char **argv)
            (unsigned long long)st.aborts, failures == 0 ? "every reply as expected" : "FAILURES");
     ffa_mediator_destroy(d.m);
     ffa_unicorn_destroy(spmc);
+    demo_host_cleanup();
     return failures == 0 ? 0 : 1;
 }

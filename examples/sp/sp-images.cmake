@@ -64,7 +64,10 @@ ffa_sp_image(forwarder CONDUIT SMC SOURCES common/main.c forwarder.c)
 ffa_sp_image(faulty CONDUIT SMC SOURCES common/main.c faulty.c)
 ffa_sp_image(init-abort CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=1)
 ffa_sp_image(init-fault CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=2)
-foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort)
+ffa_sp_image(messenger CONDUIT SMC SOURCES common/main.c messenger.c)
+ffa_sp_image(messenger2 CONDUIT SMC SOURCES common/main.c messenger.c DEFS -DSP_RXTX_FROM_MANIFEST)
+foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort
+          messenger messenger2 messenger-v10)
   ffa_sp_manifest(${m})
 endforeach()
 

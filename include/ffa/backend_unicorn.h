@@ -61,6 +61,26 @@ enum ffa_unicorn_log_kind {
 typedef void (*ffa_unicorn_log_fn)(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id,
                                    const char *msg);
 
+/*
+ * Normal-world physical memory, as the SPMC reaches it (RX/TX buffers of the hypervisor and of the
+ * VMs it forwards). Return a host pointer to the `len` bytes at physical address `pa`, readable,
+ * and writable too when `writable` is non-zero, or NULL to refuse (not normal-world RAM the secure
+ * world may access, or not mapped). Called with the backend's lock held, once per contiguous range
+ * the SPMC touches, every time it touches it: the SPMC keeps physical addresses, never the
+ * pointers, so the host may map on demand. A refusal while registering buffers answers
+ * INVALID_PARAMETERS; a refusal while copying a message answers ABORTED (as Hafnium's trapped
+ * copy). Must not call into the backend.
+ */
+typedef void *(*ffa_unicorn_ns_memory_fn)(void *ctx, uint64_t pa, size_t len, int writable);
+
+/*
+ * The SPMC delivered a message into VM `vm_id`'s RX buffer (FFA_MSG_SEND2 from an SP). On hardware
+ * the SPMC raises the schedule receiver interrupt; a host typically injects the notification
+ * interrupt into the VM. Called with the backend's lock held: record it, do not call into the
+ * backend (or into a mediator call that would).
+ */
+typedef void (*ffa_unicorn_rx_full_fn)(void *ctx, uint16_t vm_id);
+
 /* Default watchdog: basic blocks an execution context may run without an FF-A call. */
 #define FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS UINT64_C(20000000)
 
@@ -87,6 +107,16 @@ struct ffa_unicorn_config {
 
     ffa_unicorn_log_fn log; /* optional */
     void *log_ctx;
+
+    /*
+     * Optional. Without ns_memory the SPMC cannot reach normal-world memory: FFA_RXTX_MAP/UNMAP,
+     * FFA_RX_ACQUIRE/RELEASE, FFA_PARTITION_INFO_GET and FFA_MSG_SEND2 answer NOT_SUPPORTED to the
+     * normal world (in FFA_FEATURES and as calls); SPs keep their own buffers and messaging.
+     * rx_full is called when a message lands in a VM's RX buffer. Both get ns_ctx.
+     */
+    ffa_unicorn_ns_memory_fn ns_memory;
+    ffa_unicorn_rx_full_fn rx_full;
+    void *ns_ctx;
 };
 
 struct ffa_unicorn;

@@ -11,49 +11,10 @@
 
 #include "uc_fixture.h"
 
-static void *read_all(const char *path, size_t *size, size_t extra)
-{
-    FILE *fp = fopen(path, "rb");
-    long n;
-    void *buf;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = calloc(1, (size_t)n + extra);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    *size = (size_t)n;
-    return buf;
-}
-
-/* Load the echo SP with its manifest changed by `edit`; expect create to fail mentioning all of
- * `needles`. */
+/* Load the echo SP with its manifest changed by `edit`; create fails naming n1 (and n2). */
 static void expect_refused(void (*edit)(void *fdt), const char *n1, const char *n2)
 {
-    char elf[512], dtb[512], err[512] = "";
-    size_t dtb_size;
-    void *fdt;
-    struct ffa_unicorn_sp_config sp = {0};
-    struct ffa_unicorn_config cfg = {0};
-    struct ffa_unicorn *u = NULL;
-
-    ucf_sp_paths("echo", elf, dtb, sizeof(elf));
-    fdt = read_all(dtb, &dtb_size, 4096);
-    assert_int_equal(fdt_open_into(fdt, fdt, (int)dtb_size + 4096), 0);
-    edit(fdt);
-    sp.elf_path = elf;
-    sp.manifest_data = fdt;
-    sp.manifest_size = fdt_totalsize(fdt);
-    cfg.sps = &sp;
-    cfg.sp_count = 1;
-    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
-    assert_null(u);
-    if (strstr(err, n1) == NULL || (n2 != NULL && strstr(err, n2) == NULL))
-        fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err, n1, n2 != NULL ? n2 : "");
-    free(fdt);
+    ucf_expect_refused("echo", edit, n1, n2);
 }
 
 static int root(void *fdt)
@@ -309,7 +270,7 @@ static void test_boot_info_register_points_at_ffa_boot_info(void **s)
 
     (void)s;
     ucf_sp_paths("el0", NULL, dtb, sizeof(dtb));
-    blob = read_all(dtb, &size, 0);
+    blob = ucf_read_file(dtb, &size, 0);
     free(blob);
     assert_true(ucf_log_has(f, "boot info signature 0xffa"));
     snprintf(expect, sizeof(expect), "boot info manifest size 0x%zx", size);

@@ -18,44 +18,28 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Make `sp` call fid(x1, x2, x3); return the result's w0..w3 in x[3..6] of the response. */
-static struct ffa_regs sp_calls(void **state, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
-                                uint32_t x3)
-{
-    struct ffa_regs r = ucf_req(*state, sp, SP_CMD_CALL, fid, x1, x2, x3);
-
-    ucf_assert_resp(&r, sp);
-    return r;
-}
-
-static void assert_sp_error(const struct ffa_regs *r, int32_t code)
-{
-    assert_int_equal(r->x[3], FFA_ERROR);
-    assert_int_equal(r->x[5], (uint32_t)code);
-}
-
 static void test_sp_version_is_1_2(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_VERSION, FFA_VERSION_1_1, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_VERSION, FFA_VERSION_1_1, 0, 0);
 
     /* The S-EL0 SP made FF-A calls at boot: its version is locked at its manifest's 1.2. */
     assert_int_equal(r.x[3], 0xffffffffu);
-    r = sp_calls(state, SP_ID_EL0, FFA_VERSION, FFA_VERSION_1_2, 0, 0);
+    r = ucf_sp_call(*state, SP_ID_EL0, FFA_VERSION, FFA_VERSION_1_2, 0, 0);
     assert_int_equal(r.x[3], FFA_VERSION_1_2);
 }
 
 static void test_sp_features_reports_what_sps_may_call(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_FEATURES, FFA_MSG_WAIT, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_FEATURES, FFA_MSG_WAIT, 0, 0);
 
     assert_int_equal(r.x[3], FFA_SUCCESS_32);
-    r = sp_calls(state, SP_ID_FORWARDER, FFA_FEATURES, FFA_MEM_SHARE_32, 0, 0);
-    assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_FEATURES, FFA_MEM_SHARE_32, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
 }
 
 static void test_sp_id_get_is_its_own_id(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_ID_GET, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_ID_GET, 0, 0, 0);
 
     assert_int_equal(r.x[3], FFA_SUCCESS_32);
     assert_int_equal(r.x[5], SP_ID_EL0);
@@ -63,7 +47,7 @@ static void test_sp_id_get_is_its_own_id(void **state)
 
 static void test_sp_spm_id_get_is_0x8000(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_SPM_ID_GET, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_SPM_ID_GET, 0, 0, 0);
 
     assert_int_equal(r.x[3], FFA_SUCCESS_32);
     assert_int_equal(r.x[5], 0x8000);
@@ -71,93 +55,94 @@ static void test_sp_spm_id_get_is_0x8000(void **state)
 
 static void test_sp_unimplemented_abi_is_not_supported(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MEM_SHARE_32, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MEM_SHARE_32, 0, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
 }
 
 static void test_sp_msg_wait_while_handling_request_is_denied(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MSG_WAIT, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MSG_WAIT, 0, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_msg_wait_with_mbz_bits_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MSG_WAIT, 1, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MSG_WAIT, 1, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_resp_to_other_than_originator_is_denied(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MSG_SEND_DIRECT_RESP_32,
-                                 ((uint32_t)SP_ID_EL0 << 16) | 0x0002, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MSG_SEND_DIRECT_RESP_32,
+                                    ((uint32_t)SP_ID_EL0 << 16) | 0x0002, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_resp2_answering_req_is_denied(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_RESP2,
-                                 ((uint32_t)SP_ID_FORWARDER << 16) | TEST_VM_ID, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_RESP2,
+                                    ((uint32_t)SP_ID_FORWARDER << 16) | TEST_VM_ID, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_resp_with_nonzero_w2_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MSG_SEND_DIRECT_RESP_32,
-                                 ((uint32_t)SP_ID_EL0 << 16) | TEST_VM_ID, 1, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MSG_SEND_DIRECT_RESP_32,
+                                    ((uint32_t)SP_ID_EL0 << 16) | TEST_VM_ID, 1, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_run_of_waiting_sp_is_denied(void **state)
 {
     struct ffa_regs r =
-        sp_calls(state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(SP_ID_ECHO, 0), 0, 0);
+        ucf_sp_call(*state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(SP_ID_ECHO, 0), 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_run_of_vm_is_denied(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(1, 0), 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(1, 0), 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_run_of_unknown_sp_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(0x8077, 0), 0, 0);
+    struct ffa_regs r =
+        ucf_sp_call(*state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(0x8077, 0), 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_run_of_itself_is_denied(void **state)
 {
     struct ffa_regs r =
-        sp_calls(state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(SP_ID_FORWARDER, 0), 0, 0);
+        ucf_sp_call(*state, SP_ID_FORWARDER, FFA_RUN, FFA_TARGET_INFO(SP_ID_FORWARDER, 0), 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_yield_with_mbz_w1_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MSG_YIELD, 1, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MSG_YIELD, 1, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_console_log_count_zero_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_CONSOLE_LOG_32, 0, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_CONSOLE_LOG_32, 0, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = sp_calls(state, SP_ID_EL0, FFA_CONSOLE_LOG_32, 25, 0, 0);
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    r = ucf_sp_call(*state, SP_ID_EL0, FFA_CONSOLE_LOG_32, 25, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_console_log_reaches_host_log_with_sp_id(void **state)
@@ -173,57 +158,57 @@ static void test_sp_console_log_reaches_host_log_with_sp_id(void **state)
 static void test_sp_secondary_ep_register_on_up_sp_is_not_supported(void **state)
 {
     struct ffa_regs r =
-        sp_calls(state, SP_ID_FORWARDER, FFA_SECONDARY_EP_REGISTER_64, 0x1000, 0, 0);
+        ucf_sp_call(*state, SP_ID_FORWARDER, FFA_SECONDARY_EP_REGISTER_64, 0x1000, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
 }
 
 static void test_sp_error_other_than_aborted_is_denied(void **state)
 {
     struct ffa_regs r =
-        sp_calls(state, SP_ID_EL0, FFA_ERROR, 0, (uint32_t)FFA_RET_INVALID_PARAMETERS, 0);
+        ucf_sp_call(*state, SP_ID_EL0, FFA_ERROR, 0, (uint32_t)FFA_RET_INVALID_PARAMETERS, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_direct_req_to_itself_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_REQ_32,
-                                 ((uint32_t)SP_ID_FORWARDER << 16) | SP_ID_FORWARDER, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_REQ_32,
+                                    ((uint32_t)SP_ID_FORWARDER << 16) | SP_ID_FORWARDER, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_direct_req_with_forged_sender_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_REQ_32,
-                                 ((uint32_t)SP_ID_FORWARDER2 << 16) | SP_ID_ECHO, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_REQ_32,
+                                    ((uint32_t)SP_ID_FORWARDER2 << 16) | SP_ID_ECHO, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_direct_req_to_vm_is_invalid(void **state)
 {
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_REQ_32,
-                                 ((uint32_t)SP_ID_FORWARDER << 16) | TEST_VM_ID, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER, FFA_MSG_SEND_DIRECT_REQ_32,
+                                    ((uint32_t)SP_ID_FORWARDER << 16) | TEST_VM_ID, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_assert_sp_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
 
 static void test_sp_direct_req_from_sp_that_cannot_send_is_denied(void **state)
 {
     /* The S-EL0 SP's messaging-method (0x3) has no "sends DIRECT_REQ2" bit (10). */
-    struct ffa_regs r = sp_calls(state, SP_ID_EL0, FFA_MSG_SEND_DIRECT_REQ2,
-                                 ((uint32_t)SP_ID_EL0 << 16) | SP_ID_ECHO, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_EL0, FFA_MSG_SEND_DIRECT_REQ2,
+                                    ((uint32_t)SP_ID_EL0 << 16) | SP_ID_ECHO, 0, 0);
 
-    assert_sp_error(&r, FFA_RET_DENIED);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED);
 }
 
 static void test_sp_direct_req2_to_sp_is_answered_with_resp2(void **state)
 {
     /* forwarder2's manifest (0x603) may send DIRECT_REQ2; the echo SP (0x603) receives it. */
-    struct ffa_regs r = sp_calls(state, SP_ID_FORWARDER2, FFA_MSG_SEND_DIRECT_REQ2,
-                                 ((uint32_t)SP_ID_FORWARDER2 << 16) | SP_ID_ECHO, 0, 0);
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_FORWARDER2, FFA_MSG_SEND_DIRECT_REQ2,
+                                    ((uint32_t)SP_ID_FORWARDER2 << 16) | SP_ID_ECHO, 0, 0);
 
     assert_int_equal(r.x[3], (uint32_t)FFA_MSG_SEND_DIRECT_RESP2);
     assert_int_equal(r.x[4], ((uint32_t)SP_ID_ECHO << 16) | SP_ID_FORWARDER2);

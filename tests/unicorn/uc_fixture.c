@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "uc_fixture.h"
 
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@ static const struct {
     {UCF_FAULTY, "faulty", "faulty"},
     {UCF_INIT_FAULT, "init-fault", "init-fault"},
     {UCF_INIT_ABORT, "init-abort", "init-abort"},
+    {UCF_MESSENGER, "messenger", "messenger"},
+    {UCF_MESSENGER2, "messenger2", "messenger2"},
+    {UCF_MSG_V10, "messenger", "messenger-v10"},
 };
 
 void ucf_sp_paths(const char *name, char *elf, char *dtb, size_t len)
@@ -65,10 +69,109 @@ bool ucf_log_has(const struct ucf *f, const char *needle)
     return strstr(f->log, needle) != NULL;
 }
 
-struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks)
+/* ---- The full host: hypervisor pages and fake guest RAM, resolvable by the SPMC ---- */
+
+static struct ucf *ucf_of(void *host)
 {
-    struct ffa_unicorn_sp_config sps[10];
-    char paths[10][2][512];
+    return (struct ucf *)host; /* struct test_host is the first member */
+}
+
+static void *full_page_alloc(void *host, uint32_t pages, uint64_t *pa)
+{
+    struct ucf *f = ucf_of(host);
+    void *va = test_host_ops_full.page_alloc(host, pages, pa);
+
+    for (int i = 0; va != NULL && i < UCF_MAX_HYP_PAGES; i++) {
+        if (f->hyp[i].va == NULL) {
+            f->hyp[i] = (struct ucf_hyp_pages){va, pages, *pa};
+            return va;
+        }
+    }
+    fail_msg("more than %d hypervisor page allocations", UCF_MAX_HYP_PAGES);
+    return NULL;
+}
+
+static void full_page_free(void *host, void *va, uint32_t pages)
+{
+    struct ucf *f = ucf_of(host);
+
+    for (int i = 0; i < UCF_MAX_HYP_PAGES; i++) {
+        if (f->hyp[i].va == va)
+            f->hyp[i] = (struct ucf_hyp_pages){0};
+    }
+    test_host_ops_full.page_free(host, va, pages);
+}
+
+static struct ffa_host_ops full_ops;
+
+static const struct ffa_host_ops *full_host_ops(void)
+{
+    full_ops = test_host_ops_full;
+    full_ops.page_alloc = full_page_alloc;
+    full_ops.page_free = full_page_free;
+    return &full_ops;
+}
+
+uint8_t *ucf_hyp_pages(struct ucf *f, uint32_t pages, uint64_t *pa)
+{
+    uint8_t *va = full_page_alloc(&f->host, pages, pa);
+
+    assert_non_null(va);
+    return va;
+}
+
+/*
+ * ns_memory: a hypervisor page range, or guest RAM of a VM that has some (PA = TEST_PA(vm, ipa),
+ * or twice that, page by page, with scatter_pa); the guest's read-only pages only for reading.
+ */
+static void *full_ns_memory(void *ctx, uint64_t pa, size_t len, int writable)
+{
+    struct ucf *f = ctx;
+    uint64_t ram_end = TEST_RAM_IPA + (uint64_t)TEST_RAM_PAGES * 4096;
+    uint64_t gpa = pa, ipa;
+    uint16_t vm;
+
+    f->ns_calls++;
+    if (f->ns_refuse ||
+        (f->ns_refuse_pa != 0 && f->ns_refuse_pa >= pa / 4096 * 4096 && f->ns_refuse_pa < pa + len))
+        return NULL;
+    for (int i = 0; i < UCF_MAX_HYP_PAGES; i++) {
+        const struct ucf_hyp_pages *h = &f->hyp[i];
+
+        uint64_t size = (uint64_t)h->pages * 4096;
+
+        if (h->va != NULL && pa >= h->pa && pa - h->pa <= size && len <= size - (pa - h->pa))
+            return h->va + (pa - h->pa);
+    }
+    if (f->host.scatter_pa) {
+        /* Page base 2 * TEST_PA (8 KiB aligned) + offset: one scattered page at a time. */
+        if ((pa & 0x1000) != 0 || (pa & 0xfff) + len > 4096)
+            return NULL;
+        gpa = (pa & ~UINT64_C(0x1fff)) / 2 + (pa & 0xfff);
+    }
+    vm = (uint16_t)(gpa >> 40);
+    ipa = gpa & ((UINT64_C(1) << 40) - 1);
+    if (ipa < TEST_RAM_IPA || len > ram_end - ipa || (writable && ipa + len > TEST_RO_IPA))
+        return NULL;
+    for (int i = 0; i < TEST_MAX_GUESTS; i++) {
+        if (f->host.guests[i].ram != NULL && f->host.guests[i].vm_id == vm)
+            return th_guest_ptr(&f->host, vm, ipa);
+    }
+    return NULL;
+}
+
+static void full_rx_full(void *ctx, uint16_t vm_id)
+{
+    struct ucf *f = ctx;
+
+    f->rx_full_calls++;
+    f->rx_full_vm = vm_id;
+}
+
+static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                              uint64_t preempt_blocks, uint64_t watchdog_blocks, bool full,
+                              bool mediator)
+{
     struct ucf *f = calloc(1, sizeof(*f));
     struct ffa_unicorn_config cfg = {0};
     struct ffa_backend be;
@@ -78,16 +181,25 @@ struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_bl
 
     assert_non_null(f);
     cfg.sps = sps;
-    cfg.sp_count = ucf_sp_list(mask, sps, paths);
+    cfg.sp_count = sp_count;
     cfg.preempt_blocks = preempt_blocks;
     cfg.watchdog_blocks = watchdog_blocks;
     cfg.log = ucf_log;
     cfg.log_ctx = f;
+    if (full) {
+        cfg.ns_memory = full_ns_memory;
+        cfg.rx_full = full_rx_full;
+        cfg.ns_ctx = f;
+    }
     ret = ffa_unicorn_create(&cfg, &f->spmc, err, sizeof(err));
     if (ret != 0)
         fail_msg("ffa_unicorn_create: %d %s", ret, err);
+    if (!mediator)
+        return f;
     be = ffa_unicorn_backend(f->spmc);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &f->host, &be, &f->m), 0);
+    assert_int_equal(
+        ffa_mediator_create(NULL, full ? full_host_ops() : &test_host_ops, &f->host, &be, &f->m),
+        0);
     assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, 0, &f->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
     assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, &r), FFA_CALL_HANDLED);
@@ -95,13 +207,209 @@ struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_bl
     return f;
 }
 
+static struct ucf *ucf_create_mask(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                                   bool full, bool mediator)
+{
+    struct ffa_unicorn_sp_config sps[UCF_MAX_SPS];
+    char paths[UCF_MAX_SPS][2][512];
+    size_t n = ucf_sp_list(mask, sps, paths);
+
+    return ucf_create(sps, n, preempt_blocks, watchdog_blocks, full, mediator);
+}
+
+struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                             bool mediator)
+{
+    return ucf_create(sps, sp_count, 0, 0, true, mediator);
+}
+
+struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks)
+{
+    return ucf_create_mask(mask, preempt_blocks, watchdog_blocks, false, true);
+}
+
+struct ucf *ucf_new_full(unsigned mask, bool mediator)
+{
+    return ucf_create_mask(mask, 0, 0, true, mediator);
+}
+
 void ucf_free(struct ucf *f)
 {
-    ffa_mediator_destroy(f->m);
+    if (f->m != NULL)
+        ffa_mediator_destroy(f->m);
     ffa_unicorn_destroy(f->spmc);
+    for (int i = 0; i < UCF_MAX_HYP_PAGES; i++) {
+        if (f->hyp[i].va != NULL)
+            full_page_free(&f->host, f->hyp[i].va, f->hyp[i].pages);
+    }
+    th_host_cleanup(&f->host);
     assert_int_equal(f->host.live_allocs, 0);
     assert_int_equal(f->host.live_locks, 0);
     free(f);
+}
+
+struct ffa_regs ucf_fw(struct ucf *f, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,
+                       uint64_t x4, uint64_t x5)
+{
+    struct ffa_backend be = ffa_unicorn_backend(f->spmc);
+    struct ffa_regs in = th_regs(x0, x1, x2, x3, x4, x5, 0, 0), out;
+
+    ffa_backend_call(&be, &in, &out);
+    return out;
+}
+
+struct ffa_regs ucf_vm(struct ucf *f, struct ffa_vm *vm, uint64_t x0, uint64_t x1, uint64_t x2,
+                       uint64_t x3, uint64_t x4, uint64_t x5)
+{
+    struct ffa_regs r = th_regs(x0, x1, x2, x3, x4, x5, 0, 0);
+
+    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, &r), FFA_CALL_HANDLED);
+    return r;
+}
+
+struct ffa_vm *ucf_vm_ready(struct ucf *f, uint16_t id, uint32_t version, uint32_t pages)
+{
+    struct ffa_vm *vm;
+    struct ffa_regs r;
+
+    assert_int_equal(ffa_vm_add(f->m, id, 2, 0, &vm), 0);
+    r = ucf_vm(f, vm, FFA_VERSION, version, 0, 0, 0, 0);
+    assert_int_equal(r.x[0], FFA_VERSION_1_2);
+    r = ucf_vm(f, vm, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, pages, 0, 0);
+    if (r.x[0] != FFA_SUCCESS_32)
+        fail_msg("VM 0x%x: FFA_RXTX_MAP_64 answered 0x%llx (w2 0x%llx)", id,
+                 (unsigned long long)r.x[0], (unsigned long long)r.x[2]);
+    return vm;
+}
+
+uint8_t *ucf_vm_tx(struct ucf *f, uint16_t vm)
+{
+    return th_guest_ptr(&f->host, vm, TEST_TX_IPA);
+}
+
+uint8_t *ucf_vm_rx(struct ucf *f, uint16_t vm)
+{
+    return th_guest_ptr(&f->host, vm, TEST_RX_IPA);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+uint32_t ucf_vm_write_msg(struct ucf *f, uint16_t from, uint16_t to, uint32_t offset, uint32_t cmd,
+                          uint32_t arg, const char *text)
+{
+    uint8_t *tx = ucf_vm_tx(f, from);
+    uint32_t size = 8 + (uint32_t)strlen(text);
+
+    memset(tx, 0, offset);
+    put32(tx + 8, offset);
+    put32(tx + 12, (uint32_t)from << 16 | to);
+    put32(tx + 16, size);
+    if (offset >= 40) {
+        for (int i = 0; i < 16; i++)
+            tx[24 + i] = (uint8_t)(0xa0 + i); /* a recognisable UUID */
+    }
+    put32(tx + offset, cmd);
+    put32(tx + offset + 4, arg);
+    memcpy(tx + offset + 8, text, size - 8);
+    return size;
+}
+
+struct ffa_regs ucf_vm_send2(struct ucf *f, struct ffa_vm *vm)
+{
+    return ucf_vm(f, vm, FFA_MSG_SEND2, 0, 0, 0, 0, 0);
+}
+
+struct ffa_regs ucf_sp_req(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
+                           uint32_t w6, uint32_t w7)
+{
+    struct ffa_backend be = ffa_unicorn_backend(f->spmc);
+    struct ffa_regs in = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (uint32_t)TEST_VM_ID << 16 | sp, 0, w3,
+                                 w4, w5, w6, w7),
+                    out;
+
+    if (f->m != NULL)
+        return ucf_req(f, sp, w3, w4, w5, w6, w7);
+    ffa_backend_call(&be, &in, &out);
+    return out;
+}
+
+struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
+                           uint32_t w6, uint32_t w7)
+{
+    struct ffa_regs r = ucf_sp_req(f, sp, w3, w4, w5, w6, w7);
+
+    ucf_assert_resp(&r, sp);
+    return r;
+}
+
+struct ffa_regs ucf_sp_call(struct ucf *f, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
+                            uint32_t x3)
+{
+    return ucf_sp_cmd(f, sp, SP_CMD_CALL, fid, x1, x2, x3);
+}
+
+void ucf_assert_sp_error(const struct ffa_regs *r, int32_t code)
+{
+    if (r->x[3] != FFA_ERROR || r->x[5] != (uint32_t)code)
+        fail_msg("expected FFA_ERROR(%d), got 0x%llx w2 0x%llx", code, (unsigned long long)r->x[3],
+                 (unsigned long long)r->x[5]);
+}
+
+void *ucf_read_file(const char *path, size_t *size, size_t extra)
+{
+    FILE *fp = fopen(path, "rb");
+    long n;
+    void *buf;
+
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    buf = calloc(1, (size_t)n + extra);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *size = (size_t)n;
+    return buf;
+}
+
+void ucf_expect_refused(const char *name, void (*edit)(void *fdt), const char *n1, const char *n2)
+{
+    char elf[512], dtb[512], err[512] = "";
+    size_t dtb_size;
+    void *fdt;
+    struct ffa_unicorn_sp_config sp = {0};
+    struct ffa_unicorn_config cfg = {0};
+    struct ffa_unicorn *u = NULL;
+
+    ucf_sp_paths(name, elf, dtb, sizeof(elf));
+    fdt = ucf_read_file(dtb, &dtb_size, 4096);
+    assert_int_equal(fdt_open_into(fdt, fdt, (int)dtb_size + 4096), 0);
+    edit(fdt);
+    sp.elf_path = elf;
+    sp.manifest_data = fdt;
+    sp.manifest_size = fdt_totalsize(fdt);
+    cfg.sps = &sp;
+    cfg.sp_count = 1;
+    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    assert_null(u);
+    if (strstr(err, n1) == NULL || (n2 != NULL && strstr(err, n2) == NULL))
+        fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err, n1, n2 != NULL ? n2 : "");
+    free(fdt);
+}
+
+uint32_t ucf_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint16_t ucf_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
 }
 
 struct ffa_regs ucf_call(struct ucf *f, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,

@@ -22,15 +22,36 @@
 #define UCF_FAULTY     (1u << 7)
 #define UCF_INIT_FAULT (1u << 8)
 #define UCF_INIT_ABORT (1u << 9)
-#define UCF_ALL        0x3ffu
+#define UCF_MESSENGER  (1u << 10)
+#define UCF_MESSENGER2 (1u << 11)
+#define UCF_MSG_V10    (1u << 12)
+#define UCF_ALL        0x1fffu
+#define UCF_MAX_SPS    13
+
+/* Hypervisor pages (page_alloc) the full host can resolve for the SPMC. */
+#define UCF_MAX_HYP_PAGES 8
+
+struct ucf_hyp_pages {
+    uint8_t *va;
+    uint32_t pages;
+    uint64_t pa;
+};
 
 struct ucf {
-    struct test_host host;
+    struct test_host host; /* first: host callbacks get &f->host */
     struct ffa_unicorn *spmc;
     struct ffa_mediator *m;
     struct ffa_vm *vm;
     char log[65536]; /* every backend log line, "kind sp_id: msg\n" */
     size_t log_len;
+
+    /* ucf_new_full(): normal-world memory for the SPMC (ns_memory), rx_full events. */
+    struct ucf_hyp_pages hyp[UCF_MAX_HYP_PAGES];
+    bool ns_refuse;        /* ns_memory refuses everything (a fault while copying) */
+    uint64_t ns_refuse_pa; /* ... or only ranges touching this page (0: none) */
+    unsigned ns_calls;
+    unsigned rx_full_calls;
+    uint16_t rx_full_vm;
 };
 
 /* Paths of an example SP's image and manifest. */
@@ -41,7 +62,65 @@ size_t ucf_sp_list(unsigned mask, struct ffa_unicorn_sp_config *sps, char paths[
 
 /* Create the world: SPs of `mask`, preemption budget and watchdog (0 = defaults). */
 struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks);
+/*
+ * The same with a full host: the SPMC reaches normal-world memory (ns_memory: the harness's fake
+ * guest RAM, PA = TEST_PA(vm, ipa), and the hypervisor pages of page_alloc) and reports rx_full.
+ * With `mediator`, a mediator on test_host_ops_full (guest_map, page_alloc, notify) registers its
+ * buffers and reads the SP list at create, and VM TEST_VM_ID is added at v1.2 (as ucf_new);
+ * without, the test is the hypervisor and calls the backend itself.
+ */
+struct ucf *ucf_new_full(unsigned mask, bool mediator);
+/* The same with SPs of the caller's own (manifests edited in memory, say). */
+struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                             bool mediator);
 void ucf_free(struct ucf *f);
+
+/* ---- Full host helpers ---- */
+/* Hypervisor pages through the full host's page_alloc (freed by ucf_free). */
+uint8_t *ucf_hyp_pages(struct ucf *f, uint32_t pages, uint64_t *pa);
+/* A call straight into the backend, as the hypervisor. */
+struct ffa_regs ucf_fw(struct ucf *f, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,
+                       uint64_t x4, uint64_t x5);
+/* A call from `vm` through the mediator. */
+struct ffa_regs ucf_vm(struct ucf *f, struct ffa_vm *vm, uint64_t x0, uint64_t x1, uint64_t x2,
+                       uint64_t x3, uint64_t x4, uint64_t x5);
+/* Add VM `id`, negotiate `version` and map TEST_TX_IPA/TEST_RX_IPA of `pages` (asserting). */
+struct ffa_vm *ucf_vm_ready(struct ucf *f, uint16_t id, uint32_t version, uint32_t pages);
+/* Host views of a VM's TX and RX buffers (TEST_TX_IPA / TEST_RX_IPA). */
+uint8_t *ucf_vm_tx(struct ucf *f, uint16_t vm);
+uint8_t *ucf_vm_rx(struct ucf *f, uint16_t vm);
+/*
+ * Write a message into VM `from`'s TX: header with `offset` (20 or 40; the UUID at 24 when 40),
+ * payload {cmd, arg, text}. Returns the payload size.
+ */
+uint32_t ucf_vm_write_msg(struct ucf *f, uint16_t from, uint16_t to, uint32_t offset, uint32_t cmd,
+                          uint32_t arg, const char *text);
+/* FFA_MSG_SEND2 from `vm` through the mediator. */
+struct ffa_regs ucf_vm_send2(struct ucf *f, struct ffa_vm *vm);
+/* DIRECT_REQ_32 to `sp` from TEST_VM_ID: through the mediator if there is one, else the backend. */
+struct ffa_regs ucf_sp_req(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
+                           uint32_t w6, uint32_t w7);
+/* The same, asserting that the SP answered with DIRECT_RESP_32 (for SP_MCMD_* commands). */
+struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4, uint32_t w5,
+                           uint32_t w6, uint32_t w7);
+/* Make `sp` call fid(x1, x2, x3) (SP_CMD_CALL): the result's w0..w3 come back in x[3..6]. */
+struct ffa_regs ucf_sp_call(struct ucf *f, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
+                            uint32_t x3);
+/* Assert that the call made with ucf_sp_call() got FFA_ERROR(code). */
+void ucf_assert_sp_error(const struct ffa_regs *r, int32_t code);
+
+/* A whole file, with `extra` zeroed bytes of room behind it (asserting). */
+void *ucf_read_file(const char *path, size_t *size, size_t extra);
+/*
+ * Load example SP `name` (image and manifest of that name) with its manifest changed by `edit`
+ * (libfdt, 4 KiB of room): create must fail with INVALID_PARAMETERS and a message holding `n1`
+ * and, unless NULL, `n2`.
+ */
+void ucf_expect_refused(const char *name, void (*edit)(void *fdt), const char *n1, const char *n2);
+
+/* Little-endian reads of host memory. */
+uint32_t ucf_le32(const uint8_t *p);
+uint16_t ucf_le16(const uint8_t *p);
 
 /* The backend's log callback (appends to f->log). */
 void ucf_log(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id, const char *msg);

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The message loop every example SP runs after its init: wait, answer each direct request through
- * sp_handle_request(), go back to waiting after an FFA_RUN, repeat (secure-side.md 7.4 pattern).
+ * sp_handle_request(), hand anything else (FFA_RUN) to sp_handle_other(), repeat (secure-side.md
+ * 7.4 pattern).
  */
 #include "sp_ffa.h"
 
 __attribute__((weak)) void sp_init(void)
 {
+}
+
+__attribute__((weak)) void sp_handle_other(struct ffa_args *msg)
+{
+    ffa_msg_wait(msg);
 }
 
 uint64_t sp_boot_info;
@@ -26,8 +32,8 @@ void sp_main(uint64_t boot_info)
             msg = resp;
             ffa_call(&msg); /* DIRECT_RESP returns with the next message */
         } else {
-            /* FFA_RUN in the waiting state (or an error): nothing to do, wait again. */
-            ffa_msg_wait(&msg);
+            /* FFA_RUN in the waiting state (or an error): by default nothing to do, wait again. */
+            sp_handle_other(&msg);
         }
     }
 }

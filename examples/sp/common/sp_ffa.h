@@ -17,6 +17,10 @@
 #define FFA_INTERRUPT      0x84000062u
 #define FFA_VERSION        0x84000063u
 #define FFA_FEATURES       0x84000064u
+#define FFA_RX_RELEASE     0x84000065u
+#define FFA_RXTX_MAP_64    0xC4000066u
+#define FFA_RXTX_UNMAP     0x84000067u
+#define FFA_PARTINFO_GET   0x84000068u
 #define FFA_ID_GET         0x84000069u
 #define FFA_MSG_WAIT       0x8400006Bu
 #define FFA_YIELD          0x8400006Cu
@@ -26,6 +30,7 @@
 #define FFA_DIRECT_RESP_32 0x84000070u
 #define FFA_DIRECT_RESP_64 0xC4000070u
 #define FFA_CONSOLE_LOG_32 0x8400008Au
+#define FFA_MSG_SEND2      0x84000086u
 #define FFA_DIRECT_REQ2    0xC400008Du
 #define FFA_DIRECT_RESP2   0xC400008Eu
 #define FFA_RET_ABORTED    0xFFFFFFF8u
@@ -74,6 +79,11 @@ extern uint64_t sp_boot_info;
 
 /* Optional init hook (weak default: nothing). */
 void sp_init(void);
+/*
+ * Optional hook for a message that is not a direct request (FFA_RUN, ...): handle it and leave the
+ * next message in *msg (weak default: FFA_MSG_WAIT).
+ */
+void sp_handle_other(struct ffa_args *msg);
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

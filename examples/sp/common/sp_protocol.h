@@ -18,6 +18,9 @@
 #define SP_ID_FAULTY     0x8008u
 #define SP_ID_INIT_FAULT 0x8009u /* data abort during init */
 #define SP_ID_INIT_ABORT 0x800Au /* FFA_ERROR(ABORTED) during init */
+#define SP_ID_MESSENGER  0x800Bu /* indirect messaging, maps its RX/TX with FFA_RXTX_MAP */
+#define SP_ID_MESSENGER2 0x800Cu /* the same, RX/TX declared in its manifest (rx_tx-info) */
+#define SP_ID_MSG_V10    0x800Du /* the messenger at FF-A v1.0 (no indirect messaging) */
 
 /* Any SP with the generic command (el0, forwarder): w4 = FID, w5..w7 = x1..x3.
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
@@ -49,5 +52,58 @@
 #define SP_FAULT_WRONG_CONDUIT 7u /* svc from S-EL1: not an SPMC conduit there */
 
 #define SP_UNMAPPED_ADDR 0x40000000u
+
+/*
+ * Messenger SPs (messenger.c): RX/TX buffers and FFA_MSG_SEND2.
+ *
+ * Indirect messages carry a payload of u32 command @0, u32 argument @4, then text. A messenger
+ * learns of a message when it is given cycles with FFA_RUN (as after the schedule receiver
+ * interrupt): it copies the message out of its RX buffer, releases the buffer with FFA_RX_RELEASE
+ * (SUCCESS: the message is new; DENIED: the buffer was empty, nothing to do), acts, and goes back
+ * to FFA_MSG_WAIT.
+ */
+/* Answer the sender: SP_MSG_PONG, the argument kept, "pong: " + the text. */
+#define SP_MSG_PING 1u
+/* Argument = an SP: send it SP_MSG_PING_FOR(the sender, the text). */
+#define SP_MSG_RELAY 2u
+/* Argument = an endpoint: answer it (not the sender) with SP_MSG_PONG. */
+#define SP_MSG_PING_FOR 3u
+/* Keep the message: no FFA_RX_RELEASE; FFA_MSG_WAIT with the retain flag (w2 bit 0). */
+#define SP_MSG_RETAIN 4u
+/* Keep the message: no FFA_RX_RELEASE; a plain FFA_MSG_WAIT, which releases the buffer. */
+#define SP_MSG_KEEP 5u
+/* An answer; argument = the ping's (or the relaying SP's ID). */
+#define SP_MSG_PONG 0x10u
+/* Sent by SP_MCMD_SEND; argument = w5 of that request. */
+#define SP_MSG_NOTE 0x11u
+/* The longest text a messenger handles. */
+#define SP_MSG_TEXT_MAX 200u
+
+/* v1.2 header: offset of the payload in the messages a messenger sends. */
+#define SP_MSG_HDR_SIZE 40u
+
+/*
+ * Direct-request commands of the messengers (besides SP_CMD_CALL):
+ * SP_MCMD_SEND: FFA_MSG_SEND2 of an SP_MSG_NOTE to w4[15:0]; w4[31:16] = the sender to write in
+ *   the header (0: its own ID); w5 = note argument; w6 = payload offset (0: 40) | payload size
+ *   << 16 (0: 8); w7 = w2 flags of the call. Answer: w3 = x0, w4 = w2 of the result.
+ * SP_MCMD_PEEK: answer w3..w7 = five u32 words of its RX buffer from byte w4.
+ * SP_MCMD_PARTINFO: FFA_PARTITION_INFO_GET(UUID words w4..w7, flags 0); _COUNT: flags 1;
+ *   _FLAGS: flags 2. Answer: w3 = x0, w4 = w2, w5 = w3 of the result. The buffer is not released.
+ * SP_MCMD_ADDRS: answer w3 = its RX address, w4 = its TX address, w5 = a spare writable page,
+ *   w6 = an address in its code, w7 = the pages per buffer.
+ * SP_MCMD_WRITE_RX: store to its own RX buffer (read-only while mapped: the SP aborts).
+ */
+#define SP_MCMD_SEND           0x5E2Du
+#define SP_MCMD_PEEK           0x9EEFu
+#define SP_MCMD_PARTINFO       0x1F0u
+#define SP_MCMD_PARTINFO_COUNT 0x1F1u
+#define SP_MCMD_PARTINFO_FLAGS 0x1F2u
+#define SP_MCMD_ADDRS          0xADD5u
+#define SP_MCMD_WRITE_RX       0x3B17u
+
+/* messenger2's buffers: its manifest's memory regions (rx_tx-info). */
+#define SP_MSG2_RX_ADDR 0x20000000u
+#define SP_MSG2_TX_ADDR 0x20001000u
 
 #endif /* SP_PROTOCOL_H */

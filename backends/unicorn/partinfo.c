@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs (secure-side.md 2.2;
+ * Hafnium api_ffa_partition_info_get(), api_ffa_fill_partitions_info_array(),
+ * api_ffa_partitions_info_get_properties(), send_versioned_partition_info_descriptors()).
+ *
+ * w1..w4 = UUID (Nil: every partition), w5 = flags (bit 0: return the count only; bits [31:1]
+ * MBZ). The list holds the SPs in boot order: one entry per UUID for callers at v1.2, one per
+ * partition before (multiple UUIDs are v1.2). Entries are 8 bytes {u16 ID, u16 execution context
+ * count, u32 properties} for v1.0 callers (properties [2:0]) and 24 bytes with the UUID after;
+ * with a UUID filter the UUID field is zero. The entries are written into the caller's RX buffer,
+ * which must be EMPTY (BUSY otherwise, or when there is none), and is FULL afterwards until the
+ * caller releases it. Answer: SUCCESS, w2 = count, w3 = entry size (0 for a count-only query, as
+ * Hafnium). INVALID_PARAMETERS for flags or a UUID no partition has; NO_MEMORY when the list does
+ * not fit the RX buffer; ABORTED if writing the hypervisor's buffer faults.
+ */
+#include <string.h>
+
+#include "spmc_internal.h"
+
+/* Partition properties (secure-side.md 2.2). */
+#define PROP_DIRECT_REQ_RECV  (1u << 0)
+#define PROP_DIRECT_REQ_SEND  (1u << 1)
+#define PROP_INDIRECT_MSG     (1u << 2)
+#define PROP_AARCH64          (1u << 8)
+#define PROP_DIRECT_REQ2_RECV (1u << 9)
+#define PROP_DIRECT_REQ2_SEND (1u << 10)
+#define PROPS_V1_0            0x7u
+
+#define INFO_SIZE_V1_0 8u
+#define INFO_SIZE_V1_1 24u
+
+/*
+ * What `caller_is_sp` (else: the normal world) is told about `sp` (Hafnium's SPMC
+ * ffa_setup_partition_properties()): receiving direct requests from the manifest, and sending them
+ * only to SP callers, since an SP never sends a direct request to the normal world; the REQ2 bits
+ * if the SP is at v1.2; AArch64 (the only execution state loaded); indirect messaging if the SP
+ * is at v1.1 or later. Hafnium would also report notification support (bit 3) and VM
+ * created/destroyed messages (bits 6/7) from the manifest; this SPMC implements neither, so
+ * neither is claimed.
+ */
+static uint32_t sp_props(const struct sp *sp, bool caller_is_sp)
+{
+    uint32_t mm = sp->mf.messaging_method;
+    uint32_t mask = PROP_DIRECT_REQ_RECV | (caller_is_sp ? PROP_DIRECT_REQ_SEND : 0);
+    uint32_t props;
+
+    if (sp->version >= FFA_VERSION_1_2)
+        mask |= PROP_DIRECT_REQ2_RECV | (caller_is_sp ? PROP_DIRECT_REQ2_SEND : 0);
+    props = (mm & mask) | PROP_AARCH64;
+    if (sp->version >= FFA_VERSION_1_1)
+        props |= mm & PROP_INDIRECT_MSG;
+    return props;
+}
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool uuid_nil(const struct sp_uuid *u)
+{
+    return (u->w[0] | u->w[1] | u->w[2] | u->w[3]) == 0;
+}
+
+static bool uuid_eq(const struct sp_uuid *a, const struct sp_uuid *b)
+{
+    return memcmp(a->w, b->w, sizeof(a->w)) == 0;
+}
+
+/*
+ * Build the list for a caller at `version` into s->partinfo_scratch (unless count_only); return
+ * the number of entries.
+ */
+static uint32_t build(struct spmc *s, const struct sp_uuid *filter, uint32_t version,
+                      bool caller_is_sp, bool count_only)
+{
+    uint32_t size = version >= FFA_VERSION_1_1 ? INFO_SIZE_V1_1 : INFO_SIZE_V1_0;
+    bool any = uuid_nil(filter);
+    uint32_t n = 0;
+
+    for (size_t i = 0; i < s->sp_count; i++) {
+        const struct sp *sp = s->sps[i];
+
+        for (uint32_t u = 0; u < sp->mf.uuid_count; u++) {
+            uint8_t *e = s->partinfo_scratch + (size_t)n * size;
+            uint32_t props = sp_props(sp, caller_is_sp);
+
+            if (!any && !uuid_eq(filter, &sp->mf.uuids[u]))
+                continue;
+            if (!count_only) {
+                put_le(e, sp->mf.id, 2);
+                put_le(e + 2, sp->mf.ec_count, 2);
+                put_le(e + 4, version >= FFA_VERSION_1_1 ? props : props & PROPS_V1_0, 4);
+                if (size == INFO_SIZE_V1_1) {
+                    for (int w = 0; w < 4; w++)
+                        put_le(e + 8 + 4 * w, any ? sp->mf.uuids[u].w[w] : 0, 4);
+                }
+            }
+            n++;
+            /* Several UUIDs per partition are v1.2: earlier callers see its first match. */
+            if (version < FFA_VERSION_1_2)
+                break;
+        }
+    }
+    return n;
+}
+
+struct partinfo_req {
+    struct sp_uuid filter;
+    bool count_only;
+    uint32_t version;
+    bool caller_is_sp;
+};
+
+static int32_t parse(const struct ffa_regs *in, struct partinfo_req *req)
+{
+    uint32_t flags = (uint32_t)in->x[5];
+
+    for (int w = 0; w < 4; w++)
+        req->filter.w[w] = (uint32_t)in->x[1 + w];
+    /* Bits [31:1] MBZ. A v1.0 caller's count-only flag is taken as Hafnium takes it. */
+    if ((flags & ~1u) != 0)
+        return FFA_RET_INVALID_PARAMETERS;
+    req->count_only = (flags & 1u) != 0;
+    return 0;
+}
+
+/*
+ * Common part: count, then (not count-only) the checks on the destination's mailbox and size, in
+ * Hafnium's order. Returns 0 with *count and *size, and *write = true when the entries are ready
+ * in the scratch buffer to be copied.
+ */
+static int32_t prepare(struct spmc *s, const struct partinfo_req *req, bool rx_present,
+                       enum mbox_state state, uint64_t rx_size, uint32_t *count, uint32_t *size,
+                       bool *write)
+{
+    uint32_t entry = req->version >= FFA_VERSION_1_1 ? INFO_SIZE_V1_1 : INFO_SIZE_V1_0;
+
+    *write = false;
+    *count = build(s, &req->filter, req->version, req->caller_is_sp, true);
+    if (*count == 0)
+        return FFA_RET_INVALID_PARAMETERS; /* a UUID no partition has */
+    if (req->count_only) {
+        *size = 0;
+        return 0;
+    }
+    if (!rx_present || state != MBOX_EMPTY)
+        return FFA_RET_BUSY;
+    if ((uint64_t)*count * entry > rx_size)
+        return FFA_RET_NO_MEMORY;
+    build(s, &req->filter, req->version, req->caller_is_sp, false);
+    *size = entry;
+    *write = true;
+    return 0;
+}
+
+int32_t partinfo_nwd(struct spmc *s, const struct ffa_regs *in, uint32_t *count, uint32_t *size)
+{
+    struct partinfo_req req = {.version = s->nwd_version, .caller_is_sp = false};
+    struct nwd_ep *hyp = nwd_ep_find(s, FFA_ID_HYPERVISOR);
+    bool write;
+    int32_t ret = parse(in, &req);
+
+    if (ret == 0)
+        ret = prepare(s, &req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
+                      hyp != NULL ? ns_size(&hyp->rx) : 0, count, size, &write);
+    if (ret != 0 || !write)
+        return ret;
+    ret = ns_write(s, &hyp->rx, 0, s->partinfo_scratch, (uint64_t)*count * *size);
+    if (ret != 0)
+        return ret;
+    hyp->state = MBOX_FULL;
+    return 0;
+}
+
+int32_t partinfo_sp(struct spmc *s, struct sp *caller, const struct ffa_regs *in, uint32_t *count,
+                    uint32_t *size)
+{
+    struct partinfo_req req = {.version = caller->version, .caller_is_sp = true};
+    struct sp_mbox *mb = &caller->mbox;
+    bool write;
+    int32_t ret = parse(in, &req);
+
+    if (ret == 0)
+        ret = prepare(s, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE, count,
+                      size, &write);
+    if (ret != 0 || !write)
+        return ret;
+    memcpy(mb->rx, s->partinfo_scratch, (size_t)*count * *size);
+    mb->state = MBOX_FULL;
+    return 0;
+}
