@@ -204,8 +204,8 @@ static void write_entry(void *ctx, uint32_t index, const struct pi_entry *e)
 
 /*
  * w1..w4 = UUID (nil: all), w5 = flags, bit 0 = return the count only (v1.1; bits [31:1] MBZ).
- * SUCCESS with w2 = count and w3 = entry size; the entries go into the VM's RX buffer, which the
- * VM then owns until FFA_RX_RELEASE (not for a count-only query).
+ * SUCCESS with w2 = count and w3 = entry size (0 for a count-only query); the entries go into
+ * the VM's RX buffer, which the VM then owns until FFA_RX_RELEASE (not for a count-only query).
  * INVALID_PARAMETERS: bad flags, a count-only query from v1.0, a UUID no partition has;
  * DENIED: no RX buffer; BUSY: the RX buffer is not free; NO_MEMORY: the list does not fit.
  */
@@ -249,7 +249,8 @@ void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, st
         reply_error(vm, regs, ret);
         return;
     }
-    reply_success32(vm, regs, count, entry_size);
+    /* A count-only answer carries no entries, so no size (Hafnium: w3 = 0; Xen too). */
+    reply_success32(vm, regs, count, flags != 0 ? 0 : entry_size);
 }
 
 /* ---- FFA_PARTITION_INFO_GET_REGS ---- */

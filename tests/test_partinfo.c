@@ -140,7 +140,7 @@ static void test_count_only_leaves_the_rx_buffer_free(void **state)
     (void)state;
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(r.x[2], 4);
-    assert_int_equal(r.x[3], 24);
+    assert_int_equal(r.x[3], 0); /* no entries, no size (Hafnium) */
     r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED); /* nothing to release */
     th_fixture_free(f);
