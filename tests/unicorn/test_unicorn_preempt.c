@@ -194,6 +194,34 @@ static void test_chain_yield_reaches_forwarder_which_resumes_callee(void **state
     ucf_free(f);
 }
 
+/*
+ * The SPMC sees every VM as the normal world: without the mediator's resume rights another VM
+ * could FFA_RUN the worker that was preempted for VM 1 and receive VM 1's response.
+ */
+static void test_another_vm_cannot_resume_a_request_preempted_for_vm1(void **state)
+{
+    struct ucf *f = world(UCF_WORKER);
+    struct ffa_vm *vm2;
+    struct ffa_regs r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
+    unsigned interrupts = 0;
+
+    (void)state;
+    assert_int_equal(ffa_vm_add(f->m, 2, 1, 0, &vm2), 0);
+    assert_int_equal(ffa_mediator_handle(f->m, vm2, 0, &r), FFA_CALL_HANDLED);
+    r = ucf_req(f, SP_ID_WORKER, SP_CMD_COMPUTE, LONG, 0, 0, 0);
+    assert_int_equal(r.x[0], FFA_INTERRUPT);
+    r = th_regs(FFA_RUN, FFA_TARGET_INFO(SP_ID_WORKER, 0), 0, 0, 0, 0, 0, 0);
+    assert_int_equal(ffa_mediator_handle(f->m, vm2, 0, &r), FFA_CALL_HANDLED);
+    th_assert_error(&r, FFA_RET_DENIED);
+    assert_int_equal(ucf_state(f, SP_ID_WORKER), FFA_UNICORN_EC_PREEMPTED); /* untouched */
+    /* VM 1 finishes its own request and gets its own answer. */
+    r = ucf_finish(f, th_regs(FFA_INTERRUPT, FFA_TARGET_INFO(SP_ID_WORKER, 0), 0, 0, 0, 0, 0, 0),
+                   &interrupts, NULL);
+    ucf_assert_resp(&r, SP_ID_WORKER);
+    assert_int_equal(r.x[3], ucf_worker_checksum(LONG));
+    ucf_free(f);
+}
+
 static void test_long_signaled_sp_is_preempted_not_aborted(void **state)
 {
     /* The computation runs far more blocks than the watchdog allows in one entry. */
@@ -284,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_chain_completes_after_forwarder_runs_its_callee),
         cmocka_unit_test(test_nwd_cannot_run_callee_preempted_in_sp_chain),
         cmocka_unit_test(test_chain_yield_reaches_forwarder_which_resumes_callee),
+        cmocka_unit_test(test_another_vm_cannot_resume_a_request_preempted_for_vm1),
         cmocka_unit_test(test_long_signaled_sp_is_preempted_not_aborted),
         cmocka_unit_test(test_long_queued_sp_is_aborted_by_watchdog),
         cmocka_unit_test(test_interrupt_raised_from_another_thread_preempts),
