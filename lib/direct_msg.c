@@ -15,6 +15,18 @@
 
 #define MASK32 UINT64_C(0xffffffff)
 
+/* An SMC32 call or answer defines only w1..w7: their upper halves are zero (SMCCC). */
+static inline void mask_w1_w7(struct ffa_regs *r)
+{
+    r->x[1] &= MASK32;
+    r->x[2] &= MASK32;
+    r->x[3] &= MASK32;
+    r->x[4] &= MASK32;
+    r->x[5] &= MASK32;
+    r->x[6] &= MASK32;
+    r->x[7] &= MASK32;
+}
+
 enum finish_kind {
     FINISH_DIRECT_REQ,  /* DIRECT_REQ_32/64: answered by DIRECT_RESP_32/64 */
     FINISH_DIRECT_REQ2, /* DIRECT_REQ2: answered by DIRECT_RESP2 */
@@ -135,15 +147,8 @@ finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs
     regs->x[0] = fid;
     if (fid == FFA_MSG_SEND_DIRECT_RESP2)
         return;
-    if (!ffa_fid_is_64(fid)) {
-        regs->x[1] &= MASK32;
-        regs->x[2] &= MASK32;
-        regs->x[3] &= MASK32;
-        regs->x[4] &= MASK32;
-        regs->x[5] &= MASK32;
-        regs->x[6] &= MASK32;
-        regs->x[7] &= MASK32;
-    }
+    if (!ffa_fid_is_64(fid))
+        mask_w1_w7(regs);
     if (high != NULL)
         ffa_memcpy(&regs->x[8], high, sizeof(regs->x[0]) * 10);
     else
@@ -212,14 +217,8 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     high = SAVE_HIGH(vm, regs, area);
     regs->x[0] = fid;
     regs->x[1] = w1;
-    if (!is64) {
-        regs->x[2] &= MASK32;
-        regs->x[3] &= MASK32;
-        regs->x[4] &= MASK32;
-        regs->x[5] &= MASK32;
-        regs->x[6] &= MASK32;
-        regs->x[7] &= MASK32;
-    }
+    if (!is64)
+        mask_w1_w7(regs);
     clear_x8_x17(regs);
     finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ, 0);
 }
