@@ -80,15 +80,6 @@ static __attribute__((noinline, cold)) void reply_aborted(struct ffa_mediator *m
 }
 
 /*
- * Issue the request prepared in `regs` (x0..x17) and turn the answer into the guest's reply, in
- * place. A 32-bit answer is masked to 32 bits (SMCCC: upper halves are zero); DIRECT_RESP2 keeps
- * x1..x17 as answered. Anything not allowed becomes FFA_ERROR(ABORTED): a guest never sees an
- * answer it did not ask for.
- *
- * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
- * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
- */
-/*
  * Keep resume rights up to date (resume_rights.c): an FFA_INTERRUPT or FFA_YIELD answer parks the
  * context it names for this VM; the end of an FFA_RUN (a response, FFA_MSG_WAIT, SUCCESS, or the
  * target aborting) frees it. Other errors (BUSY, DENIED, ...) leave it parked.
@@ -124,6 +115,15 @@ static bool response_is_for(const struct ffa_vm *vm, uint32_t fid, uint64_t w1)
     return FFA_RECEIVER(w1) == vm->id;
 }
 
+/*
+ * Issue the request prepared in `regs` (x0..x17) and turn the answer into the guest's reply, in
+ * place. A 32-bit answer is masked to 32 bits (SMCCC: upper halves are zero); DIRECT_RESP2 keeps
+ * x1..x17 as answered. Anything not allowed becomes FFA_ERROR(ABORTED): a guest never sees an
+ * answer it did not ask for.
+ *
+ * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
+ * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
+ */
 static inline __attribute__((always_inline)) void
 finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
                       const uint64_t *high, enum finish_kind kind, uint32_t run_target)
@@ -258,7 +258,6 @@ void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
-
     int32_t ret;
 
     if (!fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {

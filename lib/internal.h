@@ -51,10 +51,8 @@ struct vm_mailbox {
     enum rx_state rx_state;
     bool rx_from_spmc; /* the RX buffer was acquired from the SPMC (FFA_RX_ACQUIRE) */
     bool tx_busy;      /* the mediator is reading the TX buffer (FFA_MSG_SEND2) */
-    uint32_t fw_notif; /* hypervisor framework notifications pending: bit 0 RX buffer full */
+    uint32_t fw_notif; /* hypervisor framework notifications pending (FFA_FW_NOTIF_*) */
 };
-
-#define FW_NOTIF_RX_FULL 0x1u
 
 struct ffa_vm {
     struct ffa_mediator *m;
@@ -146,6 +144,25 @@ struct sp_entry {
     uint32_t props;
     uint8_t uuid[16];
 };
+
+/* ---- Little-endian fields of descriptors in guest and mediator buffers ---- */
+static inline void le_put(uint8_t *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t le_get(const uint8_t *p, unsigned bytes)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = bytes; i > 0; i--)
+        v = (v << 8) | p[i - 1];
+    return v;
+}
+
+/* The VM with endpoint ID `id`, or NULL. Caller holds m->lock. */
+struct ffa_vm *vm_find_locked(struct ffa_mediator *m, uint16_t id);
 
 /* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
 static inline void med_lock(const struct ffa_mediator *m, void *lock)

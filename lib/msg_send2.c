@@ -27,17 +27,6 @@ struct send2_hdr {
     uint8_t uuid[16]; /* zero for a v1.1 sender */
 };
 
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint32_t hdr_size(uint32_t version)
 {
     return version >= FFA_VERSION_1_2 ? HDR_SIZE_V1_2 : HDR_SIZE_V1_1;
@@ -63,11 +52,11 @@ static int32_t read_header(const struct ffa_vm *vm, const uint8_t *tx, uint32_t 
 
     ffa_memcpy(raw, tx, min);
     GUEST_COPY_BARRIER();
-    h->offset = get_le32(raw + 8);
-    ids = get_le32(raw + 12);
+    h->offset = (uint32_t)le_get(raw + 8, 4);
+    ids = (uint32_t)le_get(raw + 12, 4);
     h->sender = FFA_SENDER(ids);
     h->receiver = FFA_RECEIVER(ids);
-    h->size = get_le32(raw + 16);
+    h->size = (uint32_t)le_get(raw + 16, 4);
     ffa_memcpy(h->uuid, raw + 24, 16); /* zero for a v1.1 header: raw was cleared */
 
     if (h->sender != vm->id || h->receiver == vm->id)
@@ -90,9 +79,9 @@ static int32_t send_to_sp(struct ffa_mediator *m, struct ffa_vm *vm)
 static void deliver(uint8_t *rx, uint32_t rx_hdr, const struct send2_hdr *h, const uint8_t *tx)
 {
     ffa_memset(rx, 0, rx_hdr);
-    put_le32(rx + 8, rx_hdr);
-    put_le32(rx + 12, (uint32_t)h->sender << 16 | h->receiver);
-    put_le32(rx + 16, h->size);
+    le_put(rx + 8, rx_hdr, 4);
+    le_put(rx + 12, (uint32_t)h->sender << 16 | h->receiver, 4);
+    le_put(rx + 16, h->size, 4);
     if (rx_hdr == HDR_SIZE_V1_2)
         ffa_memcpy(rx + 24, h->uuid, 16);
     ffa_memcpy(rx + rx_hdr, tx + h->offset, h->size);
@@ -114,11 +103,7 @@ static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, con
     if ((m->cfg.flags & FFA_CFG_VM_TO_VM) == 0)
         return FFA_RET_INVALID_PARAMETERS;
     med_lock(m, m->lock);
-    dst = NULL;
-    for (uint32_t i = 0; i < m->vm_count; i++) {
-        if (m->vms[i]->id == h->receiver)
-            dst = m->vms[i];
-    }
+    dst = vm_find_locked(m, h->receiver);
     if (dst == NULL || __atomic_load_n(&dst->version, __ATOMIC_ACQUIRE) < FFA_VERSION_1_1) {
         med_unlock(m, m->lock);
         return FFA_RET_INVALID_PARAMETERS;
@@ -132,7 +117,7 @@ static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, con
         } else {
             deliver(rx, rx_hdr, h, tx);
             med_lock(m, dst->lock);
-            dst->mbox.fw_notif |= FW_NOTIF_RX_FULL;
+            dst->mbox.fw_notif |= FFA_FW_NOTIF_RX_FULL;
             med_unlock(m, dst->lock);
             vm_rx_fill_done(m, dst, true);
         }

@@ -81,24 +81,6 @@ void own_buffers_teardown(struct ffa_mediator *m)
     m->own_lock = NULL;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /*
  * A composite memory region descriptor (secure-side.md 4.1) for `pages` pages at `pa`, merging
  * physically contiguous pages into one constituent. Returns its size in bytes.
@@ -113,15 +95,15 @@ static uint32_t put_composite(uint8_t *p, const uint64_t *pa, uint32_t pages)
 
         while (i + n < pages && pa[i + n] == pa[i] + (uint64_t)n * FFA_PAGE_SIZE)
             n++;
-        put64(c, pa[i]);
-        put32(c + 8, n);
-        put32(c + 12, 0);
+        le_put(c, pa[i], 8);
+        le_put(c + 8, n, 4);
+        le_put(c + 12, 0, 4);
         ranges++;
         i += n;
     }
-    put32(p, pages);      /* total page count */
-    put32(p + 4, ranges); /* address range count */
-    put64(p + 8, 0);
+    le_put(p, pages, 4);      /* total page count */
+    le_put(p + 4, ranges, 4); /* address range count */
+    le_put(p + 8, 0, 8);
     return 16 + 16 * ranges;
 }
 
@@ -139,13 +121,13 @@ int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint16_t vm_id, const uint6
     int32_t ret;
 
     med_lock(m, m->own_lock);
-    put16(m->own_tx, vm_id);
-    put16(m->own_tx + 2, 0);
+    le_put(m->own_tx, vm_id, 2);
+    le_put(m->own_tx + 2, 0, 2);
     tx_off = rx_off + put_composite(m->own_tx + rx_off, rx_pa, pages);
     put_composite(m->own_tx + tx_off, tx_pa, pages);
-    put32(m->own_tx + 4, rx_off);
-    put32(m->own_tx + 8, tx_off);
-    put32(m->own_tx + 12, 0);
+    le_put(m->own_tx + 4, rx_off, 4);
+    le_put(m->own_tx + 8, tx_off, 4);
+    le_put(m->own_tx + 12, 0, 4);
     ret = fw_simple_call(m, FFA_RXTX_MAP_64, 0, 0, 0);
     med_unlock(m, m->own_lock);
     return ret;

@@ -61,21 +61,13 @@ static bool uuid_equal(const uint8_t *a, const uint8_t *b)
 /* The UUID in w1..w4 (or x1/x2): 16 bytes, little-endian within each word (secure-side.md 1.3). */
 static void uuid_from_words(uint8_t *uuid, uint64_t lo, uint64_t hi)
 {
-    for (int i = 0; i < 8; i++) {
-        uuid[i] = (uint8_t)(lo >> (8 * i));
-        uuid[8 + i] = (uint8_t)(hi >> (8 * i));
-    }
+    le_put(uuid, lo, 8);
+    le_put(uuid + 8, hi, 8);
 }
 
 static uint64_t uuid_word(const uint8_t *uuid, int half)
 {
-    uint64_t v = 0;
-
-    if (uuid == NULL)
-        return 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | uuid[8 * half + i];
-    return v;
+    return uuid == NULL ? 0 : le_get(uuid + 8 * half, 8);
 }
 
 /* Properties of a VM entry: VMs send direct requests to SPs and never receive them. */
@@ -182,23 +174,17 @@ struct rx_writer {
     uint32_t entry_size;
 };
 
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void write_entry(void *ctx, uint32_t index, const struct pi_entry *e)
 {
     struct rx_writer *w = ctx;
     uint8_t *p = w->rx + (size_t)index * w->entry_size;
 
-    put_le(p, e->id, 2);
-    put_le(p + 2, e->exec_ctx, 2);
-    put_le(p + 4, e->props, 4);
+    le_put(p, e->id, 2);
+    le_put(p + 2, e->exec_ctx, 2);
+    le_put(p + 4, e->props, 4);
     if (w->entry_size == INFO_SIZE_V1_1) {
-        put_le(p + 8, uuid_word(e->uuid, 0), 8);
-        put_le(p + 16, uuid_word(e->uuid, 1), 8);
+        le_put(p + 8, uuid_word(e->uuid, 0), 8);
+        le_put(p + 16, uuid_word(e->uuid, 1), 8);
     }
 }
 
@@ -324,15 +310,6 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
 
 /* ---- The SP list, from the SPMC at create time ---- */
 
-static uint32_t get_le(const uint8_t *p, int bytes)
-{
-    uint32_t v = 0;
-
-    for (int i = bytes - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 /*
  * Ask the SPMC for every partition (nil UUID) into the mediator's RX buffer, keep a copy, give
  * the buffer back. Entries whose ID lacks bit 15 are not secure partitions and are dropped, as
@@ -373,9 +350,9 @@ int partinfo_cache_sps(struct ffa_mediator *m)
         const uint8_t *p = m->own_rx + (size_t)i * size;
         struct sp_entry *e = &m->sps[kept];
 
-        e->id = (uint16_t)get_le(p, 2);
-        e->exec_ctx = (uint16_t)get_le(p + 2, 2);
-        e->props = get_le(p + 4, 4);
+        e->id = (uint16_t)le_get(p, 2);
+        e->exec_ctx = (uint16_t)le_get(p + 2, 2);
+        e->props = (uint32_t)le_get(p + 4, 4);
         ffa_memcpy(e->uuid, p + 8, 16);
         if (!FFA_ID_IS_SECURE(e->id)) {
             MED_LOG(m, FFA_LOG_WARN, "ffa: SPMC listed non-secure ID 0x%x: ignored", e->id);

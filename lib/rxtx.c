@@ -187,7 +187,7 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
          * notification is unread, but VMs cannot read framework notifications here yet
          * (no FFA_NOTIFICATION_GET), so releasing clears it.
          */
-        vm->mbox.fw_notif &= ~FW_NOTIF_RX_FULL;
+        vm->mbox.fw_notif &= ~FFA_FW_NOTIF_RX_FULL;
     } else if (vm->mbox.rx_state == RX_FREE && vm->mbox.forwarded) {
         ret = release_to_spmc(m, vm);
     } else {

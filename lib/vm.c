@@ -100,15 +100,19 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
     return 0;
 }
 
+struct ffa_vm *vm_find_locked(struct ffa_mediator *m, uint16_t id)
+{
+    uint32_t slot = vm_slot(m, id);
+
+    return slot < m->vm_count && m->vms[slot]->id == id ? m->vms[slot] : NULL;
+}
+
 struct ffa_vm *ffa_vm_find(struct ffa_mediator *m, uint16_t id)
 {
-    struct ffa_vm *vm = NULL;
-    uint32_t slot;
+    struct ffa_vm *vm;
 
     med_lock(m, m->lock);
-    slot = vm_slot(m, id);
-    if (slot < m->vm_count && m->vms[slot]->id == id)
-        vm = m->vms[slot];
+    vm = vm_find_locked(m, id);
     med_unlock(m, m->lock);
     return vm;
 }
