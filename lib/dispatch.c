@@ -15,8 +15,9 @@
  * A fast call (bit 31) to the standard secure service (owner 4, bits [29:24]) with bits [23:17]
  * clear; bit 30 (SMC64) and bit 16 (SVE hint) may be anything; function number 0x60..0x97.
  */
-#define FFA_FID_FIXED_MASK  0xbffe0000u
-#define FFA_FID_FIXED_VALUE 0x84000000u
+#define FFA_FID_FIXED_MASK  (FFA_SMCCC_FAST_CALL | FFA_SMCCC_OWNER_MASK | FFA_SMCCC_RSVD_MASK)
+#define FFA_FID_FIXED_VALUE (FFA_SMCCC_FAST_CALL | FFA_SMCCC_OWNER_STD)
+_Static_assert(FFA_FID_FIXED_MASK == 0xbffe0000u, "bits 31, 29:17 fixed; 30 and 16 free");
 
 static inline bool is_ffa_fid(uint32_t fid)
 {
