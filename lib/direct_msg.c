@@ -94,12 +94,12 @@ static __attribute__((noinline)) void track_resume(struct ffa_mediator *m, struc
         uint32_t parked = (uint32_t)regs->x[1];
 
         if (kind == FINISH_RUN && parked != run_target)
-            resume_rights_release(m, run_target);
-        resume_rights_park(m, vm, parked);
+            ffam_resume_rights_release(m, run_target);
+        ffam_resume_rights_park(m, vm, parked);
         return;
     }
     if (kind == FINISH_RUN && (fid != FFA_ERROR || ffa_error_code(regs->x[2]) == FFA_RET_ABORTED))
-        resume_rights_release(m, run_target);
+        ffam_resume_rights_release(m, run_target);
 }
 
 /*
@@ -132,7 +132,7 @@ finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
     enum answer_action action;
     uint32_t fid;
 
-    fw_call(m, cpu, regs, regs);
+    ffam_fw_call(m, cpu, regs, regs);
     fid = (uint32_t)regs->x[0];
     action = classify_answer(vm, kind, fid);
     if (kind == FINISH_RUN && action == ANSWER_PASS && !response_is_for(vm, fid, regs->x[1]))
@@ -186,8 +186,8 @@ static __attribute__((noinline, cold)) void reply_refused(struct ffa_mediator *m
          ? NULL                                                                                    \
          : (ffa_memcpy((area), &(regs)->x[8], sizeof(area)), (const uint64_t *)(area)))
 
-void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
-                                    struct ffa_regs *regs, uint32_t cpu, uint32_t fid)
+void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
+                                     struct ffa_regs *regs, uint32_t cpu, uint32_t fid)
 {
     bool is64 = ffa_fid_is_64(fid);
     uint32_t w1 = (uint32_t)regs->x[1];
@@ -196,7 +196,7 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     int32_t ret;
 
     /* fid is one of two constants here: let the compiler fold the bit test. */
-    if (!fw_supports(m, is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32)) {
+    if (!ffam_fw_supports(m, is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32)) {
         reply_refused(m, vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -225,15 +225,15 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
 }
 
 /* FFA_MSG_SEND_DIRECT_REQ2 (v1.2, SMC64): x2/x3 = protocol UUID, x4..x17 = payload. */
-void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
-                                     struct ffa_regs *regs, uint32_t cpu)
+void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
+                                      struct ffa_regs *regs, uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
     int32_t ret;
 
-    if (vm->version < FFA_VERSION_1_2 || !fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2)) {
+    if (vm->version < FFA_VERSION_1_2 || !ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -254,18 +254,18 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
  * not support FFA_RUN to VMs"); only x0 and x1 travel, so x2..x17 reach the SPMC as zero, which
  * Hafnium requires of v1.2 callers. The vCPU index is the SPMC's to validate.
  */
-void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t cpu)
+void ffam_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
     int32_t ret;
 
-    if (!fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
+    if (!ffam_fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    ret = resume_rights_check(m, vm, w1);
+    ret = ffam_resume_rights_check(m, vm, w1);
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;

@@ -23,7 +23,7 @@ static const uint32_t probed_abis[] = {
 
 static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
 {
-    unsigned bit = fw_abi_bit(fid);
+    unsigned bit = ffam_fw_abi_bit(fid);
 
     m->fw_abi[bit / 64] |= UINT64_C(1) << (bit % 64);
 }
@@ -35,7 +35,7 @@ static int fw_negotiate_version(struct ffa_mediator *m, uint32_t cpu)
     struct ffa_regs out;
     uint32_t v;
 
-    fw_call(m, cpu, &in, &out);
+    ffam_fw_call(m, cpu, &in, &out);
     v = (uint32_t)out.x[0];
     if (v == (uint32_t)FFA_RET_NOT_SUPPORTED) {
         MED_LOG0(m, FFA_LOG_ERROR, "ffa: the secure world does not implement FF-A");
@@ -51,12 +51,12 @@ static int fw_negotiate_version(struct ffa_mediator *m, uint32_t cpu)
     return 0;
 }
 
-void fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
-                        struct ffa_regs *out)
+void ffam_fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                             struct ffa_regs *out)
 {
-    med_lock(m, m->backend_lock);
+    ffam_lock(m, m->backend_lock);
     m->be.ops->call(m->be.ctx, cpu, in, out);
-    med_unlock(m, m->backend_lock);
+    ffam_unlock(m, m->backend_lock);
 }
 
 const uint32_t *ffa_mediator_probe_list(size_t *count)
@@ -65,7 +65,7 @@ const uint32_t *ffa_mediator_probe_list(size_t *count)
     return probed_abis;
 }
 
-int fw_probe(struct ffa_mediator *m, uint32_t cpu)
+int ffam_fw_probe(struct ffa_mediator *m, uint32_t cpu)
 {
     int ret;
 
@@ -81,7 +81,7 @@ int fw_probe(struct ffa_mediator *m, uint32_t cpu)
         struct ffa_regs out;
         uint32_t r;
 
-        fw_call(m, cpu, &in, &out);
+        ffam_fw_call(m, cpu, &in, &out);
         r = (uint32_t)out.x[0];
         if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
             fw_abi_set(m, probed_abis[i]);

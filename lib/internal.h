@@ -163,33 +163,33 @@ static inline uint64_t le_get(const uint8_t *p, unsigned bytes)
 }
 
 /* The VM with endpoint ID `id`, or NULL. Caller holds m->lock. */
-struct ffa_vm *vm_find_locked(struct ffa_mediator *m, uint16_t id);
+struct ffa_vm *ffam_vm_find_in_locked_table(struct ffa_mediator *m, uint16_t id);
 /* ffa_vm_remove() with the secure-world work issued on `cpu` (checked arguments). */
-int vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 
 /* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
-static inline void med_lock(const struct ffa_mediator *m, void *lock)
+static inline void ffam_lock(const struct ffa_mediator *m, void *lock)
 {
     if (lock != NULL)
         m->host->lock(m->host_ctx, lock);
 }
 
-static inline void med_unlock(const struct ffa_mediator *m, void *lock)
+static inline void ffam_unlock(const struct ffa_mediator *m, void *lock)
 {
     if (lock != NULL)
         m->host->unlock(m->host_ctx, lock);
 }
 
-void *med_lock_create(struct ffa_mediator *m, bool *ok);
-void med_lock_destroy(struct ffa_mediator *m, void *lock);
+void *ffam_lock_create(struct ffa_mediator *m, bool *ok);
+void ffam_lock_destroy(struct ffa_mediator *m, void *lock);
 
 /* ---- Memory ---- */
-void *med_zalloc(struct ffa_mediator *m, size_t size);
-void med_free(struct ffa_mediator *m, void *ptr, size_t size);
+void *ffam_zalloc(struct ffa_mediator *m, size_t size);
+void ffam_free(struct ffa_mediator *m, void *ptr, size_t size);
 
 /* ---- Logging: printf-like, with %u %d %x %s over uint64_t arguments ---- */
-void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
-                  const uint64_t *args, size_t nargs);
+void ffam_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
+                   const uint64_t *args, size_t nargs);
 
 #define MED_LOG_ARGS(...)  ((const uint64_t[]){0, __VA_ARGS__})
 #define MED_LOG_NARGS(...) (sizeof(MED_LOG_ARGS(__VA_ARGS__)) / sizeof(uint64_t))
@@ -197,38 +197,38 @@ void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const 
 #define MED_LOG(m, level, fmt, ...)                                                                \
     do {                                                                                           \
         if ((m)->host->log != NULL)                                                                \
-            med_log_args((m), (level), (fmt), MED_LOG_ARGS(__VA_ARGS__),                           \
-                         MED_LOG_NARGS(__VA_ARGS__));                                              \
+            ffam_log_args((m), (level), (fmt), MED_LOG_ARGS(__VA_ARGS__),                          \
+                          MED_LOG_NARGS(__VA_ARGS__));                                             \
     } while (0)
 #define MED_LOG0(m, level, msg)                                                                    \
     do {                                                                                           \
         if ((m)->host->log != NULL)                                                                \
-            med_log_args((m), (level), (msg), NULL, 0);                                            \
+            ffam_log_args((m), (level), (msg), NULL, 0);                                           \
     } while (0)
 #define LOG_STR(s) ((uint64_t)(uintptr_t)(s))
 
 /* ---- Secure world ---- */
-int fw_probe(struct ffa_mediator *m, uint32_t cpu);
+int ffam_fw_probe(struct ffa_mediator *m, uint32_t cpu);
 
 /*
  * The processor for secure-world calls the mediator makes on its own, outside a guest's call
  * (create, VM add/remove, destroy): the host's current_cpu callback, or processor 0 without it.
  */
-static inline uint32_t med_host_cpu(const struct ffa_mediator *m)
+static inline uint32_t ffam_host_cpu(const struct ffa_mediator *m)
 {
     return m->host->current_cpu != NULL ? m->host->current_cpu(m->host_ctx) : 0;
 }
 
 /* Bit of `fid` in fw_abi: ((fnum - FFA_FNUM_MIN) << 1) | is_smc64. fid must be in range. */
-static inline unsigned fw_abi_bit(uint32_t fid)
+static inline unsigned ffam_fw_abi_bit(uint32_t fid)
 {
     return (((fid & FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) << 1) | ((fid >> 30) & 1u);
 }
 
 /* Did FFA_FEATURES say the secure world implements `fid` (an FF-A function ID)? */
-static inline bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
+static inline bool ffam_fw_supports(const struct ffa_mediator *m, uint32_t fid)
 {
-    unsigned bit = fw_abi_bit(fid);
+    unsigned bit = ffam_fw_abi_bit(fid);
 
     return ((fid & FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) <= (FFA_FNUM_MAX - FFA_FNUM_MIN) &&
            ((m->fw_abi[bit / 64] >> (bit % 64)) & 1u) != 0;
@@ -238,18 +238,18 @@ static inline bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
  * One call into the secure world on physical processor `cpu`, serialised when the backend cannot
  * take concurrent calls.
  */
-void fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
-                        struct ffa_regs *out);
+void ffam_fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                             struct ffa_regs *out);
 
-static inline void fw_call(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
-                           struct ffa_regs *out)
+static inline void ffam_fw_call(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                                struct ffa_regs *out)
 {
     /*
      * The serialised path is out of line: with no call before the backend's, `cpu` can stay in
      * a scratch register on the per-call path.
      */
     if (__builtin_expect(m->backend_lock != NULL, 0)) {
-        fw_call_serialised(m, cpu, in, out);
+        ffam_fw_call_serialised(m, cpu, in, out);
         return;
     }
     m->be.ops->call(m->be.ctx, cpu, in, out);
@@ -292,57 +292,58 @@ static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, 
 }
 
 /* ---- Mailboxes (rxtx.c) ---- */
-int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
-                      uint32_t *size);
-void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled);
-void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
-bool vm_buffers_supported(const struct ffa_mediator *m);
+int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
+                           uint32_t *size);
+void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled);
+void ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+bool ffam_vm_buffers_supported(const struct ffa_mediator *m);
 
 /* ---- The mediator's own buffers and the SP list (own_buffers.c, partinfo.c) ---- */
-int own_buffers_setup(struct ffa_mediator *m, uint32_t cpu);
-int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint32_t cpu, uint16_t vm_id,
-                             const uint64_t *tx_pa, const uint64_t *rx_pa, uint32_t pages);
-int32_t fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1, uint64_t x2,
-                       uint64_t x3);
-void own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
-int partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
-void partinfo_free(struct ffa_mediator *m);
-bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
+int ffam_own_buffers_setup(struct ffa_mediator *m, uint32_t cpu);
+int32_t ffam_own_forward_rxtx_map(struct ffa_mediator *m, uint32_t cpu, uint16_t vm_id,
+                                  const uint64_t *tx_pa, const uint64_t *rx_pa, uint32_t pages);
+int32_t ffam_fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1,
+                            uint64_t x2, uint64_t x3);
+void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
+int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
+void ffam_partinfo_free(struct ffa_mediator *m);
+bool ffam_send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* ---- Resume rights of preempted secure contexts (resume_rights.c) ---- */
-int resume_rights_init(struct ffa_mediator *m);
-void resume_rights_free(struct ffa_mediator *m);
-int32_t resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
-void resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
-void resume_rights_release(struct ffa_mediator *m, uint32_t target);
-void resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
+int ffam_resume_rights_init(struct ffa_mediator *m);
+void ffam_resume_rights_free(struct ffa_mediator *m);
+int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
+void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
+void ffam_resume_rights_release(struct ffa_mediator *m, uint32_t target);
+void ffam_resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* A compiler barrier: what was copied out of guest memory is not re-read from it. */
 #define GUEST_COPY_BARRIER() __asm__ volatile("" ::: "memory")
 
 /* ---- Handlers (one per ABI family; each writes the reply) ---- */
-void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm);
-void ffa_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+void ffam_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+uint32_t ffam_vm_close_negotiation(struct ffa_mediator *m, struct ffa_vm *vm);
+void ffam_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffam_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffam_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu);
+void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
+                                     struct ffa_regs *regs, uint32_t cpu, uint32_t fid);
+void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
+                                      struct ffa_regs *regs, uint32_t cpu);
+void ffam_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                     uint32_t cpu);
+void ffam_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu, uint32_t fid);
+void ffam_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu);
+void ffam_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu);
+void ffam_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
+                                    struct ffa_regs *regs, uint32_t cpu);
+void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
+                                         struct ffa_regs *regs);
+void ffam_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
                            uint32_t cpu);
-void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
-                                    struct ffa_regs *regs, uint32_t cpu, uint32_t fid);
-void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
-                                     struct ffa_regs *regs, uint32_t cpu);
-void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t cpu);
-void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                         uint32_t cpu, uint32_t fid);
-void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                           uint32_t cpu);
-void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                           uint32_t cpu);
-void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                                   uint32_t cpu);
-void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
-                                        struct ffa_regs *regs);
-void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                          uint32_t cpu);
 
 #endif /* FFA_LIB_INTERNAL_H */
