@@ -32,6 +32,52 @@
 #define FW_ABI_WORDS ((FW_ABI_BITS + 63u) / 64u)
 
 /*
+ * ---- Locks ----
+ *
+ * Every lock is a host lock (host.h: lock_create/lock/unlock), NULL when the host has no lock
+ * callbacks (a single-threaded host). There are five kinds; each field below says what it guards.
+ *
+ *   m->lock            the mediator lock: the VM table (vms, vm_count), the partition tag, and
+ *                      the one-time FFA_SPM_ID_GET query (spm_id_cache is written under it).
+ *   vm->lock           one per VM: its version negotiation (version_req, and the one-time
+ *                      writes of version, clear_x8_x17, slow_fid_bits) and its mailbox (mbox).
+ *   m->own_lock        the contents of the mediator's own TX buffer while a descriptor is
+ *                      written there and the SPMC reads it (forwarded FFA_RXTX_MAP).
+ *   m->backend_lock    one backend call at a time, for a backend without
+ *                      FFA_BACKEND_CAP_CONCURRENT (NULL otherwise).
+ *   m->resume_lock     the resume-rights table (resume[], resume_rights.c).
+ *
+ * Order: a thread that holds several takes them in this order and releases in reverse:
+ *
+ *   m->lock  ->  vm->lock  ->  m->own_lock  ->  m->backend_lock
+ *
+ * (partition discovery and VM-to-VM delivery take the mediator lock, then the receiving VM's
+ * lock to claim its RX buffer, which may ask the SPMC; a forwarded FFA_RXTX_MAP takes the VM's
+ * lock, then own_lock, then calls the backend). At most one VM lock is held at a time: a VM
+ * sending to another drops its own lock before it takes the mediator lock and the receiver's.
+ * m->resume_lock is a leaf taken with no other mediator lock held, and nothing is taken under
+ * it. No lock is held when a function returns to the host, and none is taken twice.
+ *
+ * Secure-world calls under locks: yes, by design. The backend lock exists to be held across the
+ * backend's call. The mediator lock is held across the SPM ID query (asked once) and across the
+ * FFA_RX_ACQUIRE/FFA_RX_RELEASE that claims a VM's RX buffer for partition discovery or a VM's
+ * message; a VM's lock is held across the calls that keep the SPMC's view of that VM's buffers
+ * in step with the mailbox state (forwarded FFA_RXTX_MAP/UNMAP, FFA_RX_ACQUIRE, FFA_RX_RELEASE),
+ * so no other vCPU sees one changed without the other; own_lock is held until the SPMC has read
+ * the descriptor. Xen does the same: xen/arch/arm/tee/ffa_rxtx.c forwards FFA_RXTX_MAP_64 with
+ * the VM's rx_lock and tx_lock held, and ffa_shm.c holds the TX buffer locks across the SMC of
+ * FFA_MEM_SHARE (the top comment of xen/arch/arm/tee/ffa.c warns of those long sections). A host
+ * lock is therefore a spinlock that may be held for one secure-world call. The per-call paths
+ * (FFA_MSG_SEND_DIRECT_REQ*, FFA_RUN) hold no lock across the secure-world call except the
+ * backend lock of a non-concurrent backend; resume rights are checked and updated before and
+ * after it. Host callbacks made under a lock: guest_map/guest_unmap (under vm->lock) and log.
+ *
+ * Two mailbox flags extend a VM lock over work done without it: RX_WRITING claims the RX buffer
+ * while the mediator fills it, and tx_busy claims the TX buffer while FFA_MSG_SEND2 reads it;
+ * both are set and cleared under vm->lock, and unmapping is refused while either is set.
+ */
+
+/*
  * Who may write a VM's RX buffer (secure-side.md 6; Hafnium's mailbox states, seen from the
  * mediator): FREE (the mediator, or the SPMC for messages from SPs, may fill it), WRITING (the
  * mediator is filling it, with the lock dropped), FULL (the mediator filled it; the VM owns it
@@ -81,7 +127,10 @@ struct ffa_vm {
     /* The VM's RX/TX pair and mailbox state; guarded by `lock`. */
     struct vm_mailbox mbox;
 
-    /* Guards this VM's negotiation state and its mailbox. */
+    /*
+     * The VM's lock: guards version_req (and the one-time writes of version, clear_x8_x17 and
+     * slow_fid_bits) and mbox. Taken after m->lock, before m->own_lock and m->backend_lock.
+     */
     void *lock;
 };
 
@@ -101,9 +150,15 @@ struct ffa_mediator {
      */
     uint32_t spm_id_cache;
 
-    /* Guards the VM table (vms, vm_count) and the SPM ID query. */
+    /*
+     * The mediator lock: guards the VM table (vms, vm_count), partinfo_tag and the one-time SPM
+     * ID query. The first lock in the order (above): taken before any VM's lock.
+     */
     void *lock;
-    /* Serialises backend calls when the backend lacks FFA_BACKEND_CAP_CONCURRENT; else NULL. */
+    /*
+     * Serialises backend calls when the backend lacks FFA_BACKEND_CAP_CONCURRENT; else NULL.
+     * The last lock in the order: held only across one backend call.
+     */
     void *backend_lock;
 
     /* VMs sorted by ID; capacity cfg.max_vms. */
@@ -123,6 +178,7 @@ struct ffa_mediator {
     uint8_t *own_tx, *own_rx;
     uint64_t own_tx_pa, own_rx_pa;
     bool own_mapped;
+    /* Guards the contents of own_tx, from writing a descriptor to the SPMC's answer. */
     void *own_lock;
     /* VM buffers are forwarded to the SPMC (it reads VM TX for SEND2, fills VM RX). */
     bool fwd_vm_buffers;
@@ -130,7 +186,7 @@ struct ffa_mediator {
     /* Preempted or yielded secure contexts and the VM each is parked for (resume_rights.c). */
     struct resume_slot *resume;
     uint32_t resume_slots;
-    void *resume_lock; /* guards `resume` */
+    void *resume_lock; /* guards `resume`; a leaf: no other mediator lock is held with it */
 
     /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
     struct sp_entry *sps;
@@ -162,7 +218,7 @@ static inline uint64_t le_get(const uint8_t *p, unsigned bytes)
     return v;
 }
 
-/* The VM with endpoint ID `id`, or NULL. Caller holds m->lock. */
+/* The VM with endpoint ID `id`, or NULL. The caller holds m->lock; this takes no lock. */
 struct ffa_vm *ffam_vm_find_in_locked_table(struct ffa_mediator *m, uint16_t id);
 /* ffa_vm_remove() with the secure-world work issued on `cpu` (checked arguments). */
 int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);

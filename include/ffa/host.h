@@ -66,7 +66,11 @@ struct ffa_host_ops {
      * Locks. Either all four are set, or all four are NULL, which promises that the host never
      * enters the mediator from two threads at once. lock_create() returns an opaque lock or NULL
      * on failure; lock()/unlock() must be a mutual-exclusion pair (a spinlock is fine: the
-     * mediator never sleeps or calls back into itself while holding one).
+     * mediator never sleeps or calls back into itself while holding one). The mediator nests
+     * its locks in one fixed order and may hold one across a single secure-world call: the
+     * buffer-management calls (FFA_RXTX_MAP/UNMAP, FFA_RX_ACQUIRE/RELEASE forwarded for a VM,
+     * the one-time FFA_SPM_ID_GET), and every call into a backend without
+     * FFA_BACKEND_CAP_CONCURRENT; a direct request to a concurrent backend runs with none held.
      */
     void *(*lock_create)(void *host);
     void (*lock_destroy)(void *host, void *lock);
