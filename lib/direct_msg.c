@@ -2,7 +2,9 @@
 /*
  * Direct messaging and CPU-cycle donation: FFA_MSG_SEND_DIRECT_REQ_32/64, FFA_MSG_SEND_DIRECT_REQ2
  * and FFA_RUN, all finished by one path that vets the secure world's answer
- * (xen-mediator.md 2.3 and 4; secure-side.md 2.2 and 3.4).
+ * (Xen xen/arch/arm/tee/ffa_msg.c, ffa_handle_msg_send_direct_req(), ffa_handle_run() and
+ * ffa_finish_direct_req_run(); Hafnium src/api.c, api_ffa_msg_send_direct_req() and
+ * api_ffa_run(), for what the SPMC answers).
  *
  * The mediator keeps no state between a request that came back as FFA_INTERRUPT or FFA_YIELD and
  * the guest's later FFA_RUN: resuming is between the guest and the SPMC, as in Xen.
@@ -42,7 +44,8 @@ enum answer_action {
 
 /*
  * One switch decides both whether the answer is allowed and whether it parks a context, so the
- * common DIRECT_RESP costs a single compare (xen-mediator.md 4 lists the accepted answers).
+ * common DIRECT_RESP costs a single compare (the answers Xen's ffa_finish_direct_req_run()
+ * accepts, narrowed to those the call can get).
  */
 static inline enum answer_action classify_answer(const struct ffa_vm *vm, enum finish_kind kind,
                                                  uint32_t fid)
@@ -159,7 +162,8 @@ finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
 /*
  * Sender/receiver rules shared by REQ and REQ2: the sender in w1[31:16] must be the caller and
  * the receiver must be someone else (INVALID_PARAMETERS); the receiver must be a secure endpoint,
- * since VMs cannot receive direct requests (NOT_SUPPORTED) (xen-mediator.md 2.3).
+ * since VMs cannot receive direct requests (NOT_SUPPORTED) (as Xen's
+ * ffa_handle_msg_send_direct_req()).
  */
 static inline int32_t check_direct_endpoints(const struct ffa_vm *vm, uint32_t w1)
 {
@@ -204,8 +208,8 @@ void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     /*
      * Framework messages (w2 bit 31: VM created/destroyed, power management) come from the
      * hypervisor or the SPMD, never from a VM. The mediator forwards as the hypervisor, so the
-     * SPMC cannot tell them apart: refuse them here. Xen forwards them (xen-mediator.md 2.3
-     * analysis); this is deliberately stricter.
+     * SPMC cannot tell them apart: refuse them here. Xen's ffa_handle_msg_send_direct_req()
+     * does not filter the bit and forwards them; this is deliberately stricter.
      */
     if (ret == 0 && (regs->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0)
         ret = FFA_RET_INVALID_PARAMETERS;

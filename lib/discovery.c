@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* FFA_ID_GET and FFA_SPM_ID_GET (secure-side.md 2.2). */
+/* FFA_ID_GET and FFA_SPM_ID_GET (Hafnium src/api.c, api_ffa_id_get() and api_ffa_spm_id_get()). */
 #include "internal.h"
 
 #define SPM_ID_CACHED 0x10000u

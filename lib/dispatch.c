@@ -2,8 +2,9 @@
 /*
  * The entry point: classify an SMCCC call, run the FF-A preamble, dispatch one handler per ABI.
  *
- * Preamble order (xen-mediator.md 2.1): not FF-A → declined; SMC64 from an AArch32 VM →
- * NOT_SUPPORTED; FFA_VERSION is handled before negotiation closes; any other call closes it.
+ * Preamble order (Xen xen/arch/arm/tee/ffa.c, ffa_handle_call()): not FF-A → declined; SMC64 from
+ * an AArch32 VM → NOT_SUPPORTED; FFA_VERSION is handled before negotiation closes; any other call
+ * closes it.
  *
  * The common case (a known VM at a locked version making an ordinary call) takes one predictable
  * branch; everything unusual goes through preamble_slow(), kept out of line so that the hot path

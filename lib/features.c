@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FFA_FEATURES: what this mediator offers a VM (secure-side.md 2.2; xen-mediator.md 2.2).
+ * FFA_FEATURES: what this mediator offers a VM (Hafnium src/api.c, api_ffa_features(); Xen
+ * xen/arch/arm/tee/ffa.c, handle_features()).
  *
  * w1 is a function ID (bit 31 set) or a feature ID (bit 31 clear). w2 (input properties) and
  * w3..w7 are ignored, as Xen's committed version does: they are SBZ or unused for every ABI we
@@ -49,7 +50,7 @@ static int32_t function_properties(const struct ffa_mediator *m, const struct ff
     /*
      * RX/TX buffers, when the host can map guest memory. FFA_RXTX_MAP's properties: w2[1:0] = 0
      * (4 KiB minimum size and alignment) and, for v1.2 callers, w2[31:16] = the largest page
-     * count (secure-side.md 2.2; Xen reports its fixed 1 the same way).
+     * count (FF-A v1.2; Xen's handle_features() reports its fixed 1 the same way).
      */
     case FFA_RXTX_MAP_32:
     case FFA_RXTX_MAP_64:

@@ -5,7 +5,7 @@
 
 /*
  * ABIs the mediator asks the secure world about with FFA_FEATURES at create time, and forwards
- * only when supported (xen-mediator.md 1, "ABIs Xen probes on the SPMC at boot").
+ * only when supported (as Xen probes its ffa_fw_abi_needed[] list in xen/arch/arm/tee/ffa.c).
  */
 static const uint32_t probed_abis[] = {
     FFA_MSG_SEND_DIRECT_REQ_32,
@@ -28,7 +28,10 @@ static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
     m->fw_abi[bit / 64] |= UINT64_C(1) << (bit % 64);
 }
 
-/* FFA_VERSION towards the secure world: a bare w0, never wrapped (secure-side.md 2.2). */
+/*
+ * FFA_VERSION towards the secure world: the answer is a bare w0, a version or NOT_SUPPORTED,
+ * never FFA_SUCCESS/FFA_ERROR (Hafnium src/api.c, api_ffa_version()).
+ */
 static int fw_negotiate_version(struct ffa_mediator *m, uint32_t cpu)
 {
     struct ffa_regs in = {{FFA_VERSION, FFA_MEDIATOR_VERSION}};

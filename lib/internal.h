@@ -78,9 +78,9 @@
  */
 
 /*
- * Who may write a VM's RX buffer (secure-side.md 6; Hafnium's mailbox states, seen from the
- * mediator): FREE (the mediator, or the SPMC for messages from SPs, may fill it), WRITING (the
- * mediator is filling it, with the lock dropped), FULL (the mediator filled it; the VM owns it
+ * Who may write a VM's RX buffer (Hafnium's mailbox states, inc/hf/vm.h enum mailbox_state, seen
+ * from the mediator): FREE (the mediator, or the SPMC for messages from SPs, may fill it), WRITING
+ * (the mediator is filling it, with the lock dropped), FULL (the mediator filled it; the VM owns it
  * until FFA_RX_RELEASE).
  */
 enum rx_state {
@@ -107,8 +107,8 @@ struct ffa_vm {
     bool aarch32;
 
     /*
-     * Version negotiation (secure-side.md 2.2, xen-mediator.md 2.1). `version` is 0 until the
-     * VM's first FF-A call other than FFA_VERSION; it is then published once (release store)
+     * Version negotiation (Hafnium api_ffa_version(); Xen ffa_handle_call()). `version` is 0 until
+     * the VM's first FF-A call other than FFA_VERSION; it is then published once (release store)
      * and never changes. `version_req` is the last version FFA_VERSION asked for before that.
      * Both change only under `lock`; `version` is read without it (acquire load).
      */
@@ -335,7 +335,7 @@ static inline void reply8(const struct ffa_vm *vm, struct ffa_regs *r, uint64_t 
         clear_x8_x17(r);
 }
 
-/* FFA_ERROR: w2 = status code, zero-extended (xen-mediator.md 0, "Error codes"). */
+/* FFA_ERROR: w2 = status code, zero-extended (as Xen's ffa_set_regs_error(), ffa_private.h). */
 static inline void reply_error(const struct ffa_vm *vm, struct ffa_regs *r, int32_t code)
 {
     reply8(vm, r, FFA_ERROR, 0, (uint32_t)code, 0, 0, 0, 0, 0);

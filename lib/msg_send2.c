@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Indirect messaging: FFA_MSG_SEND2 (v1.1). The message sits in the sender's TX buffer behind a
- * partition message header (secure-side.md 2.2):
+ * partition message header (Hafnium inc/vmapi/hf/ffa.h, struct ffa_partition_rxtx_header):
  *
  *   u32 flags @0 (SBZ), u32 reserved @4, u32 offset @8, u32 sender << 16 | receiver @12,
  *   u32 size @16                                                  -- 20 bytes, v1.1
@@ -9,7 +9,8 @@
  *
  * To an SP, the SPMC reads the VM's TX buffer itself (forwarded FFA_MSG_SEND2 with the VM's ID in
  * w1). To another VM, the mediator copies the message into the receiver's RX buffer, records the
- * "RX buffer full" framework notification and tells the host (xen-mediator.md 2.7).
+ * "RX buffer full" framework notification and tells the host (as Xen's
+ * xen/arch/arm/tee/ffa_msg.c, ffa_handle_msg_send2(), does under CONFIG_FFA_VM_TO_VM).
  *
  * The header is copied out of guest memory once and only the copy is validated: a sibling vCPU
  * rewriting the TX buffer meanwhile cannot change what was checked (Xen's 2026 audit found a

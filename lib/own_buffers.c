@@ -3,14 +3,18 @@
  * The mediator's own RX/TX pair, registered with the SPMC, and what travels through it.
  *
  * As the hypervisor, the mediator has one buffer pair at the non-secure physical FF-A instance
- * (xen-mediator.md 2.4 and 3): the SPMC writes the partition list into its RX buffer, and the
+ * (as Xen's ffa_spmc_rx/ffa_spmc_tx in xen/arch/arm/tee/ffa_rxtx.c): the SPMC writes the
+ * partition list into its RX buffer, and the
  * mediator writes there the endpoint RX/TX descriptors that tell the SPMC where a VM's buffers
  * are (FF-A v1.1 RXTX_MAP forwarding). One page each is enough: a descriptor for two 64-page
  * buffers takes at most 16 + 2 * (16 + 64 * 16) bytes.
  */
 #include "internal.h"
 
-/* Status of a call that answers FFA_SUCCESS or FFA_ERROR (xen-mediator.md 4, ffa_get_ret_code). */
+/*
+ * Status of a call that answers FFA_SUCCESS or FFA_ERROR (as Xen's ffa_simple_call() and
+ * ffa_get_ret_code(), xen/arch/arm/tee/ffa_private.h).
+ */
 int32_t ffam_fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1,
                             uint64_t x2, uint64_t x3)
 {
@@ -47,7 +51,7 @@ int ffam_own_buffers_setup(struct ffa_mediator *m, uint32_t cpu)
         MED_LOG0(m, FFA_LOG_ERROR, "ffa: cannot allocate the mediator's RX/TX buffers");
         return 0; /* ffam_own_buffers_teardown() frees what was allocated */
     }
-    /* FFA_RXTX_MAP_64: x1 = TX, x2 = RX, w3 = page count (secure-side.md 2.2). */
+    /* FFA_RXTX_MAP_64: x1 = TX, x2 = RX, w3 = page count (Hafnium api_ffa_rxtx_map). */
     ret = ffam_fw_simple_call(m, cpu, FFA_RXTX_MAP_64, m->own_tx_pa, m->own_rx_pa, 1);
     if (ret != 0) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: the SPMC refused the mediator's buffers: %d", ret);
@@ -57,7 +61,8 @@ int ffam_own_buffers_setup(struct ffa_mediator *m, uint32_t cpu)
     /*
      * The SPMC needs to know a VM's buffers when it reads the VM's TX (SEND2 to an SP) or fills
      * its RX (SEND2 from an SP), which FFA_RX_ACQUIRE arbitrates. Hafnium up to v2.14 reports
-     * MSG_SEND2 but not RX_ACQUIRE (the workaround Xen applies, xen-mediator.md 1).
+     * MSG_SEND2 but not RX_ACQUIRE (the workaround Xen applies after probing, in
+     * xen/arch/arm/tee/ffa.c: "Hafnium v2.14 or earlier does not report FFA_RX_ACQUIRE").
      */
     m->fwd_vm_buffers = ffam_fw_supports(m, FFA_RX_ACQUIRE) || ffam_fw_supports(m, FFA_MSG_SEND2);
     return 0;
@@ -66,7 +71,7 @@ int ffam_own_buffers_setup(struct ffa_mediator *m, uint32_t cpu)
 void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu)
 {
     if (m->own_mapped) {
-        /* w1 = 0: the caller's own buffers (secure-side.md 2.2, FFA_RXTX_UNMAP). */
+        /* w1 = 0: the caller's own buffers (Hafnium api_ffa_rxtx_unmap). */
         int32_t ret = ffam_fw_simple_call(m, cpu, FFA_RXTX_UNMAP, 0, 0, 0);
 
         if (ret != 0)
@@ -83,7 +88,8 @@ void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu)
 }
 
 /*
- * A composite memory region descriptor (secure-side.md 4.1) for `pages` pages at `pa`, merging
+ * A composite memory region descriptor (Hafnium inc/vmapi/hf/ffa.h,
+ * struct ffa_composite_memory_region) for `pages` pages at `pa`, merging
  * physically contiguous pages into one constituent. Returns its size in bytes.
  */
 static uint32_t put_composite(uint8_t *p, const uint64_t *pa, uint32_t pages)
@@ -110,7 +116,8 @@ static uint32_t put_composite(uint8_t *p, const uint64_t *pa, uint32_t pages)
 
 /*
  * Tell the SPMC where VM `vm_id`'s buffers are: an endpoint RX/TX descriptor (v1.1) in the
- * mediator's TX buffer, then FFA_RXTX_MAP_64(0, 0, 0) (secure-side.md 2.2; xen-mediator.md 2.4).
+ * mediator's TX buffer, then FFA_RXTX_MAP_64(0, 0, 0) (Hafnium inc/vmapi/hf/ffa.h,
+ * struct ffa_endpoint_rx_tx_descriptor; Xen xen/arch/arm/tee/ffa_rxtx.c, ffa_handle_rxtx_map()).
  * Layout: u16 endpoint, u16 reserved, u32 RX region offset, u32 TX region offset, u32 reserved,
  * then the two composite descriptors at 8-byte aligned offsets.
  */

@@ -2,7 +2,9 @@
 /*
  * Partition discovery: FFA_PARTITION_INFO_GET and FFA_PARTITION_INFO_GET_REGS, answered by the
  * mediator from the SP list the SPMC gave at create time and from its own VM table
- * (secure-side.md 2.2; xen-mediator.md 2.5; linux-client.md 1).
+ * (Hafnium src/api.c, api_ffa_partition_info_get() and api_ffa_partition_info_get_regs(); Xen
+ * xen/arch/arm/tee/ffa_partinfo.c, ffa_handle_partition_info_get(); what Linux's
+ * drivers/firmware/arm_ffa/driver.c expects of them at probe).
  *
  * What a VM sees, in order: the secure partitions (one entry per partition and UUID for v1.2
  * callers, one per partition before v1.2, as Hafnium), then itself if it negotiated v1.2 (as Xen:
@@ -12,7 +14,7 @@
  */
 #include "internal.h"
 
-/* Partition properties (secure-side.md 2.2). */
+/* Partition properties (FF-A v1.2; Hafnium inc/vmapi/hf/ffa.h, FFA_PARTITION_*). */
 #define PROP_DIRECT_REQ_RECV  (1u << 0)
 #define PROP_DIRECT_REQ_SEND  (1u << 1)
 #define PROP_INDIRECT_MSG     (1u << 2)
@@ -21,7 +23,8 @@
 /*
  * Bits a caller of each version may see; the rest are reserved for it. v1.0 defines [2:0], v1.1
  * adds up to bit 8; bits 9 and 10 (DIRECT_REQ2) are v1.2 and would mislead a v1.1 caller, to
- * whom the mediator refuses DIRECT_REQ2 (secure-side.md 2.2 gives ~0x7FF for v1.1/v1.2 alike).
+ * whom the mediator refuses DIRECT_REQ2 (the specification reserves ~0x7FF for v1.1 and v1.2
+ * alike).
  */
 #define PROPS_V1_0 0x7u
 #define PROPS_V1_1 0x1ffu
@@ -58,7 +61,10 @@ static bool uuid_equal(const uint8_t *a, const uint8_t *b)
     return true;
 }
 
-/* The UUID in w1..w4 (or x1/x2): 16 bytes, little-endian within each word (secure-side.md 1.3). */
+/*
+ * The UUID in w1..w4 (or x1/x2): 16 bytes, little-endian within each word (Hafnium
+ * inc/vmapi/hf/ffa.h, ffa_uuid_to_u64x2()).
+ */
 static void uuid_from_words(uint8_t *uuid, uint64_t lo, uint64_t hi)
 {
     le_put(uuid, lo, 8);

@@ -8,7 +8,8 @@
  * a VM's DIRECT_REQ, DIRECT_REQ2 or FFA_RUN comes back as FFA_INTERRUPT or FFA_YIELD, the context
  * named in w1 (endpoint << 16 | vCPU) belongs to that VM until it completes, and another VM's
  * FFA_RUN of it gets DENIED (Hafnium's answer when the caller may not run a target). Xen keeps no
- * such state (xen-mediator.md 2.3).
+ * such state (xen/arch/arm/tee/ffa_msg.c, ffa_handle_run(): resuming is left to the guest and
+ * the SPMC).
  *
  * The table has one slot per secure execution context the SPMC listed (a context is preempted for
  * at most one request at a time), allocated at create time: recording never allocates.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A VM's RX/TX buffer pair: FFA_RXTX_MAP_32/64, FFA_RXTX_UNMAP, FFA_RX_RELEASE, and the RX
- * ownership protocol the rest of the mediator uses to fill a VM's RX buffer
- * (secure-side.md 2.2 and 6; xen-mediator.md 2.4).
+ * ownership protocol the rest of the mediator uses to fill a VM's RX buffer (Hafnium src/api.c,
+ * api_ffa_rxtx_map(), api_ffa_rxtx_unmap(), api_ffa_rx_release(), api_ffa_rx_acquire(); Xen
+ * xen/arch/arm/tee/ffa_rxtx.c, ffa_handle_rxtx_map(), ffa_rx_acquire(), ffa_rx_release()).
  *
  * Guest memory is reached only through the host's guest_map callback, which translates the
  * guest's addresses and checks that they are RAM the VM may use that way.
@@ -53,7 +54,7 @@ void ffam_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
     }
 
     ffam_lock(m, vm->lock);
-    /* One pair per VM (secure-side.md 2.2: "only one pair per lifetime" of a mapping). */
+    /* One pair per VM: a second map while one is mapped is DENIED (Hafnium api_ffa_rxtx_map). */
     if (vm->mbox.tx != NULL) {
         ffam_unlock(m, vm->lock);
         reply_error(vm, regs, FFA_RET_DENIED);
@@ -105,7 +106,7 @@ static int32_t release_to_spmc(struct ffa_mediator *m, struct ffa_vm *vm, uint32
 static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     if (vm->mbox.forwarded) {
-        /* The hypervisor names the VM in w1[31:16] (secure-side.md 2.2). */
+        /* The hypervisor names the VM in w1[31:16] (Hafnium api_ffa_rxtx_unmap). */
         int32_t ret = ffam_fw_simple_call(m, cpu, FFA_RXTX_UNMAP, (uint64_t)vm->id << 16, 0, 0);
 
         if (ret != 0)
@@ -118,9 +119,9 @@ static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t 
 }
 
 /*
- * w1 carries an endpoint ID only when the hypervisor calls; a VM must send 0. Older Linux
- * kernels send their own ID (linux-client.md 7, item 6), which is tolerated; another VM's ID is
- * refused.
+ * w1 carries an endpoint ID only when the hypervisor calls; a VM must send 0. Linux kernels before
+ * commit a4e8473b775 (drivers/firmware/arm_ffa/driver.c, ffa_rxtx_unmap()) send their own ID in
+ * w1[31:16], which is tolerated; another VM's ID is refused.
  */
 static bool own_or_zero(const struct ffa_vm *vm, uint32_t id_field)
 {
@@ -221,7 +222,7 @@ int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t c
         ret = FFA_RET_BUSY;
     } else {
         if (vm->mbox.forwarded) {
-            /* The SPMC arbitrates the buffer it may also fill (secure-side.md 2.2). */
+            /* The SPMC arbitrates the buffer it may also fill (Hafnium api_ffa_rx_acquire). */
             ret = ffam_fw_simple_call(m, cpu, FFA_RX_ACQUIRE, vm->id, 0, 0);
             if (ret == FFA_RET_DENIED)
                 ret = FFA_RET_BUSY; /* its mailbox is full: from the VM's side, busy */

@@ -2,7 +2,8 @@
 /*
  * FFA_VERSION: per-VM negotiation.
  *
- * Rules (secure-side.md 2.2 and 1.4; xen-mediator.md 2.1):
+ * Rules (Hafnium src/api.c, api_ffa_version(); Xen xen/arch/arm/tee/ffa.c, ffa_handle_call() and
+ * its version negotiation):
  *  - The reply is a bare w0: our version (1.2), or NOT_SUPPORTED. Never SUCCESS/ERROR.
  *  - Bit 31 is MBZ and the major must be 1, else NOT_SUPPORTED (Hafnium; Xen skips the bit-31
  *    check).

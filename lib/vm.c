@@ -27,7 +27,8 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
 
     if (m == NULL || out == NULL)
         return FFA_RET_INVALID_PARAMETERS;
-    /* 0 is the hypervisor; bit 15 marks secure endpoints (secure-side.md 1.2). */
+    /* 0 is the hypervisor; bit 15 marks secure endpoints (Hafnium inc/vmapi/hf/ffa.h, FF-A v1.2).
+     */
     if (id == FFA_ID_HYPERVISOR || FFA_ID_IS_SECURE(id) || vcpu_count == 0)
         return FFA_RET_INVALID_PARAMETERS;
     if ((flags & ~FFA_VM_AARCH32) != 0)
