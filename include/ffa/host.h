@@ -120,8 +120,10 @@ struct ffa_host_ops {
      * For a guest's call the hypervisor names it in ffa_mediator_handle(); this callback names
      * it for the calls the mediator makes on its own, outside any guest call: the probe and
      * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add(),
-     * ffa_vm_remove() and ffa_mediator_destroy(). It is called once per such entry point,
-     * before any mediator lock is taken, and never on the per-call path. Optional: NULL means
+     * ffa_vm_remove() and ffa_mediator_destroy(). It is called at most once per such entry
+     * point (ffa_mediator_create(), ffa_vm_remove() and ffa_mediator_destroy() ask; ffa_vm_add()
+     * has no secure-world work today and does not), with no mediator lock held, and never on
+     * the per-call path. Optional: NULL means
      * processor 0, which is right for a single-PE secure world and for the SMC conduit (whose
      * calls run where the caller runs whatever the index says).
      */
