@@ -123,9 +123,9 @@ struct ffa_host_ops {
      * ffa_vm_remove() and ffa_mediator_destroy(). It is called at most once per such entry
      * point (ffa_mediator_create(), ffa_vm_remove() and ffa_mediator_destroy() ask; ffa_vm_add()
      * has no secure-world work today and does not), with no mediator lock held, and never on
-     * the per-call path. Optional: NULL means
-     * processor 0, which is right for a single-PE secure world and for the SMC conduit (whose
-     * calls run where the caller runs whatever the index says).
+     * the per-call path. Optional: NULL means processor 0, which is right for a single-PE secure
+     * world and for the SMC conduit (whose calls run where the caller runs whatever the index
+     * says).
      */
     uint32_t (*current_cpu)(void *host);
 };
