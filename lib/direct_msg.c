@@ -6,8 +6,9 @@
  * ffa_finish_direct_req_run(); Hafnium src/api.c, api_ffa_msg_send_direct_req() and
  * api_ffa_run(), for what the SPMC answers).
  *
- * The mediator keeps no state between a request that came back as FFA_INTERRUPT or FFA_YIELD and
- * the guest's later FFA_RUN: resuming is between the guest and the SPMC, as in Xen.
+ * Before a call is forwarded, the secure context it may leave preempted is claimed for the calling
+ * VM, so that no other VM can resume it and take its response (resume_rights.c); every answer
+ * goes through the one answer rule (answer.h) before the guest sees it.
  *
  * This is the per-call hot path (bench/core). The guest's register file is rewritten into the
  * request in place, handed to the backend as both input and output (a conduit's x0..x17 are
@@ -15,148 +16,88 @@
  */
 #include "internal.h"
 
-#define MASK32 UINT64_C(0xffffffff)
+/* What each kind of call may get back (answer.h has the registers of each). */
+#define REQ_ANSWERS  (FFAM_ANS_CYCLES | FFAM_ANS_RESP_32 | FFAM_ANS_RESP_64)
+#define REQ2_ANSWERS (FFAM_ANS_CYCLES | FFAM_ANS_RESP2)
+#define RUN_ANSWERS                                                                                \
+    (FFAM_ANS_CYCLES | FFAM_ANS_MSG_WAIT | FFAM_ANS_RESP_32 | FFAM_ANS_RESP_64 | FFAM_ANS_RESP2)
 
-/* An SMC32 call or answer defines only w1..w7: their upper halves are zero (SMCCC). */
+/* An SMC32 call defines only w1..w7: their upper halves are zero (SMCCC). */
 static inline void mask_w1_w7(struct ffa_regs *r)
 {
-    r->x[1] &= MASK32;
-    r->x[2] &= MASK32;
-    r->x[3] &= MASK32;
-    r->x[4] &= MASK32;
-    r->x[5] &= MASK32;
-    r->x[6] &= MASK32;
-    r->x[7] &= MASK32;
+    ffam_mask_w1_w7(r);
 }
-
-enum finish_kind {
-    FINISH_DIRECT_REQ,  /* DIRECT_REQ_32/64: answered by DIRECT_RESP_32/64 */
-    FINISH_DIRECT_REQ2, /* DIRECT_REQ2: answered by DIRECT_RESP2 */
-    FINISH_RUN,         /* FFA_RUN: whatever the resumed context does next, or FFA_MSG_WAIT */
-};
-
-/* What to do with the secure world's answer `fid` to this kind of call. */
-enum answer_action {
-    ANSWER_PASS,   /* hand it to the guest */
-    ANSWER_PARKED, /* hand it to the guest; it parks a context for this VM (resume_rights.c) */
-    ANSWER_REFUSE, /* not an answer this call can get: FFA_ERROR(ABORTED) instead */
-};
 
 /*
- * One switch decides both whether the answer is allowed and whether it parks a context, so the
- * common DIRECT_RESP costs a single compare (the answers Xen's ffa_finish_direct_req_run()
- * accepts, narrowed to those the call can get).
+ * A refused answer becomes FFA_ERROR(ABORTED): a guest never sees an answer it did not ask for.
+ * x8..x17 follow the caller's rule, as in every reply.
  */
-static inline enum answer_action classify_answer(const struct ffa_vm *vm, enum finish_kind kind,
-                                                 uint32_t fid)
-{
-    switch (fid) {
-    case FFA_MSG_SEND_DIRECT_RESP_32:
-    case FFA_MSG_SEND_DIRECT_RESP_64:
-        return kind != FINISH_DIRECT_REQ2 ? ANSWER_PASS : ANSWER_REFUSE;
-    case FFA_INTERRUPT:
-    case FFA_MSG_YIELD:
-        return ANSWER_PARKED;
-    case FFA_ERROR:
-    case FFA_SUCCESS_32:
-    case FFA_SUCCESS_64:
-        return ANSWER_PASS;
-    case FFA_MSG_SEND_DIRECT_RESP2:
-        /* After FFA_RUN it completes a REQ2, which only a v1.2 VM can have sent. */
-        return kind == FINISH_DIRECT_REQ2 || (kind == FINISH_RUN && vm->version >= FFA_VERSION_1_2)
-                   ? ANSWER_PASS
-                   : ANSWER_REFUSE;
-    case FFA_MSG_WAIT:
-        /* The target went back to waiting: the end of an FFA_RUN in the RUN runtime model. */
-        return kind == FINISH_RUN ? ANSWER_PASS : ANSWER_REFUSE;
-    default:
-        return ANSWER_REFUSE;
-    }
-}
-
 static __attribute__((noinline, cold)) void reply_aborted(struct ffa_mediator *m, struct ffa_vm *vm,
-                                                          struct ffa_regs *regs, uint32_t fid)
+                                                          struct ffa_regs *regs,
+                                                          const uint64_t *high, uint64_t x0)
 {
     MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: unexpected answer 0x%x from the secure world: ABORTED",
-            vm->id, fid);
+            vm->id, x0);
+    ffam_answer_high(regs, high);
     reply_error(vm, regs, FFA_RET_ABORTED);
 }
 
-/*
- * Keep resume rights up to date (resume_rights.c): an FFA_INTERRUPT or FFA_YIELD answer parks the
- * context it names for this VM; the end of an FFA_RUN (a response, FFA_MSG_WAIT, SUCCESS, or the
- * target aborting) frees it. Other errors (BUSY, DENIED, ...) leave it parked.
- */
-static __attribute__((noinline)) void track_resume(struct ffa_mediator *m, struct ffa_vm *vm,
-                                                   const struct ffa_regs *regs,
-                                                   enum finish_kind kind, uint32_t run_target)
+/* The caller of a direct request or RUN, for ffam_answer_sanitise(). */
+static inline struct ffam_caller caller_of(const struct ffa_vm *vm, uint32_t resp_w1,
+                                           const uint64_t *high)
 {
-    uint32_t fid = (uint32_t)regs->x[0];
+    struct ffam_caller c = {vm->id, vm->aarch32, vm->version, resp_w1, resp_w1 == 0, high};
 
-    if (fid == FFA_INTERRUPT || fid == FFA_MSG_YIELD) {
-        uint32_t parked = (uint32_t)regs->x[1];
-
-        if (kind == FINISH_RUN && parked != run_target)
-            ffam_resume_rights_release(m, run_target);
-        ffam_resume_rights_park(m, vm, parked);
-        return;
-    }
-    if (kind == FINISH_RUN && (fid != FFA_ERROR || ffa_error_code(regs->x[2]) == FFA_RET_ABORTED))
-        ffam_resume_rights_release(m, run_target);
-}
-
-/*
- * A response that completes a resumed request must be addressed to the VM that resumed it: with
- * resume rights recorded this always holds, and if the table could not record a context (full)
- * this still keeps one VM from reading another's response.
- */
-static bool response_is_for(const struct ffa_vm *vm, uint32_t fid, uint64_t w1)
-{
-    if (fid != FFA_MSG_SEND_DIRECT_RESP_32 && fid != FFA_MSG_SEND_DIRECT_RESP_64 &&
-        fid != FFA_MSG_SEND_DIRECT_RESP2)
-        return true;
-    return FFA_RECEIVER(w1) == vm->id;
+    return c;
 }
 
 /*
  * Issue the request prepared in `regs` (x0..x17) and turn the answer into the guest's reply, in
- * place. A 32-bit answer is masked to 32 bits (SMCCC: upper halves are zero); DIRECT_RESP2 keeps
- * x1..x17 as answered. Anything not allowed becomes FFA_ERROR(ABORTED): a guest never sees an
- * answer it did not ask for.
+ * place, through the one answer rule (answer.h): anything not allowed becomes
+ * FFA_ERROR(ABORTED). `claim` is what the call holds (resume_rights.c): the per-call case, a
+ * response ending a request, drops it with one compare-and-swap; everything else settles it
+ * out of line.
  *
  * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
  * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
  */
+/* Everything but a response ending a request: claims to settle, or a refusal. */
+static __attribute__((noinline)) void finish_slow(struct ffa_mediator *m, struct ffa_vm *vm,
+                                                  uint32_t cpu, struct ffa_regs *regs,
+                                                  const uint64_t *high, uint32_t allowed,
+                                                  uint32_t slot, bool was_parked, uint32_t resp_w1,
+                                                  enum ffam_answer verdict, uint64_t x0)
+{
+    struct ffam_caller c = caller_of(vm, resp_w1, high);
+    struct ffam_claim claim = {slot, was_parked};
+
+    if (claim.slot != FFAM_NO_SLOT || verdict == FFAM_ANSWER_OTHER_VM ||
+        (verdict == FFAM_ANSWER_OK && (x0 == FFA_INTERRUPT || x0 == FFA_MSG_YIELD)))
+        verdict = ffam_claims_settle(m, vm, &claim, regs, verdict, &c, allowed, cpu);
+    if (verdict != FFAM_ANSWER_OK)
+        reply_aborted(m, vm, regs, high, x0);
+}
+
 static inline __attribute__((always_inline)) void
 finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
-                      struct ffa_regs *regs, const uint64_t *high, enum finish_kind kind,
-                      uint32_t run_target)
+                      struct ffa_regs *regs, const uint64_t *high, uint32_t allowed, uint32_t slot,
+                      bool was_parked, uint32_t resp_w1)
 {
-    enum answer_action action;
-    uint32_t fid;
+    enum ffam_answer verdict;
+    uint64_t x0;
 
     ffam_fw_call(m, cpu, regs, regs);
-    fid = (uint32_t)regs->x[0];
-    action = classify_answer(vm, kind, fid);
-    if (kind == FINISH_RUN && action == ANSWER_PASS && !response_is_for(vm, fid, regs->x[1]))
-        action = ANSWER_REFUSE;
-    if (kind == FINISH_RUN || action == ANSWER_PARKED)
-        track_resume(m, vm, regs, kind, run_target);
-    if (__builtin_expect(action == ANSWER_REFUSE, 0)) {
-        if (high != NULL)
-            ffa_memcpy(&regs->x[8], high, sizeof(regs->x[0]) * 10);
-        reply_aborted(m, vm, regs, fid);
+    x0 = regs->x[0];
+    /* A request knows its response's w1; after FFA_RUN (resp_w1 0) any secure sender will do. */
+    verdict = ffam_answer_sanitise_in(regs, allowed,
+                                      (struct ffam_caller){vm->id, vm->aarch32, vm->version,
+                                                           resp_w1, allowed == RUN_ANSWERS, high});
+    if (__builtin_expect(verdict == FFAM_ANSWER_OK && allowed != RUN_ANSWERS &&
+                             x0 != FFA_INTERRUPT && x0 != FFA_MSG_YIELD,
+                         1) &&
+        (slot == FFAM_NO_SLOT || ffam_claim_drop(m, slot, vm->id)))
         return;
-    }
-    regs->x[0] = fid;
-    if (fid == FFA_MSG_SEND_DIRECT_RESP2)
-        return;
-    if (!ffa_fid_is_64(fid))
-        mask_w1_w7(regs);
-    if (high != NULL)
-        ffa_memcpy(&regs->x[8], high, sizeof(regs->x[0]) * 10);
-    else
-        clear_x8_x17(regs);
+    finish_slow(m, vm, cpu, regs, high, allowed, slot, was_parked, resp_w1, verdict, x0);
 }
 
 /*
@@ -174,6 +115,26 @@ static inline int32_t check_direct_endpoints(const struct ffa_vm *vm, uint32_t w
     if (!FFA_ID_IS_SECURE(dst))
         return FFA_RET_NOT_SUPPORTED;
     return 0;
+}
+
+/*
+ * Claim the context a request to w1's receiver lands on, before it is forwarded (resume_rights.c):
+ * BUSY if it is claimed, as the SPMC answers for a context that is not waiting. A context the
+ * mediator cannot name (no partition list) is not claimed.
+ */
+static inline int32_t claim_target(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t w1,
+                                   uint32_t cpu, uint32_t *slot)
+{
+    *slot = ffam_request_slot(m, FFA_RECEIVER(w1), cpu);
+    if (*slot != FFAM_NO_SLOT && !ffam_claim_take(m, *slot, vm->id))
+        return FFA_RET_BUSY;
+    return 0;
+}
+
+/* The w1 of the response that completes a request with this w1: receiver and sender swapped. */
+static inline uint32_t response_w1(uint32_t w1)
+{
+    return (w1 << 16) | (w1 >> 16);
 }
 
 static __attribute__((noinline, cold)) void reply_refused(struct ffa_mediator *m, struct ffa_vm *vm,
@@ -197,6 +158,7 @@ void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
+    uint32_t slot = FFAM_NO_SLOT;
     int32_t ret;
 
     /* fid is one of two constants here: let the compiler fold the bit test. */
@@ -213,6 +175,8 @@ void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
      */
     if (ret == 0 && (regs->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0)
         ret = FFA_RET_INVALID_PARAMETERS;
+    if (ret == 0)
+        ret = claim_target(m, vm, w1, cpu, &slot);
     if (ret != 0) {
         reply_refused(m, vm, regs, ret);
         return;
@@ -225,7 +189,7 @@ void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     if (!is64)
         mask_w1_w7(regs);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_DIRECT_REQ, 0);
+    finish_direct_req_run(m, vm, cpu, regs, high, REQ_ANSWERS, slot, false, response_w1(w1));
 }
 
 /* FFA_MSG_SEND_DIRECT_REQ2 (v1.2, SMC64): x2/x3 = protocol UUID, x4..x17 = payload. */
@@ -235,6 +199,7 @@ void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
+    uint32_t slot = FFAM_NO_SLOT;
     int32_t ret;
 
     if (vm->version < FFA_VERSION_1_2 || !ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2)) {
@@ -242,6 +207,8 @@ void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
         return;
     }
     ret = check_direct_endpoints(vm, w1);
+    if (ret == 0)
+        ret = claim_target(m, vm, w1, cpu, &slot);
     if (ret != 0) {
         reply_refused(m, vm, regs, ret);
         return;
@@ -250,7 +217,7 @@ void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
     high = SAVE_HIGH(vm, regs, area);
     regs->x[0] = FFA_MSG_SEND_DIRECT_REQ2;
     regs->x[1] = w1;
-    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_DIRECT_REQ2, 0);
+    finish_direct_req_run(m, vm, cpu, regs, high, REQ2_ANSWERS, slot, false, response_w1(w1));
 }
 
 /*
@@ -263,21 +230,26 @@ void ffam_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs 
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
+    struct ffam_claim claim;
+    struct ffam_caller c;
     int32_t ret;
 
     if (!ffam_fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    ret = ffam_resume_rights_check(m, vm, w1);
+    high = SAVE_HIGH(vm, regs, area);
+    c = caller_of(vm, 0, high);
+    ret = ffam_claims_run(m, vm, w1, &claim, regs, &c, RUN_ANSWERS);
+    if (ret == FFAM_CLAIM_ANSWERED)
+        return;
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;
     }
-    high = SAVE_HIGH(vm, regs, area);
     regs->x[0] = FFA_RUN;
     regs->x[1] = w1;
     ffa_memset(&regs->x[2], 0, sizeof(regs->x[0]) * 6);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_RUN, w1);
+    finish_direct_req_run(m, vm, cpu, regs, high, RUN_ANSWERS, claim.slot, claim.was_parked, 0);
 }

@@ -16,18 +16,13 @@ static int32_t spm_id_query(struct ffa_mediator *m, uint32_t cpu, uint16_t *id)
 {
     struct ffa_regs in = {{FFA_SPM_ID_GET}};
     struct ffa_regs out;
-    uint32_t fid;
+    int32_t ret;
 
     ffam_fw_call(m, cpu, &in, &out);
-    fid = (uint32_t)out.x[0];
-    if (fid == FFA_SUCCESS_32 || fid == FFA_SUCCESS_64) {
+    ret = ffam_answer_status(m, &out, FFA_SPM_ID_GET);
+    if (ret == 0)
         *id = (uint16_t)(out.x[2] & 0xffffu);
-        return 0;
-    }
-    if (fid == FFA_ERROR && ffa_error_code(out.x[2]) < 0)
-        return ffa_error_code(out.x[2]);
-    MED_LOG(m, FFA_LOG_ERROR, "ffa: bad FFA_SPM_ID_GET reply 0x%x from the secure world", fid);
-    return FFA_RET_ABORTED;
+    return ret;
 }
 
 /*

@@ -82,11 +82,9 @@ int ffam_fw_probe(struct ffa_mediator *m, uint32_t cpu)
     for (size_t i = 0; i < sizeof(probed_abis) / sizeof(probed_abis[0]); i++) {
         struct ffa_regs in = {{FFA_FEATURES, probed_abis[i]}};
         struct ffa_regs out;
-        uint32_t r;
 
         ffam_fw_call(m, cpu, &in, &out);
-        r = (uint32_t)out.x[0];
-        if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
+        if (ffam_answer_status(m, &out, FFA_FEATURES) == 0)
             fw_abi_set(m, probed_abis[i]);
     }
     MED_LOG(m, FFA_LOG_INFO, "ffa: secure world %s speaks FF-A %u.%u", LOG_STR(m->be.ops->name),

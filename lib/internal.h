@@ -18,6 +18,8 @@
 #include "ffa/mediator.h"
 #include "ffa/regs.h"
 
+#include "answer.h"
+
 /* The compiler lowers these to memcpy/memset/memmove/memcmp: the only symbols lib/ may need. */
 #define ffa_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define ffa_memset(d, c, n) __builtin_memset((d), (c), (n))
@@ -45,7 +47,9 @@
  *                      written there and the SPMC reads it (forwarded FFA_RXTX_MAP).
  *   m->backend_lock    one backend call at a time, for a backend without
  *                      FFA_BACKEND_CAP_CONCURRENT (NULL otherwise).
- *   m->resume_lock     the resume-rights table (resume[], resume_rights.c).
+ *   m->resume_lock     the facts beside the claim words of secure execution contexts (claim_aux,
+ *                      dyn_key: chains, heirs, stashed responses; resume_rights.c). The claim
+ *                      words themselves are atomics, changed only by compare-and-swap.
  *
  * Order: a thread that holds several takes them in this order and releases in reverse:
  *
@@ -69,8 +73,9 @@
  * FFA_MEM_SHARE (the top comment of xen/arch/arm/tee/ffa.c warns of those long sections). A host
  * lock is therefore a spinlock that may be held for one secure-world call. The per-call paths
  * (FFA_MSG_SEND_DIRECT_REQ*, FFA_RUN) hold no lock across the secure-world call except the
- * backend lock of a non-concurrent backend; resume rights are checked and updated before and
- * after it. Host callbacks made under a lock: guest_map/guest_unmap (under vm->lock) and log.
+ * backend lock of a non-concurrent backend: the context a call may leave preempted is claimed
+ * (an atomic claim word) before the call and settled after it. Host callbacks made under a
+ * lock: guest_map/guest_unmap (under vm->lock) and log.
  *
  * Two mailbox flags extend a VM lock over work done without it: RX_WRITING claims the RX buffer
  * while the mediator fills it, and tx_busy claims the TX buffer while FFA_MSG_SEND2 reads it;
@@ -183,10 +188,19 @@ struct ffa_mediator {
     /* VM buffers are forwarded to the SPMC (it reads VM TX for SEND2, fills VM RX). */
     bool fwd_vm_buffers;
 
-    /* Preempted or yielded secure contexts and the VM each is parked for (resume_rights.c). */
-    struct resume_slot *resume;
-    uint32_t resume_slots;
-    void *resume_lock; /* guards `resume`; a leaf: no other mediator lock is held with it */
+    /*
+     * Who may run each secure execution context (resume_rights.c): one atomic claim word per
+     * context, `claims[0 .. listed_slots)` for the contexts of the SPMC's list (found through
+     * ctx_map, indexed by SP ID - ctx_min) and the rest for contexts outside it (dyn_key). The
+     * words are changed by compare-and-swap; claim_aux and dyn_key are guarded by resume_lock.
+     */
+    uint32_t *claims;
+    struct ffam_claim_aux *claim_aux;
+    uint32_t *dyn_key;
+    uint32_t claim_slots, listed_slots;
+    struct ffam_sp_ctx *ctx_map;
+    uint32_t ctx_min, ctx_len;
+    void *resume_lock; /* guards claim_aux and dyn_key; a leaf: no other lock is taken under it */
 
     /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
     struct sp_entry *sps;
@@ -360,17 +374,100 @@ int32_t ffam_own_forward_rxtx_map(struct ffa_mediator *m, uint32_t cpu, uint16_t
                                   const uint64_t *tx_pa, const uint64_t *rx_pa, uint32_t pages);
 int32_t ffam_fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1,
                             uint64_t x2, uint64_t x3);
+/*
+ * The status of the secure world's answer `r` to the mediator's own call `fid`, through the
+ * answer rule (answer.h): 0 for FFA_SUCCESS_32/64 (`r` sanitised: w2.. hold its results), the
+ * code of a well-formed FFA_ERROR, FFA_RET_ABORTED for anything else (logged).
+ */
+int32_t ffam_answer_status(struct ffa_mediator *m, struct ffa_regs *r, uint32_t fid);
 void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
 int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
 void ffam_partinfo_free(struct ffa_mediator *m);
 bool ffam_send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
 
-/* ---- Resume rights of preempted secure contexts (resume_rights.c) ---- */
+/* ---- Who may run a secure execution context (resume_rights.c) ---- */
+
+/* One partition of the SPMC's list: its first context's slot and its context count. */
+struct ffam_sp_ctx {
+    uint16_t base;
+    uint16_t count; /* 0: not a listed partition */
+};
+
+#define FFAM_NO_SLOT UINT32_MAX
+/* A claim word: the owning VM's ID in [15:0] (0: free), then these flags. */
+#define FFAM_CLAIM_PARKED (1u << 16) /* preempted or yielded for the owner (else in flight) */
+#define FFAM_CLAIM_SLOW   (1u << 17) /* has chain/heir/stash facts: settled under resume_lock */
+/* ffam_claims_run(): `regs` already holds the reply (nothing is forwarded). */
+#define FFAM_CLAIM_ANSWERED 1
+
+/* The claim a forwarded call holds. */
+struct ffam_claim {
+    uint32_t slot;   /* FFAM_NO_SLOT: none (a context the mediator cannot name beforehand) */
+    bool was_parked; /* FFA_RUN of a context parked for the caller */
+};
+
+/* The slot of listed context `vcpu` of partition `sp`, or FFAM_NO_SLOT. */
+static inline uint32_t ffam_context_slot(const struct ffa_mediator *m, uint16_t sp, uint32_t vcpu)
+{
+    uint32_t i = (uint32_t)sp - m->ctx_min;
+
+    if (i >= m->ctx_len || vcpu >= m->ctx_map[i].count)
+        return FFAM_NO_SLOT;
+    return m->ctx_map[i].base + vcpu;
+}
+
+/*
+ * The context a direct request to `sp` issued on processor `cpu` lands on: the only one of a UP
+ * partition, the processor's own of an MP partition (Hafnium src/api.c, api_ffa_get_vm_vcpu()).
+ */
+static inline uint32_t ffam_request_slot(const struct ffa_mediator *m, uint16_t sp, uint32_t cpu)
+{
+    uint32_t i = (uint32_t)sp - m->ctx_min;
+
+    if (i >= m->ctx_len)
+        return FFAM_NO_SLOT;
+    if (m->ctx_map[i].count == 1)
+        return m->ctx_map[i].base;
+    return cpu < m->ctx_map[i].count ? m->ctx_map[i].base + cpu : FFAM_NO_SLOT;
+}
+
+/* Claim a free context for a request from `vm_id` (lock-free); false if it is claimed. */
+static inline bool ffam_claim_take(struct ffa_mediator *m, uint32_t slot, uint16_t vm_id)
+{
+    uint32_t expected = 0;
+
+    return __atomic_compare_exchange_n(&m->claims[slot], &expected, vm_id, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_RELAXED);
+}
+
+/* Drop a plain in-flight claim (lock-free); false if ffam_claims_settle() must end it. */
+static inline bool ffam_claim_drop(struct ffa_mediator *m, uint32_t slot, uint16_t vm_id)
+{
+    uint32_t expected = vm_id;
+
+    return __atomic_compare_exchange_n(&m->claims[slot], &expected, 0, false, __ATOMIC_RELEASE,
+                                       __ATOMIC_RELAXED);
+}
+
 int ffam_resume_rights_init(struct ffa_mediator *m);
 void ffam_resume_rights_free(struct ffa_mediator *m);
-int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
-void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
-void ffam_resume_rights_release(struct ffa_mediator *m, uint32_t target);
+/*
+ * Before forwarding FFA_RUN of `target` for `vm`: claim it. Returns 0 (forward; *claim says what
+ * is held), FFAM_CLAIM_ANSWERED (`regs` holds the reply: a response another VM's run brought
+ * back, or FFA_INTERRUPT while another VM runs this VM's chain), or DENIED/BUSY/ABORTED.
+ */
+int32_t ffam_claims_run(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target,
+                        struct ffam_claim *claim, struct ffa_regs *regs,
+                        const struct ffam_caller *c, uint32_t allowed);
+/*
+ * After the answer to a forwarded DIRECT_REQ/REQ2/RUN (`verdict` from ffam_answer_sanitise()):
+ * park, release or hand over the claims. Returns the verdict for the caller, which may now be a
+ * stashed response in `regs` (FFAM_ANSWER_OK) or a refusal.
+ */
+enum ffam_answer ffam_claims_settle(struct ffa_mediator *m, const struct ffa_vm *vm,
+                                    const struct ffam_claim *claim, struct ffa_regs *regs,
+                                    enum ffam_answer verdict, const struct ffam_caller *c,
+                                    uint32_t allowed, uint32_t cpu);
 void ffam_resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* A compiler barrier: what was copied out of guest memory is not re-read from it. */

@@ -11,24 +11,29 @@
  */
 #include "internal.h"
 
+int32_t ffam_answer_status(struct ffa_mediator *m, struct ffa_regs *r, uint32_t fid)
+{
+    static const struct ffam_caller mediator = {0, false, FFA_VERSION_1_2, 0, false, NULL};
+    uint64_t x0 = r->x[0];
+
+    if (ffam_answer_sanitise(r, FFAM_ANS_STATUS, &mediator) != FFAM_ANSWER_OK) {
+        MED_LOG(m, FFA_LOG_ERROR, "ffa: bad answer 0x%x to 0x%x from the secure world", x0, fid);
+        return FFA_RET_ABORTED;
+    }
+    return r->x[0] == FFA_ERROR ? ffa_error_code(r->x[2]) : 0;
+}
+
 /*
  * Status of a call that answers FFA_SUCCESS or FFA_ERROR (as Xen's ffa_simple_call() and
- * ffa_get_ret_code(), xen/arch/arm/tee/ffa_private.h).
+ * ffa_get_ret_code(), xen/arch/arm/tee/ffa_private.h), through the answer rule.
  */
 int32_t ffam_fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1,
                             uint64_t x2, uint64_t x3)
 {
     struct ffa_regs r = {{fid, x1, x2, x3}};
-    uint32_t ret;
 
     ffam_fw_call(m, cpu, &r, &r);
-    ret = (uint32_t)r.x[0];
-    if (ret == FFA_SUCCESS_32 || ret == FFA_SUCCESS_64)
-        return 0;
-    if (ret == FFA_ERROR && ffa_error_code(r.x[2]) < 0)
-        return ffa_error_code(r.x[2]);
-    MED_LOG(m, FFA_LOG_ERROR, "ffa: bad answer 0x%x to 0x%x from the secure world", ret, fid);
-    return FFA_RET_ABORTED;
+    return ffam_answer_status(m, &r, fid);
 }
 
 int ffam_own_buffers_setup(struct ffa_mediator *m, uint32_t cpu)

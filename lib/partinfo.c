@@ -326,13 +326,14 @@ int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu)
 {
     struct ffa_regs r = {{FFA_PARTITION_INFO_GET}};
     uint32_t count, size, kept = 0;
+    int32_t ret;
 
     if (!m->own_mapped || !ffam_fw_supports(m, FFA_PARTITION_INFO_GET))
         return 0;
     ffam_fw_call(m, cpu, &r, &r);
-    if ((uint32_t)r.x[0] != FFA_SUCCESS_32 && (uint32_t)r.x[0] != FFA_SUCCESS_64) {
-        MED_LOG(m, FFA_LOG_ERROR, "ffa: FFA_PARTITION_INFO_GET from the SPMC failed: %d",
-                ffa_error_code(r.x[2]));
+    ret = ffam_answer_status(m, &r, FFA_PARTITION_INFO_GET);
+    if (ret != 0) {
+        MED_LOG(m, FFA_LOG_ERROR, "ffa: FFA_PARTITION_INFO_GET from the SPMC failed: %d", ret);
         return 0;
     }
     count = (uint32_t)r.x[2];

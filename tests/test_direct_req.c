@@ -79,14 +79,33 @@ static void test_req64_drops_upper_half_of_w1(void **state)
 static void test_resp32_is_masked_to_32_bits(void **state)
 {
     struct ffa_regs r = req_with_reply(*state, FFA_MSG_SEND_DIRECT_REQ_32,
-                                       th_regs(HI | FFA_MSG_SEND_DIRECT_RESP_32, HI | W1_SP_TO_VM,
-                                               HI, HI | 1, HI | 2, HI | 3, HI | 4, HI | 5));
+                                       th_regs(FFA_MSG_SEND_DIRECT_RESP_32, HI | W1_SP_TO_VM, HI,
+                                               HI | 1, HI | 2, HI | 3, HI | 4, HI | 5));
 
     assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
     assert_int_equal(r.x[1], W1_SP_TO_VM);
     assert_int_equal(r.x[2], 0);
     for (int i = 3; i < 8; i++)
         assert_int_equal(r.x[i], (uint64_t)(i - 2));
+}
+
+/* x0 is a whole register: upper bits set make it no FF-A function ID (as Xen and Linux read it). */
+static void test_resp_with_x0_upper_bits_set_is_aborted(void **state)
+{
+    struct ffa_regs r = req_with_reply(*state, FFA_MSG_SEND_DIRECT_REQ_32,
+                                       th_regs(0xffffffff00000000ull | FFA_MSG_SEND_DIRECT_RESP_32,
+                                               W1_SP_TO_VM, 0, 1, 2, 3, 4, 5));
+
+    th_assert_error(&r, FFA_RET_ABORTED);
+}
+
+static void test_error_with_x0_upper_bits_set_is_aborted(void **state)
+{
+    struct ffa_regs r =
+        req_with_reply(*state, FFA_MSG_SEND_DIRECT_REQ_64,
+                       th_regs(0x100000000ull | FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
+
+    th_assert_error(&r, FFA_RET_ABORTED);
 }
 
 static void test_reply_x8_x17_zeroed_for_v1_2_guest(void **state)
@@ -305,6 +324,8 @@ int main(void)
         T(test_req64_forwards_full_registers),
         T(test_req64_drops_upper_half_of_w1),
         T(test_resp32_is_masked_to_32_bits),
+        T(test_resp_with_x0_upper_bits_set_is_aborted),
+        T(test_error_with_x0_upper_bits_set_is_aborted),
         T(test_reply_x8_x17_zeroed_for_v1_2_guest),
         cmocka_unit_test(test_reply_preserves_guest_x8_x17_below_v1_2),
         cmocka_unit_test(test_aborted_reply_preserves_guest_x8_x17_below_v1_2),

@@ -237,9 +237,11 @@ static void test_two_mediators_do_not_interfere(void **state)
 
     (void)state;
     th_expect(a->mock, FFA_MOCK_X(0) | FFA_MOCK_X(3), ra,
-              th_regs(FFA_MSG_SEND_DIRECT_RESP_32, 0, 0, 0xaa, 0, 0, 0, 0));
+              th_regs(FFA_MSG_SEND_DIRECT_RESP_32, (TEST_SP_ID << 16) | TEST_VM_ID, 0, 0xaa, 0,
+                      0, 0, 0));
     th_expect(b->mock, FFA_MOCK_X(0) | FFA_MOCK_X(3), rb,
-              th_regs(FFA_MSG_SEND_DIRECT_RESP_32, 0, 0, 0xbb, 0, 0, 0, 0));
+              th_regs(FFA_MSG_SEND_DIRECT_RESP_32, (TEST_SP_ID << 16) | TEST_VM_ID, 0, 0xbb, 0,
+                      0, 0, 0));
     th_call(b, &rb);
     th_call(a, &ra);
     assert_int_equal(ra.x[3], 0xaa);

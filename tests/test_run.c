@@ -307,10 +307,38 @@ static void test_chain_preemption_parks_the_named_context(void **state)
     assert_int_equal(r.x[0], FFA_INTERRUPT);
     r = th_do(f, vm2, th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
-    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
-              th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
+    th_fixture_free(f);
+}
+
+/*
+ * The SPMC resumes the preempted end of a chain whichever of its contexts FFA_RUN names, so the
+ * blocked head (0x8001, which called 0x8002) stays VM 1's until the chain completes.
+ */
+static void test_chain_head_stays_claimed_until_the_response(void **state)
+{
+    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct ffa_regs r;
+
+    (void)state;
+    park_for_vm1(f, FFA_INTERRUPT);
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_INTERRUPT, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
     r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
-    th_assert_error(&r, FFA_RET_BUSY); /* 0x8001 is no longer parked: the SPMC decides */
+    th_assert_error(&r, FFA_RET_DENIED);
+    /* VM 1 runs the chain's end; the head answers: every claim of the chain ends. */
+    r = run_with_reply(f, TEST_SP2_ID << 16,
+                       th_regs(FFA_MSG_SEND_DIRECT_RESP_32, W1_SP_TO_VM, 0, 7, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
+    assert_int_equal(r.x[3], 7);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
+    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MSG_WAIT);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
+    r = th_do(f, vm2, th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MSG_WAIT);
     th_fixture_free(f);
 }
 
@@ -334,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_removing_a_vm_frees_what_was_parked_for_it),
         cmocka_unit_test(test_response_for_another_vm_after_run_is_aborted),
         cmocka_unit_test(test_chain_preemption_parks_the_named_context),
+        cmocka_unit_test(test_chain_head_stays_claimed_until_the_response),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
