@@ -100,7 +100,11 @@ struct vm_mailbox {
     uint32_t pages; /* size of each buffer, in 4 KiB pages */
     bool forwarded; /* the SPMC knows these buffers (RXTX_MAP forwarded on the VM's behalf) */
     enum rx_state rx_state;
-    bool rx_from_spmc; /* the RX buffer was acquired from the SPMC (FFA_RX_ACQUIRE) */
+    /*
+     * The mediator holds the SPMC's grant of the RX buffer (FFA_RX_ACQUIRE): while it fills it,
+     * while the VM owns what it filled, and after a give-back the SPMC refused.
+     */
+    bool rx_from_spmc;
     bool tx_busy;      /* the mediator is reading the TX buffer (FFA_MSG_SEND2) */
     uint32_t fw_notif; /* hypervisor framework notifications pending (FFA_FW_NOTIF_*) */
 };
@@ -365,6 +369,8 @@ static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, 
 int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
                            uint32_t *size);
 void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled);
+/* The VM gives its RX buffer back (FFA_RX_RELEASE, FFA_MSG_WAIT); an error changes nothing. */
+int32_t ffam_vm_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 void ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 bool ffam_vm_buffers_supported(const struct ffa_mediator *m);
 

@@ -149,7 +149,11 @@ void ffam_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ff
     else if (vm->mbox.rx_state != RX_FREE || vm->mbox.tx_busy)
         ret = FFA_RET_DENIED; /* a message the VM has not released, or one being written */
     else
+        ret = vm->mbox.rx_from_spmc ? release_to_spmc(m, vm, cpu) : 0;
+    if (ret == 0 && vm->mbox.tx != NULL) {
+        vm->mbox.rx_from_spmc = false; /* a grant kept after a refused release, given back */
         ret = unmap_locked(m, vm, cpu);
+    }
     ffam_unlock(m, vm->lock);
     if (ret != 0) {
         reply_error(vm, regs, ret);
@@ -159,15 +163,60 @@ void ffam_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ff
 }
 
 /*
- * FFA_RX_RELEASE: the VM hands its RX buffer back. DENIED if nothing is mapped or the buffer is
- * not the VM's. When the SPMC knows the buffers, it may have filled the RX buffer itself (a
- * message from an SP), so a release the mediator cannot account for is the SPMC's to judge.
+ * The VM hands its RX buffer back (FFA_RX_RELEASE, and FFA_MSG_WAIT without the retain flag).
+ * DENIED if nothing is mapped or the buffer is not the VM's. When the SPMC knows the buffers, it
+ * may have filled the RX buffer itself (a message from an SP), so a release the mediator cannot
+ * account for is the SPMC's to judge. Caller holds vm->lock. An error changes nothing: the SPMC
+ * refusing to take the buffer back leaves it the VM's, and its "RX buffer full" notification
+ * pending (Hafnium api_ffa_rx_release(): the mailbox stays FULL when the release fails).
  */
+static int32_t rx_release_locked(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
+{
+    int32_t ret;
+
+    if (vm->mbox.rx == NULL)
+        return FFA_RET_DENIED;
+    if (vm->mbox.rx_state == RX_FULL) {
+        if (vm->mbox.rx_from_spmc) {
+            ret = release_to_spmc(m, vm, cpu);
+            if (ret != 0)
+                return ret;
+        }
+        vm->mbox.rx_state = RX_FREE;
+        vm->mbox.rx_from_spmc = false;
+        /*
+         * The message was consumed. Hafnium would refuse the release while the "RX buffer full"
+         * notification is unread, but VMs cannot read framework notifications here yet
+         * (no FFA_NOTIFICATION_GET), so releasing clears it.
+         */
+        vm->mbox.fw_notif &= ~FFA_FW_NOTIF_RX_FULL;
+        return 0;
+    }
+    if (vm->mbox.rx_state == RX_FREE && vm->mbox.forwarded) {
+        ret = release_to_spmc(m, vm, cpu);
+        if (ret == 0)
+            vm->mbox.rx_from_spmc = false; /* a grant the mediator kept is given back too */
+        return ret;
+    }
+    return FFA_RET_DENIED;
+}
+
+int32_t ffam_vm_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
+{
+    int32_t ret;
+
+    ffam_lock(m, vm->lock);
+    ret = rx_release_locked(m, vm, cpu);
+    ffam_unlock(m, vm->lock);
+    return ret;
+}
+
+/* FFA_RX_RELEASE: w1[15:0] is the VM's own ID or 0, w1[31:16] MBZ (INVALID_PARAMETERS). */
 void ffam_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
                             uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
-    int32_t ret = 0;
+    int32_t ret;
 
     if (!ffam_vm_buffers_supported(m)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
@@ -177,26 +226,7 @@ void ffam_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ff
         reply_error(vm, regs, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    ffam_lock(m, vm->lock);
-    if (vm->mbox.rx == NULL) {
-        ret = FFA_RET_DENIED;
-    } else if (vm->mbox.rx_state == RX_FULL) {
-        if (vm->mbox.rx_from_spmc)
-            ret = release_to_spmc(m, vm, cpu);
-        vm->mbox.rx_state = RX_FREE;
-        vm->mbox.rx_from_spmc = false;
-        /*
-         * The message was consumed. Hafnium would refuse the release while the "RX buffer full"
-         * notification is unread, but VMs cannot read framework notifications here yet
-         * (no FFA_NOTIFICATION_GET), so releasing clears it.
-         */
-        vm->mbox.fw_notif &= ~FFA_FW_NOTIF_RX_FULL;
-    } else if (vm->mbox.rx_state == RX_FREE && vm->mbox.forwarded) {
-        ret = release_to_spmc(m, vm, cpu);
-    } else {
-        ret = FFA_RET_DENIED;
-    }
-    ffam_unlock(m, vm->lock);
+    ret = ffam_vm_rx_release(m, vm, cpu);
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;
@@ -221,7 +251,8 @@ int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t c
     } else if (vm->mbox.rx_state != RX_FREE) {
         ret = FFA_RET_BUSY;
     } else {
-        if (vm->mbox.forwarded) {
+        /* A grant kept from a fill that could not be given back is still the mediator's. */
+        if (vm->mbox.forwarded && !vm->mbox.rx_from_spmc) {
             /* The SPMC arbitrates the buffer it may also fill (Hafnium api_ffa_rx_acquire). */
             ret = ffam_fw_simple_call(m, cpu, FFA_RX_ACQUIRE, vm->id, 0, 0);
             if (ret == FFA_RET_DENIED)
@@ -238,7 +269,13 @@ int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t c
     return ret;
 }
 
-/* End a fill: the VM owns the buffer (filled) or it goes back to free (not filled). */
+/*
+ * End a fill: the VM owns the buffer (filled) or it goes back to free (not filled). A buffer
+ * acquired from the SPMC is given back when not filled; if the SPMC refuses, the mediator keeps
+ * its grant (rx_from_spmc stays set: the SPMC still counts the buffer as the hypervisor's), uses
+ * it for the next fill without asking again, and gives it back with the VM's next release or at
+ * removal.
+ */
 void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled)
 {
     ffam_lock(m, vm->lock);
@@ -251,9 +288,10 @@ void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
             if (ret != 0)
                 MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: FFA_RX_RELEASE to the SPMC: %d", vm->id,
                         ret);
+            else
+                vm->mbox.rx_from_spmc = false;
         }
         vm->mbox.rx_state = RX_FREE;
-        vm->mbox.rx_from_spmc = false;
     }
     ffam_unlock(m, vm->lock);
 }
