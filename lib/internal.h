@@ -80,9 +80,21 @@ struct ffa_vm {
     /* The VM's RX/TX pair and mailbox state; guarded by `lock`. */
     struct vm_mailbox mbox;
 
+    /*
+     * Memory sharing (lib/mem.h). `mem_shares` counts the VM's live transactions (guarded by
+     * m->mem_lock). `mem_scratch` is the private copy of descriptors read from its TX buffer,
+     * used only while mbox.tx_busy is held (allocated on the first memory transaction, freed with
+     * the VM).
+     */
+    uint32_t mem_shares;
+    uint8_t *mem_scratch;
+    uint32_t mem_scratch_size;
+
     /* Guards this VM's negotiation state and its mailbox. */
     void *lock;
 };
+
+struct ffam_share; /* lib/mem.h */
 
 struct ffa_mediator {
     const struct ffa_host_ops *host;
@@ -130,6 +142,17 @@ struct ffa_mediator {
     struct resume_slot *resume;
     uint32_t resume_slots;
     void *resume_lock; /* guards `resume` */
+
+    /*
+     * Memory transactions of every VM (lib/mem.h): a hash table of share records by handle,
+     * grown as it fills, and the next hypervisor-allocated handle. Guarded by `mem_lock`, a leaf
+     * lock.
+     */
+    struct ffam_share **mem_buckets;
+    uint32_t mem_nbuckets;
+    uint32_t mem_live;
+    uint32_t mem_next_handle;
+    void *mem_lock;
 
     /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
     struct sp_entry *sps;
@@ -317,5 +340,25 @@ void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
 void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
                                         struct ffa_regs *regs);
 void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+
+/* ---- Memory sharing (mem_*.c, lib/mem.h) ---- */
+int ffam_mem_init(struct ffa_mediator *m);
+void ffam_mem_free(struct ffa_mediator *m, uint32_t cpu);
+void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/* FFA_FEATURES for a memory ABI: 0 and the properties, or NOT_SUPPORTED. */
+int32_t ffam_mem_features(const struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t fid,
+                          uint32_t *props);
+void ffam_handle_mem_send(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu, uint32_t fid);
+void ffam_handle_mem_frag_tx(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                             uint32_t cpu);
+void ffam_handle_mem_frag_rx(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                             uint32_t cpu);
+void ffam_handle_mem_reclaim(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                             uint32_t cpu);
+void ffam_handle_mem_retrieve_req(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                  uint32_t cpu, uint32_t fid);
+void ffam_handle_mem_relinquish(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                uint32_t cpu);
 
 #endif /* FFA_LIB_INTERNAL_H */

@@ -16,6 +16,10 @@ static bool host_ops_valid(const struct ffa_host_ops *h)
         return false;
     if ((h->page_alloc == NULL) != (h->page_free == NULL))
         return false;
+    if ((h->mem_acquire == NULL) != (h->mem_release == NULL) ||
+        (h->mem_map == NULL) != (h->mem_unmap == NULL) ||
+        (h->mem_map != NULL && h->mem_acquire == NULL))
+        return false;
     return true;
 }
 
@@ -35,11 +39,21 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
         out->rxtx_max_pages = FFA_DEFAULT_RXTX_MAX_PAGES;
     if (out->rxtx_max_pages > FFA_LIMIT_RXTX_MAX_PAGES)
         return FFA_RET_INVALID_PARAMETERS;
+    if (out->mem_max_shares == 0)
+        out->mem_max_shares = FFA_DEFAULT_MEM_MAX_SHARES;
+    if (out->mem_max_pages == 0)
+        out->mem_max_pages = FFA_DEFAULT_MEM_MAX_PAGES;
+    if (out->mem_max_borrowers == 0)
+        out->mem_max_borrowers = FFA_DEFAULT_MEM_MAX_BORROWERS;
+    if (out->mem_max_shares > FFA_LIMIT_MEM_MAX_SHARES ||
+        out->mem_max_borrowers > FFA_LIMIT_MEM_MAX_BORROWERS)
+        return FFA_RET_INVALID_PARAMETERS;
     return 0;
 }
 
 static void mediator_free(struct ffa_mediator *m)
 {
+    ffam_mem_free(m, 0);
     resume_rights_free(m);
     partinfo_free(m);
     own_buffers_teardown(m);
@@ -80,7 +94,7 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
     if (m->be.ops != NULL && (m->be.ops->caps & FFA_BACKEND_CAP_CONCURRENT) == 0)
         m->backend_lock = med_lock_create(m, &ok_be_lock);
     m->vms = med_zalloc(m, sizeof(*m->vms) * m->cfg.max_vms);
-    if (!ok_lock || !ok_be_lock || m->vms == NULL) {
+    if (!ok_lock || !ok_be_lock || m->vms == NULL || ffam_mem_init(m) != 0) {
         mediator_free(m);
         return FFA_RET_NO_MEMORY;
     }

@@ -92,6 +92,7 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
     m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
     med_unlock(m, m->lock);
 
+    ffam_mem_vm_teardown(m, vm, 0);
     vm_buffers_teardown(m, vm);
     resume_rights_forget_vm(m, vm);
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x removed", vm->id);

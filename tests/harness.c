@@ -192,13 +192,235 @@ const struct ffa_host_ops test_host_ops_full = {
     .notify = h_notify,
 };
 
+/* ---- Memory sharing: a host that owns guest pages and knows who has them ---- */
+
+static uint32_t page_index(uint64_t ipa)
+{
+    return (uint32_t)((ipa - TEST_RAM_IPA) / 4096);
+}
+
+/* Compressed physical page number of page `idx`: a hole after every mem_run pages. */
+static uint64_t pa_slot(const struct test_host *h, uint32_t idx)
+{
+    return h->mem_run == 0 ? idx : (uint64_t)idx + idx / h->mem_run;
+}
+
+uint64_t th_mem_pa(const struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    return ((uint64_t)vm << 40) | (TEST_RAM_IPA + pa_slot(h, page_index(ipa)) * 4096);
+}
+
+/* The guest and page index of a physical address th_mem_pa() gave. */
+static struct test_guest *pa_page(struct test_host *h, uint64_t pa, uint32_t *idx)
+{
+    uint64_t slot = ((pa & ((UINT64_C(1) << 40) - 1)) - TEST_RAM_IPA) / 4096;
+
+    *idx = (uint32_t)(h->mem_run == 0 ? slot : slot - slot / (h->mem_run + 1));
+    assert_true(*idx < TEST_RAM_PAGES);
+    return guest_of(h, (uint16_t)(pa >> 40));
+}
+
+static uint8_t *page_states(struct test_host *h, uint16_t vm)
+{
+    struct test_guest *g = guest_of(h, vm);
+
+    if (g->page_state == NULL) {
+        g->page_state = calloc(TEST_RAM_PAGES, 1);
+        assert_non_null(g->page_state);
+    }
+    return g->page_state;
+}
+
+int th_page_state(struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    return page_states(h, vm)[page_index(ipa)];
+}
+
+static int h_mem_acquire(void *host, uint16_t vm_id, unsigned xfer, unsigned access, uint64_t ipa,
+                         uint32_t pages, uint64_t *pa, uint32_t *got)
+{
+    struct test_host *h = host;
+    uint64_t end = ipa + (uint64_t)pages * 4096;
+    uint8_t *st;
+    uint32_t first, n;
+
+    assert_true(pages >= 1 && ipa % 4096 == 0);
+    assert_true(xfer >= FFA_HOST_MEM_SHARE && xfer <= FFA_HOST_MEM_DONATE);
+    if (h->mem_fail_in > 0 && --h->mem_fail_in == 0)
+        return h->mem_fail_code;
+    if (ipa < TEST_RAM_IPA || end > TEST_RAM_IPA + TEST_RAM_PAGES * 4096ull || end < ipa)
+        return FFA_RET_INVALID_PARAMETERS;
+    if ((access & FFA_GUEST_WRITE) != 0 && end > TEST_RO_IPA)
+        return FFA_RET_DENIED;
+    st = page_states(h, vm_id);
+    first = page_index(ipa);
+    for (uint32_t i = 0; i < pages; i++) {
+        if (st[first + i] != TH_PAGE_OWNED)
+            return FFA_RET_DENIED; /* already shared, lent or donated */
+    }
+    n = h->mem_run == 0 ? pages : h->mem_run - first % h->mem_run;
+    if (n > pages)
+        n = pages;
+    for (uint32_t i = 0; i < n; i++)
+        st[first + i] = (uint8_t)xfer;
+    *pa = th_mem_pa(h, vm_id, ipa);
+    *got = n;
+    h->mem_pages_held += n;
+    h->mem_acquires++;
+    return 0;
+}
+
+static void zero_pages(struct test_host *h, uint64_t pa, uint32_t pages)
+{
+    for (uint32_t i = 0; i < pages; i++) {
+        uint32_t idx;
+        struct test_guest *g = pa_page(h, pa + (uint64_t)i * 4096, &idx);
+
+        memset(g->ram + (size_t)idx * 4096, 0, 4096);
+        h->zeroed_pages++;
+    }
+}
+
+static void h_mem_release(void *host, uint16_t vm_id, unsigned xfer, uint64_t ipa, uint64_t pa,
+                          uint32_t pages, unsigned flags)
+{
+    struct test_host *h = host;
+    uint8_t *st = page_states(h, vm_id);
+
+    assert_int_equal(pa, th_mem_pa(h, vm_id, ipa));
+    for (uint32_t i = 0; i < pages; i++) {
+        assert_int_equal(st[page_index(ipa) + i], xfer);
+        st[page_index(ipa) + i] = TH_PAGE_OWNED;
+    }
+    if (flags & FFA_HOST_MEM_ZERO)
+        zero_pages(h, pa, pages);
+    h->mem_pages_held -= pages;
+    h->mem_releases++;
+    h->last_release_flags = flags;
+}
+
+static int h_mem_map(void *host, uint16_t borrower, uint16_t lender, unsigned xfer, unsigned access,
+                     uint64_t pa, uint32_t pages, unsigned flags, uint64_t *ipa)
+{
+    struct test_host *h = host;
+    uint32_t idx;
+    struct test_guest *g = pa_page(h, pa, &idx);
+
+    assert_int_equal(g->vm_id, lender);
+    assert_true(borrower != lender);
+    for (uint32_t i = 0; i < pages; i++)
+        assert_int_equal(page_states(h, lender)[idx + i], xfer);
+    if (h->map_fail_in > 0 && --h->map_fail_in == 0)
+        return h->map_fail_code;
+    if (h->next_borrow_ipa == 0)
+        h->next_borrow_ipa = TEST_BORROW_IPA;
+    if (flags & FFA_HOST_MEM_ZERO)
+        zero_pages(h, pa, pages);
+    *ipa = h->next_borrow_ipa;
+    h->next_borrow_ipa += (uint64_t)pages * 4096 + (h->borrow_gap ? 4096 : 0);
+    if (xfer == FFA_HOST_MEM_DONATE) {
+        /* The borrower owns them now: no unmap will come. */
+        for (uint32_t i = 0; i < pages; i++)
+            page_states(h, lender)[idx + i] = TH_PAGE_GIVEN;
+        h->mem_pages_held -= pages;
+        h->given_pages += pages;
+        return 0;
+    }
+    for (int i = 0; i < TH_MAX_MAPS; i++) {
+        if (h->maps[i].pages == 0) {
+            h->maps[i] = (struct th_mem_map){borrower, lender, xfer, access, *ipa, pa, pages};
+            h->live_mem_maps++;
+            h->live_mapped_pages += pages;
+            return 0;
+        }
+    }
+    fail_msg("more than %d borrower mappings", TH_MAX_MAPS);
+    return FFA_RET_NO_MEMORY;
+}
+
+static void h_mem_unmap(void *host, uint16_t borrower, uint16_t lender, unsigned xfer, uint64_t ipa,
+                        uint64_t pa, uint32_t pages, unsigned flags)
+{
+    struct test_host *h = host;
+
+    for (int i = 0; i < TH_MAX_MAPS; i++) {
+        struct th_mem_map *m = &h->maps[i];
+
+        if (m->pages != 0 && m->borrower == borrower && m->lender == lender && m->xfer == xfer &&
+            m->ipa == ipa && m->pa == pa && m->pages == pages) {
+            if (flags & FFA_HOST_MEM_ZERO)
+                zero_pages(h, pa, pages);
+            m->pages = 0;
+            h->live_mem_maps--;
+            h->live_mapped_pages -= pages;
+            return;
+        }
+    }
+    fail_msg("mem_unmap of something never mapped: VM 0x%x ipa 0x%llx", borrower,
+             (unsigned long long)ipa);
+}
+
+const struct th_mem_map *th_mem_map_at(const struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    for (int i = 0; i < TH_MAX_MAPS; i++) {
+        const struct th_mem_map *m = &h->maps[i];
+
+        if (m->pages != 0 && m->borrower == vm && ipa >= m->ipa &&
+            ipa < m->ipa + (uint64_t)m->pages * 4096)
+            return m;
+    }
+    return NULL;
+}
+
+const struct ffa_host_ops test_host_ops_mem = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+    .mem_acquire = h_mem_acquire,
+    .mem_release = h_mem_release,
+    .mem_map = h_mem_map,
+    .mem_unmap = h_mem_unmap,
+};
+
+const struct ffa_host_ops test_host_ops_mem_nomap = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+    .mem_acquire = h_mem_acquire,
+    .mem_release = h_mem_release,
+};
+
 void th_host_cleanup(struct test_host *h)
 {
     assert_int_equal(h->live_maps, 0);
     assert_int_equal(h->live_pages, 0);
+    /* Nothing a memory transaction took is still held or mapped. */
+    assert_int_equal(h->mem_pages_held, 0);
+    assert_int_equal(h->live_mem_maps, 0);
+    assert_int_equal(h->live_mapped_pages, 0);
     for (int i = 0; i < TEST_MAX_GUESTS; i++) {
         free(h->guests[i].ram);
+        free(h->guests[i].page_state);
         h->guests[i].ram = NULL;
+        h->guests[i].page_state = NULL;
     }
 }
 
@@ -225,6 +447,15 @@ static uint32_t fw_bit(uint32_t fid)
         {FFA_RX_RELEASE, FW_RX_RELEASE},
         {FFA_PARTITION_INFO_GET, FW_PARTINFO},
         {FFA_MSG_SEND2, FW_MSG_SEND2},
+        {FFA_MEM_SHARE_32, FW_MEM_SHARE_32},
+        {FFA_MEM_SHARE_64, FW_MEM_SHARE_64},
+        {FFA_MEM_LEND_32, FW_MEM_LEND_32},
+        {FFA_MEM_LEND_64, FW_MEM_LEND_64},
+        {FFA_MEM_DONATE_32, FW_MEM_DONATE_32},
+        {FFA_MEM_DONATE_64, FW_MEM_DONATE_64},
+        {FFA_MEM_RECLAIM, FW_MEM_RECLAIM},
+        {FFA_MEM_FRAG_RX, FW_MEM_FRAG_RX},
+        {FFA_MEM_FRAG_TX, FW_MEM_FRAG_TX},
     };
 
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
@@ -333,11 +564,16 @@ struct fixture *th_fixture_open(const struct th_opts *o)
     assert_non_null(f->mock);
     ffa_mock_set_fail_handler(f->mock, th_mock_fail, NULL);
     th_expect_probe(f->mock, FFA_VERSION_1_2, o->fw_abis);
-    if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0)
+    if ((o->full_host || o->mem_host) && (o->fw_abis & FW_RXTX_MAP_64) != 0)
         expect_own_buffers(f, o->fw_abis);
     be = ffa_mock_backend(f->mock);
+    if (o->wrap != NULL)
+        be = o->wrap(o->wrap_ctx, f, be);
     assert_int_equal(ffa_mediator_create(&o->cfg,
-                                         o->full_host ? &test_host_ops_full : &test_host_ops,
+                                         o->mem_host == 1   ? &test_host_ops_mem
+                                         : o->mem_host == 2 ? &test_host_ops_mem_nomap
+                                         : o->full_host     ? &test_host_ops_full
+                                                            : &test_host_ops,
                                          &f->host, &be, &f->m),
                      0);
     assert_int_equal(ffa_mock_pending(f->mock), 0);

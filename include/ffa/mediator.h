@@ -59,12 +59,29 @@ struct ffa_vm;
 #define FFA_DEFAULT_RXTX_MAX_PAGES 16u
 #define FFA_LIMIT_RXTX_MAX_PAGES   64u /* FFA_RXTX_MAP takes w3[5:0] in v1.0 */
 
+/* Memory sharing limits (docs/memory-sharing.md). */
+#define FFA_DEFAULT_MEM_MAX_SHARES    4096u    /* live handles per VM */
+#define FFA_DEFAULT_MEM_MAX_PAGES     262144u  /* pages per transaction: 1 GiB */
+#define FFA_DEFAULT_MEM_MAX_BORROWERS 8u       /* borrowers (EMADs) per transaction */
+#define FFA_LIMIT_MEM_MAX_SHARES      1048576u /* at most 2^20 live handles per VM */
+#define FFA_LIMIT_MEM_MAX_BORROWERS   64u      /* the header and EMADs fit one 4 KiB fragment */
+
 struct ffa_mediator_config {
-    uint32_t flags;          /* FFA_CFG_* */
-    uint32_t max_vms;        /* most VMs at once; 0 selects FFA_DEFAULT_MAX_VMS */
-    uint32_t rxtx_max_pages; /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
-                                0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
-                                FFA_LIMIT_RXTX_MAX_PAGES */
+    uint32_t flags;             /* FFA_CFG_* */
+    uint32_t max_vms;           /* most VMs at once; 0 selects FFA_DEFAULT_MAX_VMS */
+    uint32_t rxtx_max_pages;    /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
+                                   0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
+                                   FFA_LIMIT_RXTX_MAX_PAGES */
+    uint32_t mem_max_shares;    /* memory transactions a VM may have at once (sent and not yet
+                                   reclaimed, or being sent); 0 selects
+                                   FFA_DEFAULT_MEM_MAX_SHARES; at most FFA_LIMIT_MEM_MAX_SHARES;
+                                   one more is NO_MEMORY */
+    uint32_t mem_max_pages;     /* pages in one transaction; 0 selects FFA_DEFAULT_MEM_MAX_PAGES;
+                                   more is NO_MEMORY */
+    uint32_t mem_max_borrowers; /* borrowers of one transaction; 0 selects
+                                   FFA_DEFAULT_MEM_MAX_BORROWERS; at most
+                                   FFA_LIMIT_MEM_MAX_BORROWERS; more is INVALID_PARAMETERS
+                                   (Hafnium's MAX_MEM_SHARE_RECIPIENTS rule) */
 };
 
 /* ---- Life cycle ---- */
