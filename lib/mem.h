@@ -118,8 +118,7 @@ struct ffam_share {
 static inline void ffam_fw_call(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
                                 struct ffa_regs *out)
 {
-    (void)cpu;
-    fw_call(m, in, out);
+    fw_call(m, cpu, in, out);
 }
 
 /* ---- Capabilities (mem_table.c) ---- */

@@ -176,19 +176,19 @@ static int32_t retrieve(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
         return ret;
 
     /* Hafnium answers BUSY when the retriever's RX buffer is not free (or not there). */
-    ret = vm_rx_acquire(m, vm, &rx, &rx_size);
+    ret = vm_rx_acquire(m, vm, cpu, &rx, &rx_size);
     if (ret != 0)
         return ret == FFA_RET_DENIED ? FFA_RET_BUSY : ret;
     b->granted = granted;
     ret = map_pieces(m, s, b, access_of(granted), zero ? FFA_HOST_MEM_ZERO : 0);
     if (ret != 0) {
-        vm_rx_fill_done(m, vm, false);
+        vm_rx_fill_done(m, vm, cpu, false);
         return ret;
     }
     b->zero_after = (req->flags & FFA_MEM_FLAG_ZERO_AFTER) != 0;
     b->resp_version = vm->version;
     frag = write_response(s, b, req, &want, rx, rx_size);
-    vm_rx_fill_done(m, vm, true);
+    vm_rx_fill_done(m, vm, cpu, true);
 
     med_lock(m, m->mem_lock);
     s->zero_pending = false;
@@ -286,7 +286,7 @@ void ffam_handle_mem_frag_rx(struct ffa_mediator *m, struct ffa_vm *vm, struct f
     if (b->state != FFAM_BORROW_RESPONDING || offset != b->resp_sent)
         ret = FFA_RET_INVALID_PARAMETERS;
     if (ret == 0) {
-        ret = vm_rx_acquire(m, vm, &rx, &rx_size);
+        ret = vm_rx_acquire(m, vm, cpu, &rx, &rx_size);
         if (ret == FFA_RET_DENIED)
             ret = FFA_RET_BUSY; /* no RX buffer: Hafnium's mailbox is "busy" */
     }
@@ -296,7 +296,7 @@ void ffam_handle_mem_frag_rx(struct ffa_mediator *m, struct ffa_vm *vm, struct f
         return;
     }
     len = put_ranges(s, b, rx, 0, rx_size);
-    vm_rx_fill_done(m, vm, true);
+    vm_rx_fill_done(m, vm, cpu, true);
     b->resp_sent += len;
     med_lock(m, m->mem_lock);
     if (b->resp_sent == b->resp_total)

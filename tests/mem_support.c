@@ -158,14 +158,14 @@ static void take_fragment(struct mem_fw *fw, struct fwm_tx *t, uint32_t len)
         t->complete = 1;
 }
 
-static void mem_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct mem_fw *fw = ctx;
     struct ffa_regs call = *in;
     uint32_t fid = (uint32_t)call.x[0];
 
     if (!is_send(fid) && fid != FFA_MEM_FRAG_TX && fid != FFA_MEM_RECLAIM) {
-        fw->inner.ops->call(fw->inner.ctx, &call, out);
+        fw->inner.ops->call(fw->inner.ctx, cpu, &call, out);
         return;
     }
     fw->calls++;
