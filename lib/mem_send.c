@@ -199,6 +199,18 @@ static int32_t check_fw_reply(struct ffa_mediator *m, struct ffam_share *s,
 
     if (x0 == FFA_ERROR)
         return fw_error(r);
+    /*
+     * Whatever else is wrong, a first answer that names a handle means the SPMC holds something
+     * under it: remember it, so that a rollback tells the SPMC to forget it.
+     */
+    if (first && (x0 == FFA_MEM_FRAG_RX || x0 == FFA_SUCCESS_32 || x0 == FFA_SUCCESS_64)) {
+        h = x0 == FFA_MEM_FRAG_RX ? (uint32_t)r->x[1] | (uint64_t)(uint32_t)r->x[2] << 32
+                                  : (uint32_t)r->x[2] | (uint64_t)(uint32_t)r->x[3] << 32;
+        if (fw_handle_valid(h)) {
+            s->handle = h;
+            s->fw_handle = true;
+        }
+    }
     if (!done) {
         /* FFA_MEM_FRAG_RX: w1/w2 = handle, w3 = bytes received, w4[31:16] = sender (or 0). */
         uint32_t sender = (uint32_t)r->x[4] >> 16;
@@ -214,10 +226,6 @@ static int32_t check_fw_reply(struct ffa_mediator *m, struct ffam_share *s,
             (first ? !fw_handle_valid(h) : h != s->handle))
             goto bad;
         s->fw_done = true;
-    }
-    if (first) {
-        s->handle = h;
-        s->fw_handle = true;
     }
     return 0;
 bad:
