@@ -8,19 +8,33 @@
 
 #include <stddef.h>
 
-static uint64_t get(const uint8_t *p, unsigned bytes)
+/*
+ * Little-endian fields at any alignment. On a little-endian host a fixed-size copy is one load or
+ * store (the compiler lowers __builtin_memcpy of 2, 4 or 8 bytes); the byte loop is the portable
+ * fallback. Constituents are read and written once per page of a share: this is the hot path of
+ * a 1 GiB transaction.
+ */
+static inline __attribute__((always_inline)) uint64_t get(const uint8_t *p, unsigned bytes)
 {
     uint64_t v = 0;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    __builtin_memcpy(&v, p, bytes);
+#else
     for (unsigned i = bytes; i > 0; i--)
         v = (v << 8) | p[i - 1];
+#endif
     return v;
 }
 
-static void put(uint8_t *p, uint64_t v, unsigned bytes)
+static inline __attribute__((always_inline)) void put(uint8_t *p, uint64_t v, unsigned bytes)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    __builtin_memcpy(p, &v, bytes);
+#else
     for (unsigned i = 0; i < bytes; i++)
         p[i] = (uint8_t)(v >> (8 * i));
+#endif
 }
 
 static bool all_zero(const uint8_t *p, unsigned bytes)

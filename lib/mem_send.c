@@ -450,7 +450,11 @@ static int32_t send_start(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
     s->vm_total = total;
     s->vm_received = d->len;
 
-    ret = ffam_share_reserve(m, s, d->ranges_in_fragment);
+    /*
+     * Every constituent is at least one piece: room for all the VM announced (at most
+     * mem_max_pages, as range_count <= page_count) saves regrowing the list of a large share.
+     */
+    ret = ffam_share_reserve(m, s, d->range_count);
     if (ret == 0)
         ret = take_ranges(m, s, d->buf, d->len, d->ranges_offset, d->ranges_in_fragment);
     if (ret == 0 && d->len == total && s->pages_got != s->page_count)

@@ -260,7 +260,8 @@ int32_t ffam_share_reserve(struct ffa_mediator *m, struct ffam_share *s, uint32_
         cap = want;
     if (cap > UINT32_MAX)
         return FFA_RET_NO_MEMORY;
-    p = med_zalloc(m, sizeof(*p) * (size_t)cap);
+    /* Not zero-filled: every entry is written before it is read (npieces counts them). */
+    p = m->host->alloc(m->host_ctx, sizeof(*p) * (size_t)cap);
     if (p == NULL)
         return FFA_RET_NO_MEMORY;
     if (s->npieces != 0)
