@@ -191,7 +191,6 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
             return;
         }
         take_fragment(fw, t, frag);
-        fw->cur = t->complete ? -1 : fw->ntx - 1;
         reply_progress(fw, t, out);
         return;
     }
@@ -199,17 +198,17 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
         struct fwm_tx *t;
         uint64_t h = (uint32_t)call.x[1] | (uint64_t)(uint32_t)call.x[2] << 32;
 
-        assert_true(fw->cur >= 0);
-        t = &fw->tx[fw->cur];
-        assert_int_equal(h, t->handle);
+        /* Several transactions may be in progress (other VMs' fragments in between). */
+        t = mem_fw_find(fw, h);
+        assert_non_null(t);
+        assert_false(t->complete);
+        assert_false(t->reclaimed);
         assert_int_equal((uint32_t)call.x[4] >> 16, tget(t->desc, 2)); /* the sender VM */
         if (fw->refuse_frag == (int)t->frags + 1) {
             reply_error(out, fw->refuse_code);
             return;
         }
         take_fragment(fw, t, (uint32_t)call.x[3]);
-        if (t->complete)
-            fw->cur = -1;
         reply_progress(fw, t, out);
         return;
     }
@@ -241,7 +240,6 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
         if (!t->complete) {
             /* Hafnium: a partly sent handle is not reclaimable; it is forgotten here. */
             t->reclaimed = 1;
-            fw->cur = -1;
             reply_error(out, FFA_RET_INVALID_PARAMETERS);
             return;
         }
@@ -263,7 +261,6 @@ struct ffa_backend mem_fw_wrap(void *ctx, struct fixture *f, struct ffa_backend 
 
     fw->f = f;
     fw->inner = inner;
-    fw->cur = -1;
     if (fw->next_handle == 0)
         fw->next_handle = 0x1000;
     return (struct ffa_backend){&mem_fw_ops, fw};

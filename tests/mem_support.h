@@ -50,7 +50,7 @@ uint64_t tget(const uint8_t *p, int bytes);
 
 /* ---- The SPMC's memory ABIs, modelled ---- */
 
-#define FWM_MAX_TX 64
+#define FWM_MAX_TX 256
 
 struct fwm_tx {
     uint64_t handle;

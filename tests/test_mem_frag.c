@@ -253,6 +253,128 @@ static void test_small_vm_fragments_are_gathered_into_full_spmc_fragments(void *
     assert_int_equal(reclaim(mf->f, mf->f->vm, h).x[0], FFA_SUCCESS_32);
 }
 
+/*
+ * No lock is held across a transaction: between two fragments of VM A's large share, VM B makes
+ * a whole share of its own (and a direct request, and its reclaim).
+ */
+static void test_other_vms_share_between_two_fragments(void **state)
+{
+    struct memfix *mf = *state;
+    static uint8_t buf[1 << 16], bbuf[4096];
+    static struct ffa_mem_range ranges[300];
+    const struct ffa_mem_range bpage[] = {{RAM(10), 1}};
+    struct ffa_vm *b = th_add_vm(mf->f, VM_B, 0, FFA_VERSION_1_2);
+    struct md d, db;
+    struct ffa_regs r;
+    uint32_t len, blen;
+    uint64_t ha, hb;
+
+    th_map_buffers(mf->f, b, 1);
+    three_hundred_ranges(ranges);
+    d = md_share_to_sp(FFA_VERSION_1_2, ranges, 300);
+    len = md_build(&d, buf, sizeof(buf));
+    put_tx(mf->f, TEST_VM_ID, buf, 4096);
+    r = th_do(mf->f, mf->f->vm, th_regs(FFA_MEM_SHARE_64, len, 4096, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MEM_FRAG_RX);
+    ha = frag_rx_handle(&r);
+
+    db = md_share_to_sp(FFA_VERSION_1_2, bpage, 1);
+    db.sender = VM_B;
+    blen = md_build(&db, bbuf, sizeof(bbuf));
+    put_tx(mf->f, VM_B, bbuf, blen);
+    r = th_do(mf->f, b, th_regs(FFA_MEM_SHARE_64, blen, blen, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    hb = success_handle(&r);
+    assert_int_not_equal(ha, hb);
+    assert_int_equal(reclaim(mf->f, b, hb).x[0], FFA_SUCCESS_32);
+
+    put_tx(mf->f, TEST_VM_ID, buf + 4096, len - 4096);
+    assert_int_equal(frag_tx(mf->f, mf->f->vm, ha, len - 4096, 0).x[0], FFA_SUCCESS_32);
+    assert_int_equal(mem_fw_find(&mf->fw, ha)->len, mem_fw_find(&mf->fw, ha)->total);
+    assert_int_equal(reclaim(mf->f, mf->f->vm, ha).x[0], FFA_SUCCESS_32);
+}
+
+/* Two VMs share and reclaim on two threads at once; every transaction arrives whole. */
+struct sharer {
+    struct memfix *mf;
+    struct ffa_vm *vm;
+    uint16_t id;
+    uint32_t first_page;
+    int failures;
+};
+
+static void *share_loop(void *arg)
+{
+    struct sharer *s = arg;
+    static const uint32_t n = 300;
+
+    for (int i = 0; i < 100; i++) {
+        struct ffa_mem_range ranges[300];
+        uint8_t *buf = malloc(1 << 16);
+        struct md d;
+        uint32_t len, off = 4096;
+        struct ffa_regs r;
+        uint64_t h;
+
+        for (uint32_t k = 0; k < n; k++)
+            ranges[k] = (struct ffa_mem_range){RAM(s->first_page + 2 * k), 1};
+        d = md_share_to_sp(FFA_VERSION_1_2, ranges, n);
+        d.sender = s->id;
+        len = md_build(&d, buf, 1 << 16);
+        memcpy(th_guest_ptr(&s->mf->f->host, s->id, TEST_TX_IPA), buf, 4096);
+        r = (struct ffa_regs){{FFA_MEM_SHARE_64, len, 4096}};
+        ffa_mediator_handle(s->mf->f->m, s->vm, 0, s->id, &r);
+        h = frag_rx_handle(&r);
+        while (r.x[0] == FFA_MEM_FRAG_RX) {
+            uint32_t c = len - off;
+
+            memcpy(th_guest_ptr(&s->mf->f->host, s->id, TEST_TX_IPA), buf + off, c);
+            r = (struct ffa_regs){{FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, c}};
+            ffa_mediator_handle(s->mf->f->m, s->vm, 0, s->id, &r);
+            off += c;
+        }
+        free(buf);
+        if (r.x[0] != FFA_SUCCESS_32 || success_handle(&r) != h) {
+            s->failures++;
+            continue;
+        }
+        r = (struct ffa_regs){{FFA_MEM_RECLAIM, (uint32_t)h, h >> 32}};
+        ffa_mediator_handle(s->mf->f->m, s->vm, 0, s->id, &r);
+        if (r.x[0] != FFA_SUCCESS_32)
+            s->failures++;
+    }
+    return NULL;
+}
+
+static void test_two_vms_share_concurrently(void **state)
+{
+    struct memfix *mf = *state;
+    struct ffa_vm *b = th_add_vm(mf->f, VM_B, 0, FFA_VERSION_1_2);
+    struct sharer sa = {mf, mf->f->vm, TEST_VM_ID, 1000, 0}, sb = {mf, b, VM_B, 3000, 0};
+    pthread_t ta, tb;
+
+    th_map_buffers(mf->f, b, 1);
+    mf->fw.next_handle = 0x10000;
+    assert_int_equal(pthread_create(&ta, NULL, share_loop, &sa), 0);
+    assert_int_equal(pthread_create(&tb, NULL, share_loop, &sb), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(sa.failures, 0);
+    assert_int_equal(sb.failures, 0);
+    assert_int_equal(mf->f->host.mem_pages_held, 0);
+    /* Every transaction the SPMC got is whole, from one VM, and of that VM's pages. */
+    for (int i = 0; i < mf->fw.ntx; i++) {
+        struct fwm_tx *t = &mf->fw.tx[i];
+        uint16_t sender = (uint16_t)tget(t->desc, 2);
+        uint64_t pa;
+        uint32_t pages;
+
+        assert_int_equal(t->len, t->total);
+        fw_range(t, 1, 299, &pa, &pages);
+        assert_int_equal(pa >> 40, sender);
+    }
+}
+
 /* ---- FFA_MEM_FRAG_TX from the VM: handles and lengths ---- */
 
 static struct ffa_regs start_300(struct memfix *mf, uint8_t *buf, uint32_t *len)
@@ -753,6 +875,8 @@ int main(void)
         T(test_contiguous_first_fragment_is_merged, open_v12),
         T(test_v1_0_fragments_are_translated, open_v10),
         T(test_small_vm_fragments_are_gathered_into_full_spmc_fragments, open_v11),
+        T(test_other_vms_share_between_two_fragments, open_v12),
+        T(test_two_vms_share_concurrently, open_v12),
         T(test_frag_tx_checks_handle_sender_and_length, open_v12),
         T(test_another_vm_cannot_continue_a_transaction, open_v12),
         T(test_reclaim_of_a_transaction_in_progress_is_invalid, open_v12),

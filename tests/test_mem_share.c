@@ -770,6 +770,26 @@ static void test_removed_vm_shares_are_reclaimed(void **state)
     assert_int_equal(mf->f->host.mem_pages_held, 0);
 }
 
+/*
+ * An SP still holds the memory when its lender goes away: the SPMC refuses the reclaim, and the
+ * pages stay pinned (never given back to a VM the SP could spy on through them).
+ */
+static void test_removed_vm_share_an_sp_still_holds_stays_pinned(void **state)
+{
+    struct memfix *mf = mf_of(state);
+    struct md d = md_share_to_sp(FFA_VERSION_1_2, one_page, 1);
+
+    assert_int_equal(md_send(mf->f, mf->f->vm, FFA_MEM_SHARE_64, &d, 0).x[0], FFA_SUCCESS_32);
+    mf->fw.reclaim_code = FFA_RET_DENIED;
+    assert_int_equal(ffa_vm_remove(mf->f->m, mf->f->vm), 0);
+    mf->f->vm = NULL;
+    assert_int_equal(mf->fw.reclaims, 1);
+    assert_int_equal(mf->f->host.mem_pages_held, 1);
+    assert_int_equal(mf->f->host.mem_releases, 0);
+    /* The test host's own bookkeeping: the page is the SP's, not leaked by the test. */
+    mf->f->host.mem_pages_held = 0;
+}
+
 /* ---- FFA_FEATURES ---- */
 
 static uint64_t features(struct fixture *f, uint32_t fid)
@@ -894,6 +914,7 @@ int main(void)
         T(test_garbage_reclaim_answer_keeps_the_pages, open_v12),
         T(test_another_vms_reclaim_is_invalid, open_v12),
         T(test_removed_vm_shares_are_reclaimed, open_v12),
+        T(test_removed_vm_share_an_sp_still_holds_stays_pinned, open_v12),
         T(test_features_report_what_the_spmc_has, open_v12),
         T(test_features_and_calls_without_spmc_support_are_not_supported, open_fw_share_only),
         T(test_aarch32_vm_has_no_64_bit_memory_abis, open_v12),
