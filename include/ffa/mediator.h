@@ -56,9 +56,11 @@ struct ffa_vm;
 /* ---- Configuration ---- */
 
 /*
- * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery and exchange indirect messages
- * (FFA_MSG_SEND2) through the mediator. Off by default: there is no access control between VMs
- * beyond what the host enforces by choosing which VMs to add.
+ * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery, exchange indirect messages
+ * (FFA_MSG_SEND2) through the mediator, and (with the host's mem_map/mem_unmap) share, lend and
+ * donate memory to each other, the mediator being the sharing authority (docs/memory-sharing.md).
+ * Off by default: there is no access control between VMs beyond what the host enforces by
+ * choosing which VMs to add (and which pages it lets mem_acquire/mem_map hand over).
  */
 #define FFA_CFG_VM_TO_VM (1u << 0)
 
@@ -151,9 +153,12 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
                struct ffa_vm **out);
 
 /*
- * Remove a VM: release its RX/TX buffers (and tell the secure world), drop it from partition
- * discovery, free it. No call for this VM may be in progress or start afterwards. Returns 0, or
- * FFA_RET_INVALID_PARAMETERS if `vm` does not belong to `m`.
+ * Remove a VM: reclaim the memory it shared, lent or donated (FFA_MEM_RECLAIM to the secure
+ * world; memory an SP still holds stays pinned, with an error logged), unmap what it borrowed from
+ * other VMs and what other VMs borrowed from it (mem_unmap) and give its pages back
+ * (mem_release), release its RX/TX buffers (and tell the secure world), drop it from partition
+ * discovery, free it. No call for this VM may be in progress or start afterwards; other VMs may
+ * keep calling. Returns 0, or FFA_RET_INVALID_PARAMETERS if `vm` does not belong to `m`.
  */
 int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm);
 
