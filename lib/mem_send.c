@@ -160,7 +160,7 @@ static int32_t fw_error(const struct ffa_regs *r)
     return FFA_RET_ABORTED;
 }
 
-/* A handle the SPMC may allocate: bit 63 clear (secure-side allocator), not the invalid one. */
+/* A handle the SPMC may allocate: bit 63 clear (the secure world allocated it). */
 static bool fw_handle_valid(uint64_t h)
 {
     return (h & FFA_MEM_HANDLE_HYPERVISOR) == 0;

@@ -287,7 +287,7 @@ static void test_emad_offset_past_the_fragment_is_invalid(void **state)
     assert_int_equal(mf->f->host.mem_acquires, 0);
 }
 
-/* ---- Errors the mediator decides (section 4.3 of the rules; Hafnium's codes) ---- */
+/* ---- Errors the mediator decides (Hafnium api_ffa_mem_send, ffa_memory_send_validate) ---- */
 
 /* Send `d` after `mutate` changed its bytes; expect `code`, nothing forwarded or held. */
 static void expect_refused(struct memfix *mf, uint32_t fid, const struct md *d,
