@@ -83,7 +83,8 @@ struct test_host {
     long map_fail_in; /* the same for mem_map() */
     int map_fail_code;
     unsigned last_release_flags;
-    long zeroed_pages; /* pages zeroed on the mediator's request */
+    long mem_violations; /* callbacks called against their contract (checked at cleanup) */
+    long zeroed_pages;   /* pages zeroed on the mediator's request */
     uint64_t next_borrow_ipa;
     int borrow_gap; /* leave a page between two mappings (the borrower sees runs split) */
     struct th_mem_map maps[TH_MAX_MAPS];
