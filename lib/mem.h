@@ -114,13 +114,6 @@ struct ffam_share {
     struct ffam_borrower *borrowers;
 };
 
-/* One call into the secure world from a memory ABI, on processor `cpu`. */
-static inline void ffam_fw_call(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
-                                struct ffa_regs *out)
-{
-    fw_call(m, cpu, in, out);
-}
-
 /* ---- Capabilities (mem_table.c) ---- */
 bool ffam_mem_supported(const struct ffa_mediator *m);
 bool ffam_mem_vm_to_vm(const struct ffa_mediator *m);

@@ -80,9 +80,9 @@ void ffam_handle_mem_reclaim(struct ffa_mediator *m, struct ffa_vm *vm, struct f
         if (ret == FFA_RET_INVALID_PARAMETERS && s->xfer == FFA_MEM_XFER_DONATE) {
             MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x: donation 0x%x was retrieved", vm->id, handle);
             s->npieces = 0;
-            med_lock(m, m->mem_lock);
+            ffam_lock(m, m->mem_lock);
             ffam_share_remove_locked(m, s);
-            med_unlock(m, m->mem_lock);
+            ffam_unlock(m, m->mem_lock);
             ffam_share_free(m, s);
             reply_error(vm, regs, ret);
             return;
@@ -90,10 +90,10 @@ void ffam_handle_mem_reclaim(struct ffa_mediator *m, struct ffa_vm *vm, struct f
         /* The SPMC zeroed the memory if asked (Hafnium's hypervisor masks the flag the same way).
          */
     } else {
-        med_lock(m, m->mem_lock);
+        ffam_lock(m, m->mem_lock);
         if (any_borrower_holds(s))
             ret = FFA_RET_DENIED; /* a borrower has not relinquished it yet */
-        med_unlock(m, m->mem_lock);
+        ffam_unlock(m, m->mem_lock);
         if ((flags & FFA_MEM_FLAG_ZERO) != 0)
             release_flags = FFA_HOST_MEM_ZERO;
     }
@@ -102,9 +102,9 @@ void ffam_handle_mem_reclaim(struct ffa_mediator *m, struct ffa_vm *vm, struct f
         reply_error(vm, regs, ret);
         return;
     }
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     ffam_share_remove_locked(m, s);
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     ffam_share_release_pages(m, s, release_flags);
     ffam_share_free(m, s);
     reply_success32(vm, regs, 0, 0);

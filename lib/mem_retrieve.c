@@ -35,7 +35,7 @@ static struct ffam_borrower *borrower_of(struct ffam_share *s, uint16_t id)
 static int32_t map_pieces(struct ffa_mediator *m, struct ffam_share *s, struct ffam_borrower *b,
                           unsigned access, unsigned flags)
 {
-    b->ipa = med_zalloc(m, sizeof(uint64_t) * s->npieces);
+    b->ipa = ffam_zalloc(m, sizeof(uint64_t) * s->npieces);
     if (b->ipa == NULL)
         return FFA_RET_NO_MEMORY;
     for (b->mapped = 0; b->mapped < s->npieces; b->mapped++) {
@@ -125,10 +125,10 @@ static uint32_t write_response(const struct ffam_share *s, struct ffam_borrower 
  */
 static void donation_done(struct ffa_mediator *m, struct ffam_share *s, struct ffam_borrower *b)
 {
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     ffam_share_remove_locked(m, s);
-    med_unlock(m, m->mem_lock);
-    med_free(m, b->ipa, sizeof(uint64_t) * s->npieces);
+    ffam_unlock(m, m->mem_lock);
+    ffam_free(m, b->ipa, sizeof(uint64_t) * s->npieces);
     b->ipa = NULL;
     b->mapped = 0;
     b->state = FFAM_BORROW_NONE;
@@ -167,33 +167,33 @@ static int32_t retrieve(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
             break;
     }
     b = &s->borrowers[index];
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     /* Already retrieved and not relinquished: Hafnium finds the pages mapped, DENIED. */
     ret = b->state != FFAM_BORROW_NONE ? FFA_RET_DENIED : 0;
     zero = s->zero_pending;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     if (ret != 0)
         return ret;
 
     /* Hafnium answers BUSY when the retriever's RX buffer is not free (or not there). */
-    ret = vm_rx_acquire(m, vm, cpu, &rx, &rx_size);
+    ret = ffam_vm_rx_acquire(m, vm, cpu, &rx, &rx_size);
     if (ret != 0)
         return ret == FFA_RET_DENIED ? FFA_RET_BUSY : ret;
     b->granted = granted;
     ret = map_pieces(m, s, b, access_of(granted), zero ? FFA_HOST_MEM_ZERO : 0);
     if (ret != 0) {
-        vm_rx_fill_done(m, vm, cpu, false);
+        ffam_vm_rx_fill_done(m, vm, cpu, false);
         return ret;
     }
     b->zero_after = (req->flags & FFA_MEM_FLAG_ZERO_AFTER) != 0;
     b->resp_version = vm->version;
     frag = write_response(s, b, req, &want, rx, rx_size);
-    vm_rx_fill_done(m, vm, cpu, true);
+    ffam_vm_rx_fill_done(m, vm, cpu, true);
 
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     s->zero_pending = false;
     b->state = frag == b->resp_total ? FFAM_BORROW_MAPPED : FFAM_BORROW_RESPONDING;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     reply8(vm, regs, FFA_MEM_RETRIEVE_RESP, b->resp_total, frag, 0, 0, 0, 0, 0);
     if (b->state == FFAM_BORROW_MAPPED && s->xfer == FFA_MEM_XFER_DONATE)
         donation_done(m, s, b);
@@ -286,7 +286,7 @@ void ffam_handle_mem_frag_rx(struct ffa_mediator *m, struct ffa_vm *vm, struct f
     if (b->state != FFAM_BORROW_RESPONDING || offset != b->resp_sent)
         ret = FFA_RET_INVALID_PARAMETERS;
     if (ret == 0) {
-        ret = vm_rx_acquire(m, vm, cpu, &rx, &rx_size);
+        ret = ffam_vm_rx_acquire(m, vm, cpu, &rx, &rx_size);
         if (ret == FFA_RET_DENIED)
             ret = FFA_RET_BUSY; /* no RX buffer: Hafnium's mailbox is "busy" */
     }
@@ -296,12 +296,12 @@ void ffam_handle_mem_frag_rx(struct ffa_mediator *m, struct ffa_vm *vm, struct f
         return;
     }
     len = put_ranges(s, b, rx, 0, rx_size);
-    vm_rx_fill_done(m, vm, cpu, true);
+    ffam_vm_rx_fill_done(m, vm, cpu, true);
     b->resp_sent += len;
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     if (b->resp_sent == b->resp_total)
         b->state = FFAM_BORROW_MAPPED;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     reply8(vm, regs, FFA_MEM_FRAG_TX, (uint32_t)handle, (uint32_t)(handle >> 32), len, 0, 0, 0, 0);
     if (b->state == FFAM_BORROW_MAPPED && s->xfer == FFA_MEM_XFER_DONATE)
         donation_done(m, s, b);
@@ -363,11 +363,11 @@ void ffam_handle_mem_relinquish(struct ffa_mediator *m, struct ffa_vm *vm, struc
         reply_error(vm, regs, ret);
         return;
     }
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     b->state = FFAM_BORROW_NONE;
     for (uint32_t i = 0; i < s->nborrowers; i++)
         others |= s->borrowers[i].state != FFAM_BORROW_NONE;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     ffam_borrower_unmap(
         m, s, b,
         ((rel.flags & FFA_MEM_FLAG_ZERO) != 0 || b->zero_after) && !others ? FFA_HOST_MEM_ZERO : 0);

@@ -71,17 +71,18 @@ static int32_t route(struct ffa_mediator *m, const struct ffa_vm *vm, const stru
         return FFA_RET_INVALID_PARAMETERS;
     if (secure != 0)
         return FFA_RET_DENIED;
-    med_lock(m, m->lock);
+    ffam_lock(m, m->lock);
     for (uint32_t i = 0; i < d->emad_count; i++) {
         struct ffa_mem_access a;
 
         ffa_mem_desc_access(d, i, &a);
-        if (a.endpoint == FFA_ID_HYPERVISOR || vm_find_locked(m, a.endpoint) == NULL) {
-            med_unlock(m, m->lock);
+        if (a.endpoint == FFA_ID_HYPERVISOR ||
+            ffam_vm_find_in_locked_table(m, a.endpoint) == NULL) {
+            ffam_unlock(m, m->lock);
             return FFA_RET_INVALID_PARAMETERS;
         }
     }
-    med_unlock(m, m->lock);
+    ffam_unlock(m, m->lock);
     (void)vm;
     *to_fw = false;
     return 0;
@@ -250,7 +251,7 @@ static int32_t fw_fragment(struct ffa_mediator *m, uint32_t cpu, struct ffam_sha
     struct ffa_regs r;
     int32_t ret;
 
-    med_lock(m, m->own_lock);
+    ffam_lock(m, m->own_lock);
     if (first) {
         struct ffa_mem_desc out = {0};
 
@@ -285,7 +286,7 @@ static int32_t fw_fragment(struct ffa_mediator *m, uint32_t cpu, struct ffam_sha
                                off, (uint32_t)s->owner << 16}};
     }
     ffam_fw_call(m, cpu, &r, &r);
-    med_unlock(m, m->own_lock);
+    ffam_unlock(m, m->own_lock);
 
     s->fw_sent += off;
     s->fw_ranges_sent += nranges;
@@ -340,7 +341,7 @@ static int32_t fw_start(struct ffa_mediator *m, uint32_t cpu, struct ffam_share 
         return FFA_RET_NO_MEMORY;
     /* More than one fragment needs the SPMC's FFA_MEM_FRAG_TX (else: too many fragments). */
     if (total > FFAM_OWN_BUF_SIZE &&
-        (!fw_supports(m, FFA_MEM_FRAG_TX) || !fw_supports(m, FFA_MEM_FRAG_RX)))
+        (!ffam_fw_supports(m, FFA_MEM_FRAG_TX) || !ffam_fw_supports(m, FFA_MEM_FRAG_RX)))
         return FFA_RET_NO_MEMORY;
     s->fw_ranges = (uint32_t)runs;
     s->fw_total = (uint32_t)total;
@@ -351,9 +352,9 @@ static int32_t fw_start(struct ffa_mediator *m, uint32_t cpu, struct ffam_share 
 
 static void share_abort(struct ffa_mediator *m, uint32_t cpu, struct ffam_share *s)
 {
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     ffam_share_remove_locked(m, s);
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     ffam_share_destroy(m, cpu, s);
 }
 
@@ -366,11 +367,11 @@ static int32_t keep_for_vms(struct ffa_mediator *m, struct ffam_share *s,
     s->flags = d->flags;
     s->tag = d->tag;
     s->zero_pending = (d->flags & FFA_MEM_FLAG_ZERO) != 0;
-    s->emads = med_zalloc(m, sizeof(*s->emads) * d->emad_count);
-    s->borrowers = med_zalloc(m, sizeof(*s->borrowers) * d->emad_count);
+    s->emads = ffam_zalloc(m, sizeof(*s->emads) * d->emad_count);
+    s->borrowers = ffam_zalloc(m, sizeof(*s->borrowers) * d->emad_count);
     if (s->emads == NULL || s->borrowers == NULL) {
-        med_free(m, s->emads, sizeof(*s->emads) * d->emad_count);
-        med_free(m, s->borrowers, sizeof(*s->borrowers) * d->emad_count);
+        ffam_free(m, s->emads, sizeof(*s->emads) * d->emad_count);
+        ffam_free(m, s->borrowers, sizeof(*s->borrowers) * d->emad_count);
         s->emads = NULL;
         s->borrowers = NULL;
         return FFA_RET_NO_MEMORY;
@@ -403,11 +404,11 @@ static int32_t publish(struct ffa_mediator *m, struct ffam_share *s)
     int32_t ret;
 
     ffam_share_table_grow(m);
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     if (!s->to_fw)
         s->handle = new_handle_locked(m);
     ret = ffam_share_insert_locked(m, s);
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     return ret;
 }
 

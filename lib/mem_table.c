@@ -22,7 +22,7 @@ bool ffam_mem_vm_to_vm(const struct ffa_mediator *m)
 /* The descriptor reaches the SPMC through the mediator's own TX buffer. */
 bool ffam_mem_fw_path(const struct ffa_mediator *m, uint32_t fid)
 {
-    return ffam_mem_supported(m) && m->be.ops != NULL && m->own_mapped && fw_supports(m, fid);
+    return ffam_mem_supported(m) && m->be.ops != NULL && m->own_mapped && ffam_fw_supports(m, fid);
 }
 
 int32_t ffam_host_error(int ret)
@@ -99,23 +99,23 @@ void ffam_share_table_grow(struct ffa_mediator *m)
     struct ffam_share **nb, **old;
     uint32_t cur, want;
 
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     cur = m->mem_nbuckets;
     old = m->mem_buckets;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     /* Load factor 2 at most; the table only grows. */
     if (cur != 0 && m->mem_live < 2 * cur)
         return;
     want = cur == 0 ? TABLE_FIRST_BUCKETS : 2 * cur;
-    nb = med_zalloc(m, sizeof(*nb) * want);
+    nb = ffam_zalloc(m, sizeof(*nb) * want);
     if (nb == NULL)
         return; /* longer chains, or NO_MEMORY at insert for the first one */
 
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     if (m->mem_nbuckets != cur) {
         /* Another vCPU grew it meanwhile. */
-        med_unlock(m, m->mem_lock);
-        med_free(m, nb, sizeof(*nb) * want);
+        ffam_unlock(m, m->mem_lock);
+        ffam_free(m, nb, sizeof(*nb) * want);
         return;
     }
     m->mem_buckets = nb;
@@ -132,8 +132,8 @@ void ffam_share_table_grow(struct ffa_mediator *m)
             s = next;
         }
     }
-    med_unlock(m, m->mem_lock);
-    med_free(m, old, sizeof(*old) * cur);
+    ffam_unlock(m, m->mem_lock);
+    ffam_free(m, old, sizeof(*old) * cur);
 }
 
 static struct ffam_borrower *borrower_of(struct ffam_share *s, uint16_t id)
@@ -151,7 +151,7 @@ int32_t ffam_share_get(struct ffa_mediator *m, uint64_t handle, uint16_t caller,
     struct ffam_share *s;
     int32_t ret = 0;
 
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     s = ffam_share_find_locked(m, handle);
     /*
      * Another VM's handle is an unknown handle: FFA_MEM_RECLAIM carries no sender, and the
@@ -167,7 +167,7 @@ int32_t ffam_share_get(struct ffa_mediator *m, uint64_t handle, uint16_t caller,
         ret = FFA_RET_BUSY;
     else
         s->busy = true;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
     *out = ret == 0 ? s : NULL;
     return ret;
 }
@@ -177,11 +177,11 @@ void ffam_share_put(struct ffa_mediator *m, uint32_t cpu, struct ffam_share *s)
     for (;;) {
         struct ffam_borrower *gone = NULL;
 
-        med_lock(m, m->mem_lock);
+        ffam_lock(m, m->mem_lock);
         if (s->doomed) {
             /* Its owner was removed meanwhile: this vCPU finishes the teardown. */
             ffam_share_remove_locked(m, s);
-            med_unlock(m, m->mem_lock);
+            ffam_unlock(m, m->mem_lock);
             ffam_share_destroy(m, cpu, s);
             return;
         }
@@ -191,11 +191,11 @@ void ffam_share_put(struct ffa_mediator *m, uint32_t cpu, struct ffam_share *s)
         }
         if (gone == NULL) {
             s->busy = false;
-            med_unlock(m, m->mem_lock);
+            ffam_unlock(m, m->mem_lock);
             return;
         }
         gone->state = FFAM_BORROW_NONE;
-        med_unlock(m, m->mem_lock);
+        ffam_unlock(m, m->mem_lock);
         ffam_borrower_unmap(m, s, gone, 0);
     }
 }
@@ -206,21 +206,21 @@ int32_t ffam_share_new(struct ffa_mediator *m, struct ffa_vm *owner, struct ffam
 {
     struct ffam_share *s;
 
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     if (owner->mem_shares >= m->cfg.mem_max_shares) {
-        med_unlock(m, m->mem_lock);
+        ffam_unlock(m, m->mem_lock);
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x: already %u memory transactions", owner->id,
                 owner->mem_shares);
         return FFA_RET_NO_MEMORY;
     }
     owner->mem_shares++;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
 
-    s = med_zalloc(m, sizeof(*s));
+    s = ffam_zalloc(m, sizeof(*s));
     if (s == NULL) {
-        med_lock(m, m->mem_lock);
+        ffam_lock(m, m->mem_lock);
         owner->mem_shares--;
-        med_unlock(m, m->mem_lock);
+        ffam_unlock(m, m->mem_lock);
         return FFA_RET_NO_MEMORY;
     }
     s->owner = owner->id;
@@ -232,19 +232,19 @@ int32_t ffam_share_new(struct ffa_mediator *m, struct ffa_vm *owner, struct ffam
 
 void ffam_share_free(struct ffa_mediator *m, struct ffam_share *s)
 {
-    med_lock(m, m->mem_lock);
+    ffam_lock(m, m->mem_lock);
     /* owner_vm is cleared when the owner is removed: its count went with it. */
     if (s->owner_vm != NULL)
         s->owner_vm->mem_shares--;
     s->owner_vm = NULL;
-    med_unlock(m, m->mem_lock);
+    ffam_unlock(m, m->mem_lock);
 
     for (uint32_t i = 0; i < s->nborrowers; i++)
-        med_free(m, s->borrowers[i].ipa, sizeof(uint64_t) * s->npieces);
-    med_free(m, s->borrowers, sizeof(*s->borrowers) * s->nborrowers);
-    med_free(m, s->emads, sizeof(*s->emads) * s->nborrowers);
-    med_free(m, s->pieces, sizeof(*s->pieces) * s->cap);
-    med_free(m, s, sizeof(*s));
+        ffam_free(m, s->borrowers[i].ipa, sizeof(uint64_t) * s->npieces);
+    ffam_free(m, s->borrowers, sizeof(*s->borrowers) * s->nborrowers);
+    ffam_free(m, s->emads, sizeof(*s->emads) * s->nborrowers);
+    ffam_free(m, s->pieces, sizeof(*s->pieces) * s->cap);
+    ffam_free(m, s, sizeof(*s));
 }
 
 int32_t ffam_share_reserve(struct ffa_mediator *m, struct ffam_share *s, uint32_t n)
@@ -266,7 +266,7 @@ int32_t ffam_share_reserve(struct ffa_mediator *m, struct ffam_share *s, uint32_
         return FFA_RET_NO_MEMORY;
     if (s->npieces != 0)
         ffa_memcpy(p, s->pieces, sizeof(*p) * s->npieces);
-    med_free(m, s->pieces, sizeof(*s->pieces) * s->cap);
+    ffam_free(m, s->pieces, sizeof(*s->pieces) * s->cap);
     s->pieces = p;
     s->cap = (uint32_t)cap;
     return 0;
@@ -292,7 +292,7 @@ void ffam_borrower_unmap(struct ffa_mediator *m, struct ffam_share *s, struct ff
         m->host->mem_unmap(m->host_ctx, b->id, s->owner, s->xfer, b->ipa[i], p->pa, p->pages,
                            flags);
     }
-    med_free(m, b->ipa, sizeof(uint64_t) * s->npieces);
+    ffam_free(m, b->ipa, sizeof(uint64_t) * s->npieces);
     b->ipa = NULL;
     b->mapped = 0;
 }
@@ -315,7 +315,7 @@ int32_t ffam_tx_copy(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t len, co
     uint32_t size = 0;
     int32_t ret = 0;
 
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     /* Hafnium answers INVALID_PARAMETERS for a missing TX buffer in the memory ABIs. */
     if (vm->mbox.tx == NULL || len > vm->mbox.pages * FFA_PAGE_SIZE)
         ret = FFA_RET_INVALID_PARAMETERS;
@@ -326,15 +326,15 @@ int32_t ffam_tx_copy(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t len, co
         tx = vm->mbox.tx;
         size = vm->mbox.pages * FFA_PAGE_SIZE;
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
     if (ret != 0)
         return ret;
 
     /* tx_busy makes the scratch buffer ours too. */
     if (vm->mem_scratch_size < size) {
-        med_free(m, vm->mem_scratch, vm->mem_scratch_size);
+        ffam_free(m, vm->mem_scratch, vm->mem_scratch_size);
         vm->mem_scratch_size = 0;
-        vm->mem_scratch = med_zalloc(m, size);
+        vm->mem_scratch = ffam_zalloc(m, size);
         if (vm->mem_scratch == NULL) {
             ffam_tx_done(m, vm);
             return FFA_RET_NO_MEMORY;
@@ -350,9 +350,9 @@ int32_t ffam_tx_copy(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t len, co
 
 void ffam_tx_done(struct ffa_mediator *m, struct ffa_vm *vm)
 {
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     vm->mbox.tx_busy = false;
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
 }
 
 /* ---- Teardown ---- */
@@ -416,7 +416,7 @@ void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
         struct ffam_share *own = NULL, *borrowed = NULL;
         struct ffam_borrower *b = NULL;
 
-        med_lock(m, m->mem_lock);
+        ffam_lock(m, m->mem_lock);
         /* Another VM's transaction may have grown (rehashed) the table meanwhile: start over. */
         if (m->mem_nbuckets != nbuckets) {
             nbuckets = m->mem_nbuckets;
@@ -453,7 +453,7 @@ void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
         }
         if (own != NULL)
             ffam_share_remove_locked(m, own);
-        med_unlock(m, m->mem_lock);
+        ffam_unlock(m, m->mem_lock);
         if (own != NULL) {
             ffam_share_destroy(m, cpu, own);
         } else if (borrowed != NULL) {
@@ -463,7 +463,7 @@ void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
             break;
         }
     }
-    med_free(m, vm->mem_scratch, vm->mem_scratch_size);
+    ffam_free(m, vm->mem_scratch, vm->mem_scratch_size);
     vm->mem_scratch = NULL;
     vm->mem_scratch_size = 0;
 }
@@ -472,7 +472,7 @@ int ffam_mem_init(struct ffa_mediator *m)
 {
     bool ok;
 
-    m->mem_lock = med_lock_create(m, &ok);
+    m->mem_lock = ffam_lock_create(m, &ok);
     m->mem_next_handle = 1;
     return ok ? 0 : FFA_RET_NO_MEMORY;
 }
@@ -488,9 +488,9 @@ void ffam_mem_free(struct ffa_mediator *m, uint32_t cpu)
             ffam_share_destroy(m, cpu, s);
         }
     }
-    med_free(m, m->mem_buckets, sizeof(*m->mem_buckets) * m->mem_nbuckets);
+    ffam_free(m, m->mem_buckets, sizeof(*m->mem_buckets) * m->mem_nbuckets);
     m->mem_buckets = NULL;
     m->mem_nbuckets = 0;
-    med_lock_destroy(m, m->mem_lock);
+    ffam_lock_destroy(m, m->mem_lock);
     m->mem_lock = NULL;
 }
