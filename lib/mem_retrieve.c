@@ -2,7 +2,7 @@
 /*
  * VM to VM memory sharing, the borrower's side: FFA_MEM_RETRIEVE_REQ (with the response
  * fragmented through FFA_MEM_FRAG_RX when it does not fit the borrower's RX buffer) and
- * FFA_MEM_RELINQUISH (DEN0077A v1.1 sections 10.11 to 10.14 and 11.3). With FFA_CFG_VM_TO_VM the
+ * FFA_MEM_RELINQUISH (DEN0077A, FF-A v1.1 and v1.2). With FFA_CFG_VM_TO_VM the
  * mediator is the sharing authority for transactions between VMs, as Hafnium is as a
  * hypervisor (src/ffa_memory.c ffa_memory_retrieve, ffa_memory_retrieve_continue,
  * ffa_memory_relinquish): it checks the request against what was sent (the shared rules in

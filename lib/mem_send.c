@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * FFA_MEM_SHARE, FFA_MEM_LEND, FFA_MEM_DONATE (32 and 64) and FFA_MEM_FRAG_TX from a VM: the send
- * direction (DEN0077A v1.1 chapter 10, sections 10.10 and 11; Hafnium src/api.c api_ffa_mem_send,
+ * direction (DEN0077A, FF-A v1.1 and v1.2; Hafnium src/api.c api_ffa_mem_send,
  * api_ffa_mem_frag_tx and src/ffa/hypervisor/ffa_memory.c, which forwards a VM's transaction to
  * the SPMC the way this file does).
  *

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FF-A memory transaction descriptors: parse, validate and write them (DEN0077A v1.0 section 5.11,
- * v1.1 and v1.2 chapter 10 and the memory-management supplement).
+ * FF-A memory transaction descriptors: parse, validate and write them (DEN0077A: FF-A v1.0
+ * Table 5.19 for the v1.0 layout, v1.1 Table 10.20 for the 48-byte header, v1.2 and its
+ * memory-management supplement for 32-byte EMADs).
  *
  * The codec works on a byte buffer the caller owns: a private copy of what a partition or a VM
  * wrote into its TX buffer. Every function is pure (no callbacks, no allocation, no globals),
@@ -213,7 +214,7 @@ int ffa_mem_range_get(const uint8_t *buf, uint32_t len, uint32_t offset, uint32_
                       struct ffa_mem_range *r);
 
 /*
- * The semantic rules of FFA_MEM_SHARE/LEND/DONATE (DEN0077A v1.1 section 10.10; Hafnium
+ * The semantic rules of FFA_MEM_SHARE/LEND/DONATE (DEN0077A FF-A v1.1 and v1.2; Hafnium
  * ffa_memory_send_validate, api_ffa_mem_send), on a descriptor parsed as SEND:
  *  - INVALID_PARAMETERS: more than `max_receivers` EMADs; DONATE to other than one receiver;
  *    flags other than bit 0 (zero memory), or bit 0 with SHARE; attribute bits [15:7] or the NS
