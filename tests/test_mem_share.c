@@ -198,6 +198,51 @@ static void test_donate_with_unspecified_access(void **state)
     assert_int_equal(th_page_state(&mf->f->host, TEST_VM_ID, RAM(60)), TH_PAGE_OWNED);
 }
 
+/* DONATE in the older layouts too: the version comes from the VM's negotiation. */
+static void donate_in(struct memfix *mf, uint32_t version)
+{
+    const struct ffa_mem_range ranges[] = {{RAM(61), 2}};
+    struct md d = md_share_to_sp(version, ranges, 1);
+    struct fwm_tx *t;
+    struct ffa_regs r;
+
+    d.attrs = 0;
+    d.emads[0].perms = 0;
+    r = md_send(mf->f, mf->f->vm, FFA_MEM_DONATE_32, &d, 0);
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    t = mem_fw_find(&mf->fw, success_handle(&r));
+    assert_int_equal(t->fid, FFA_MEM_DONATE_32);
+    assert_int_equal(tget(t->desc + 24, 4), 32);
+    assert_int_equal(fw_emad(t, 0)[2], 0);
+    assert_fw_range(t, 0, th_mem_pa(&mf->f->host, TEST_VM_ID, RAM(61)), 2);
+    assert_int_equal(th_page_state(&mf->f->host, TEST_VM_ID, RAM(62)), TH_PAGE_DONATED);
+    assert_int_equal(reclaim(mf->f, mf->f->vm, success_handle(&r), 0).x[0], FFA_SUCCESS_32);
+}
+
+static void test_donate_v1_0(void **state)
+{
+    donate_in(mf_of(state), FFA_VERSION_1_0);
+}
+
+static void test_donate_v1_1(void **state)
+{
+    donate_in(mf_of(state), FFA_VERSION_1_1);
+}
+
+/* A v1.0 caller's fragment is at most 4 KiB (Hafnium), whatever its TX buffer. */
+static void test_v1_0_fragment_over_4k_is_invalid(void **state)
+{
+    struct memfix *mf = mf_of(state);
+    struct ffa_regs r;
+
+    assert_int_equal(th_do(mf->f, mf->f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0)).x[0],
+                     FFA_SUCCESS_32);
+    th_map_buffers(mf->f, mf->f->vm, 2);
+    r = th_do(mf->f, mf->f->vm, th_regs(FFA_MEM_SHARE_32, 8192, 4112, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
+    assert_int_equal(mf->fw.calls, 0);
+}
+
 static void test_retrieved_donation_is_forgotten_without_giving_pages_back(void **state)
 {
     struct memfix *mf = mf_of(state);
@@ -878,6 +923,9 @@ int main(void)
         T(test_share_v1_0_header_is_translated, open_v10),
         T(test_lend_takes_the_pages_until_reclaim, open_v12),
         T(test_donate_with_unspecified_access, open_v12),
+        T(test_donate_v1_0, open_v10),
+        T(test_donate_v1_1, open_v11),
+        T(test_v1_0_fragment_over_4k_is_invalid, open_v10),
         T(test_retrieved_donation_is_forgotten_without_giving_pages_back, open_v12),
         T(test_several_sp_borrowers, open_v12),
         T(test_emad_offset_is_honoured_not_assumed, open_v12),
