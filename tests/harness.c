@@ -489,6 +489,41 @@ int th_setup_new(void **state, uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_
     return th_setup(state, &o);
 }
 
+int th_setup_two(void **state, const struct th_opts *a, const struct th_opts *b)
+{
+    struct th_two *two = calloc(1, sizeof(*two));
+    void *fa = NULL, *fb = NULL;
+
+    *state = NULL;
+    if (two == NULL) {
+        print_error("setup: out of memory\n");
+        return -1;
+    }
+    if (th_setup(&fa, a) != 0 || th_setup(&fb, b) != 0) {
+        th_fixture_release(fa);
+        free(two);
+        return -1;
+    }
+    two->a = fa;
+    two->b = fb;
+    *state = two;
+    return 0;
+}
+
+int th_teardown_two(void **state)
+{
+    struct th_two *two = *state;
+    int bad = 0;
+
+    if (two != NULL) {
+        bad |= th_fixture_release(two->a) != 0;
+        bad |= th_fixture_release(two->b) != 0;
+        free(two);
+    }
+    *state = NULL;
+    return bad ? -1 : 0;
+}
+
 int th_setup_failed(void **state, const char *why)
 {
     print_error("setup: %s\n", why);

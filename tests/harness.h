@@ -184,6 +184,14 @@ int th_setup_new(void **state, uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_
 int th_teardown(void **state);
 /* Destroy and check one fixture as th_teardown() does (NULL is accepted). */
 int th_fixture_release(struct fixture *f);
+/* Two independent fixtures (two mediators, two mocks, two hosts). */
+struct th_two {
+    struct fixture *a, *b;
+};
+/* Build a th_two into *state from two option sets; returns 0 or -1 (nothing left built). */
+int th_setup_two(void **state, const struct th_opts *a, const struct th_opts *b);
+/* Release both fixtures of a th_two, as th_teardown() does for one. */
+int th_teardown_two(void **state);
 /* For a setup whose later step failed: print `why`, release *state and return -1. */
 int th_setup_failed(void **state, const char *why);
 
