@@ -482,6 +482,21 @@ int th_setup(void **state, const struct th_opts *o)
     return 0;
 }
 
+int th_setup_bench(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    *state = NULL;
+    if (f == NULL || (f->mock = ffa_mock_create()) == NULL) {
+        free(f);
+        print_error("setup: out of memory\n");
+        return -1;
+    }
+    ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
+    *state = f;
+    return 0;
+}
+
 int th_setup_new(void **state, uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version)
 {
     struct th_opts o = {.fw_abis = fw_abis, .vm_flags = vm_flags, .vm_version = vm_version};

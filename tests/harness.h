@@ -174,6 +174,12 @@ void th_fixture_free(struct fixture *f);
  * built (cmocka then reports the setup as failed and skips the test and its teardown).
  */
 int th_setup(void **state, const struct th_opts *o);
+/*
+ * A fixture with only its host and a mock (failures recorded, as th_setup's): no mediator, no VM.
+ * For tests whose behaviour is creating the mediator: they create it into f->m (on &f->host,
+ * with ffa_mock_backend(f->mock) or no backend), and th_teardown() destroys it.
+ */
+int th_setup_bench(void **state);
 /* The same from th_fixture_new()'s arguments. */
 int th_setup_new(void **state, uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version);
 /*
