@@ -210,6 +210,30 @@ const struct ffa_host_ops test_host_ops_full = {
     .notify = h_notify,
 };
 
+static uint32_t h_current_cpu(void *host)
+{
+    struct test_host *h = host;
+
+    h->current_cpu_calls++;
+    return h->current_cpu;
+}
+
+const struct ffa_host_ops test_host_ops_cpu = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+    .current_cpu = h_current_cpu,
+};
+
 /* Count one problem a teardown found: print it (the test fails once everything is freed). */
 static int problem(long actual, const char *what)
 {
@@ -295,14 +319,19 @@ static uint32_t fw_bit(uint32_t fid)
     return 0;
 }
 
-/* Script the probe; returns 0, or -1 (reason printed). Does not assert: setups use it. */
-static int script_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis)
+/*
+ * Script the probe, with `cpu_match` (0 or FFA_MOCK_CPU) and `cpu` on every step; returns 0, or -1
+ * (reason printed). Does not assert: setups use it.
+ */
+static int script_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
+                        uint32_t cpu_match, uint32_t cpu)
 {
     size_t n;
     const uint32_t *abis = ffa_mediator_probe_list(&n);
     struct ffa_mock_step v = {
         .call = {{FFA_VERSION, FFA_MEDIATOR_VERSION}},
-        .match = FFA_MOCK_X_ALL,
+        .match = FFA_MOCK_X_ALL | cpu_match,
+        .cpu = cpu,
         .reply = {{fw_version}},
     };
 
@@ -312,7 +341,8 @@ static int script_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_
         uint32_t bit = fw_bit(abis[i]);
         struct ffa_mock_step s = {
             .call = {{FFA_FEATURES, abis[i]}},
-            .match = FFA_MOCK_X_ALL,
+            .match = FFA_MOCK_X_ALL | cpu_match,
+            .cpu = cpu,
         };
 
         if (bit == 0)
@@ -331,7 +361,13 @@ static int script_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_
 
 void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis)
 {
-    assert_int_equal(script_probe(mock, fw_version, fw_abis), 0);
+    assert_int_equal(script_probe(mock, fw_version, fw_abis, 0, 0), 0);
+}
+
+void th_expect_probe_on_cpu(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
+                            uint32_t cpu)
+{
+    assert_int_equal(script_probe(mock, fw_version, fw_abis, FFA_MOCK_CPU, cpu), 0);
 }
 
 /* ---- The scripted SPMC's side of the mediator's own buffers and SP list ---- */
@@ -419,6 +455,7 @@ static int try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 /* Build the fixture `f` (zeroed, owned by the caller) from `o`; returns 0 or -1 (printed). */
 static int fixture_build(struct fixture *f, const struct th_opts *o)
 {
+    const struct ffa_host_ops *host_ops;
     struct ffa_backend be;
     int ret;
 
@@ -430,14 +467,17 @@ static int fixture_build(struct fixture *f, const struct th_opts *o)
         return -1;
     }
     ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
-    if (script_probe(f->mock, FFA_VERSION_1_2, o->fw_abis) != 0)
+    if (script_probe(f->mock, FFA_VERSION_1_2, o->fw_abis, 0, 0) != 0)
         return th_setup_failed(NULL, "cannot script the probe");
     if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0 &&
         expect_own_buffers(f, o->fw_abis) != 0)
         return th_setup_failed(NULL, "cannot script the mediator's own buffers");
     be = ffa_mock_backend(f->mock);
-    ret = ffa_mediator_create(&o->cfg, o->full_host ? &test_host_ops_full : &test_host_ops,
-                              &f->host, &be, &f->m);
+    if (o->host_ops != NULL)
+        host_ops = o->host_ops;
+    else
+        host_ops = o->full_host ? &test_host_ops_full : &test_host_ops;
+    ret = ffa_mediator_create(&o->cfg, host_ops, &f->host, &be, &f->m);
     if (ret != 0) {
         print_error("setup: ffa_mediator_create: %d\n", ret);
         return -1;
@@ -714,6 +754,15 @@ void th_fill_high(struct ffa_regs *r, uint64_t seed)
 void th_expect(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, struct ffa_regs reply)
 {
     struct ffa_mock_step s = {.call = call, .match = match, .reply = reply};
+
+    assert_int_equal(ffa_mock_expect(mock, &s), 0);
+}
+
+void th_expect_on_cpu(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, uint32_t cpu,
+                      struct ffa_regs reply)
+{
+    struct ffa_mock_step s = {
+        .call = call, .match = match | FFA_MOCK_CPU, .cpu = cpu, .reply = reply};
 
     assert_int_equal(ffa_mock_expect(mock, &s), 0);
 }
