@@ -435,8 +435,7 @@ static int expect_own_buffers(struct fixture *f, uint32_t fw_abis)
     return 0;
 }
 
-/* One call from `vm`, vCPU 0, without asserting; returns 0 when handled (reason printed if not). */
-static int try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
+int th_try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 {
     uint32_t fid = (uint32_t)regs->x[0];
 
@@ -495,7 +494,7 @@ static int fixture_build(struct fixture *f, const struct th_opts *o)
     if (o->vm_version != 0) {
         struct ffa_regs r = th_regs(FFA_VERSION, o->vm_version, 0, 0, 0, 0, 0, 0);
 
-        if (try_call(f, f->vm, &r) != 0)
+        if (th_try_call(f, f->vm, &r) != 0)
             return -1;
         if (r.x[0] != FFA_MEDIATOR_VERSION) {
             print_error("setup: FFA_VERSION answered 0x%llx\n", (unsigned long long)r.x[0]);
@@ -675,10 +674,10 @@ int th_try_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t versi
         print_error("setup: ffa_vm_add(0x%x): %d\n", id, ret);
         return -1;
     }
-    if (try_call(f, *vm, &r) != 0)
+    if (th_try_call(f, *vm, &r) != 0)
         return -1;
     r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    if (try_call(f, *vm, &r) != 0)
+    if (th_try_call(f, *vm, &r) != 0)
         return -1;
     if (r.x[0] != FFA_SUCCESS_32 || r.x[2] != id) {
         print_error("setup: FFA_ID_GET of VM 0x%x answered 0x%llx, 0x%llx\n", id,
@@ -692,7 +691,7 @@ int th_try_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages)
 {
     struct ffa_regs r = th_regs(FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, pages, 0, 0, 0, 0);
 
-    if (try_call(f, vm, &r) != 0)
+    if (th_try_call(f, vm, &r) != 0)
         return -1;
     if (r.x[0] != FFA_SUCCESS_32) {
         print_error("setup: FFA_RXTX_MAP_64 of VM 0x%x answered 0x%llx, error %d\n", ffa_vm_id(vm),

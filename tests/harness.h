@@ -216,6 +216,8 @@ int th_setup_failed(void **state, const char *why);
  */
 int th_try_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version,
                   struct ffa_vm **vm);
+/* One call from `vm`, vCPU 0: handled, and no mock failure during it. */
+int th_try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs);
 int th_try_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages);
 
 /* Call the mediator for f->vm, vCPU 0; assert the call was handled. */
