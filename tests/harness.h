@@ -156,14 +156,15 @@ void th_expect_probe_on_cpu(struct ffa_mock *mock, uint32_t fw_version, uint32_t
 /*
  * Create a fixture: mock + mediator (probe scripted with fw_abis, firmware at v1.2) + VM
  * TEST_VM_ID with 2 vCPUs and `flags`. Negotiates `vm_version` with FFA_VERSION if non-zero
- * (the version is then still open: the next call locks it).
+ * (the version is then still open: the next call locks it). Asserting versions of th_setup_new()
+ * and th_setup(), for callers outside cmocka setups; a test builds its fixture in a setup.
  */
 struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version);
 /* Build a fixture from options (scripts the own-buffer mapping and SP list when relevant). */
 struct fixture *th_fixture_open(const struct th_opts *o);
 /* Add a VM to the fixture's mediator, negotiate `version` and lock it with FFA_ID_GET. */
 struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version);
-/* Call for any VM, vCPU 0; assert handled. */
+/* Call for any VM, vCPU 0; assert handled, and th_check_mock(). */
 void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs);
 
 /* Standard buffer addresses in fake guest RAM, and a helper that maps them (asserting success). */
@@ -214,13 +215,17 @@ int th_setup_failed(void **state, const char *why);
  * Setup steps that do not assert (an assertion in a setup would leak what it built): each returns
  * 0, or -1 after printing the reason.
  */
+/* th_add_vm() and th_map_buffers() without assertions. */
 int th_try_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version,
                   struct ffa_vm **vm);
+int th_try_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages);
 /* One call from `vm`, vCPU 0: handled, and no mock failure during it. */
 int th_try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs);
-int th_try_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages);
 
-/* Call the mediator for f->vm, vCPU 0; assert the call was handled. */
+/*
+ * Call the mediator for f->vm, vCPU 0; assert the call was handled and that the mock saw nothing
+ * wrong during it (th_check_mock).
+ */
 void th_call(struct fixture *f, struct ffa_regs *regs);
 
 /* Assert an FFA_ERROR reply with exactly this code and zeroed x1, x3..x7. */
