@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "mem_support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,15 +141,30 @@ static void reply_progress(struct mem_fw *fw, struct fwm_tx *t, struct ffa_regs 
         out->x[1] ^= 1;
 }
 
+/*
+ * The model runs inside the mediator's call, with the mediator's locks held: it must not longjmp
+ * (a cmocka assertion). What the mediator does wrong is counted, answered with an error, and
+ * reported by memfix_release().
+ */
+static void violation(struct mem_fw *fw, struct ffa_regs *out, const char *what)
+{
+    if (fw->violations++ == 0)
+        snprintf(fw->violation, sizeof(fw->violation), "%s", what);
+    memset(out, 0, sizeof(*out));
+    out->x[0] = FFA_ERROR;
+    out->x[2] = (uint32_t)FFA_RET_ABORTED;
+}
+
 /* Append fragment bytes from the mediator's own TX buffer. */
-static void take_fragment(struct mem_fw *fw, struct fwm_tx *t, uint32_t len)
+static int take_fragment(struct mem_fw *fw, struct fwm_tx *t, uint32_t len, struct ffa_regs *out)
 {
     uint32_t total = t->total;
-
     const uint8_t *tx = (const uint8_t *)(uintptr_t)fw->f->own_tx_pa;
 
-    assert_true(len <= 4096);
-    assert_true(t->len + len <= total);
+    if (len > 4096 || t->len + len > total) {
+        violation(fw, out, "a fragment longer than 4 KiB or past the announced total");
+        return -1;
+    }
     memcpy(t->desc + t->len, tx, len);
     t->len += len;
     if (t->frags < 64)
@@ -156,6 +172,7 @@ static void take_fragment(struct mem_fw *fw, struct fwm_tx *t, uint32_t len)
     t->frags++;
     if (t->len == total)
         t->complete = 1;
+    return 0;
 }
 
 static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
@@ -173,15 +190,19 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
         struct fwm_tx *t;
         uint32_t total = (uint32_t)call.x[1], frag = (uint32_t)call.x[2];
 
-        assert_int_equal(call.x[3], 0);
-        assert_int_equal(call.x[4], 0);
-        assert_true(fw->ntx < FWM_MAX_TX);
+        if (call.x[3] != 0 || call.x[4] != 0 || fw->ntx >= FWM_MAX_TX) {
+            violation(fw, out, "a buffer address in x3/w4, or more transactions than modelled");
+            return;
+        }
         t = &fw->tx[fw->ntx];
         memset(t, 0, sizeof(*t));
         t->fid = fid;
         t->handle = fw->next_handle + (uint64_t)fw->ntx;
-        t->desc = calloc(1, total);
-        assert_non_null(t->desc);
+        t->desc = calloc(1, total ? total : 1);
+        if (t->desc == NULL) {
+            violation(fw, out, "out of memory");
+            return;
+        }
         t->total = total;
         fw->ntx++;
         if (fw->refuse_frag == 1) {
@@ -190,8 +211,8 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
             reply_error(out, fw->refuse_code);
             return;
         }
-        take_fragment(fw, t, frag);
-        reply_progress(fw, t, out);
+        if (take_fragment(fw, t, frag, out) == 0)
+            reply_progress(fw, t, out);
         return;
     }
     if (fid == FFA_MEM_FRAG_TX) {
@@ -200,16 +221,17 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
 
         /* Several transactions may be in progress (other VMs' fragments in between). */
         t = mem_fw_find(fw, h);
-        assert_non_null(t);
-        assert_false(t->complete);
-        assert_false(t->reclaimed);
-        assert_int_equal((uint32_t)call.x[4] >> 16, tget(t->desc, 2)); /* the sender VM */
+        if (t == NULL || t->complete || t->reclaimed ||
+            (uint32_t)call.x[4] >> 16 != tget(t->desc, 2) /* the sender VM */) {
+            violation(fw, out, "FFA_MEM_FRAG_TX for no transaction in progress, or another sender");
+            return;
+        }
         if (fw->refuse_frag == (int)t->frags + 1) {
             reply_error(out, fw->refuse_code);
             return;
         }
-        take_fragment(fw, t, (uint32_t)call.x[3]);
-        reply_progress(fw, t, out);
+        if (take_fragment(fw, t, (uint32_t)call.x[3], out) == 0)
+            reply_progress(fw, t, out);
         return;
     }
     /* FFA_MEM_RECLAIM */
@@ -284,8 +306,8 @@ struct fwm_tx *mem_fw_find(struct mem_fw *fw, uint64_t handle)
 
 /* ---- Fixture ---- */
 
-struct memfix *memfix_open(uint32_t version, const struct ffa_mediator_config *cfg,
-                           uint32_t fw_abis)
+int memfix_setup(void **state, uint32_t version, const struct ffa_mediator_config *cfg,
+                 uint32_t fw_abis)
 {
     struct memfix *mf = calloc(1, sizeof(*mf));
     struct th_opts o = {
@@ -294,21 +316,52 @@ struct memfix *memfix_open(uint32_t version, const struct ffa_mediator_config *c
         .mem_host = 1,
         .wrap = mem_fw_wrap,
     };
+    void *f = NULL;
 
-    assert_non_null(mf);
+    *state = NULL;
+    if (mf == NULL)
+        return th_setup_failed(NULL, "out of memory");
     o.wrap_ctx = &mf->fw;
     if (cfg != NULL)
         o.cfg = *cfg;
-    mf->f = th_fixture_open(&o);
-    th_map_buffers(mf->f, mf->f->vm, 1);
-    return mf;
+    if (th_setup(&f, &o) != 0) {
+        free(mf);
+        return -1;
+    }
+    mf->f = f;
+    if (th_try_map_buffers(mf->f, mf->f->vm, 1) != 0) {
+        memfix_release(mf);
+        return -1;
+    }
+    *state = mf;
+    return 0;
 }
 
-void memfix_close(struct memfix *mf)
+int memfix_release(struct memfix *mf)
 {
-    th_fixture_free(mf->f);
+    int bad = 0;
+
+    if (mf == NULL)
+        return 0;
+    if (mf->stop != NULL)
+        mf->stop(mf->stop_ctx);
+    if (mf->fw.violations != 0) {
+        print_error("teardown: the modelled SPMC saw %u protocol violation(s), first: %s\n",
+                    mf->fw.violations, mf->fw.violation);
+        bad = 1;
+    }
+    bad |= th_fixture_release(mf->f) != 0;
     mem_fw_free(&mf->fw);
     free(mf);
+    return bad ? -1 : 0;
+}
+
+int memfix_teardown(void **state)
+{
+    int ret = memfix_release(*state);
+
+    *state = NULL;
+    return ret;
 }
 
 void put_tx(struct fixture *f, uint16_t vm, const void *buf, uint32_t len)

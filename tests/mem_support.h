@@ -85,6 +85,9 @@ struct mem_fw {
     int reclaim_garbage;  /* RECLAIM answers something that is not FFA_SUCCESS/ERROR */
     int reclaim_any;      /* RECLAIM of a handle it does not know (forgotten) succeeds */
     uint64_t success_handle_override; /* != 0: the final SUCCESS names this handle */
+    /* What the mediator did wrong (counted, not asserted: the model runs under its locks). */
+    unsigned violations;
+    char violation[160];
 };
 
 /* th_opts.wrap for a fixture whose secure world is `fw` (a struct mem_fw, zeroed or set up). */
@@ -107,10 +110,16 @@ struct fwm_tx *mem_fw_find(struct mem_fw *fw, uint64_t handle);
 struct memfix {
     struct fixture *f;
     struct mem_fw fw;
+    /* Optional: stops what a test started (a racing thread) before anything is freed. */
+    void (*stop)(void *ctx);
+    void *stop_ctx;
 };
-struct memfix *memfix_open(uint32_t version, const struct ffa_mediator_config *cfg,
-                           uint32_t fw_abis);
-void memfix_close(struct memfix *mf);
+/* A cmocka setup: builds it into *state without asserting (0, or -1 with the reason printed). */
+int memfix_setup(void **state, uint32_t version, const struct ffa_mediator_config *cfg,
+                 uint32_t fw_abis);
+/* Free everything; -1 (reported) if anything leaked or the model saw a protocol violation. */
+int memfix_release(struct memfix *mf);
+int memfix_teardown(void **state);
 
 /* Copy `len` bytes into VM `vm`'s TX buffer at offset 0. */
 void put_tx(struct fixture *f, uint16_t vm, const void *buf, uint32_t len);

@@ -20,26 +20,22 @@
 
 static int open_v10(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_0, NULL, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_0, NULL, FW_MEM_WORLD);
 }
 
 static int open_v11(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_1, NULL, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_1, NULL, FW_MEM_WORLD);
 }
 
 static int open_v12(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_2, NULL, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_2, NULL, FW_MEM_WORLD);
 }
 
 static int close_fix(void **state)
 {
-    memfix_close(*state);
-    return 0;
+    return memfix_teardown(state);
 }
 
 static struct ffa_regs frag_tx(struct fixture *f, struct ffa_vm *vm, uint64_t h, uint32_t len,
@@ -610,10 +606,9 @@ static void test_pages_short_of_the_total_at_the_last_fragment_are_rolled_back(v
 
 static int open_no_frag_tx(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_2, NULL,
-                         FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_RELEASE |
-                             FW_MEM_SHARE_64 | FW_MEM_RECLAIM);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_2, NULL,
+                        FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_RELEASE |
+                            FW_MEM_SHARE_64 | FW_MEM_RECLAIM);
 }
 
 static void test_spmc_without_fragments_gets_one_fragment_or_no_memory(void **state)
@@ -791,7 +786,21 @@ struct flipper {
     volatile uint8_t *field;
     uint8_t a, b;
     volatile int stop;
+    pthread_t thread;
+    int running;
 };
+
+/* The fixture's stop hook: the flipper writes into guest RAM, so it ends before RAM is freed. */
+static void stop_flipper(void *ctx)
+{
+    struct flipper *fl = ctx;
+
+    if (fl->running) {
+        fl->stop = 1;
+        pthread_join(fl->thread, NULL);
+        fl->running = 0;
+    }
+}
 
 static void *flip(void *arg)
 {
@@ -830,13 +839,16 @@ static void test_descriptor_is_copied_once_against_a_racing_vcpu(void **state)
     static uint8_t buf[4096];
     uint32_t len = md_build(&d, buf, sizeof(buf));
     uint8_t *tx = th_guest_ptr(&mf->f->host, TEST_VM_ID, TEST_TX_IPA);
-    struct flipper fl = {tx + 80 + 4 + 1, 0x00, 0x7f, 0};
+    static struct flipper fl;
     double deadline = now_s() + 20;
     long ok = 0, refused = 0, sends = 0;
-    pthread_t t;
 
+    fl = (struct flipper){.field = tx + 80 + 4 + 1, .a = 0x00, .b = 0x7f};
     memcpy(tx, buf, len);
-    assert_int_equal(pthread_create(&t, NULL, flip, &fl), 0);
+    mf->stop = stop_flipper;
+    mf->stop_ctx = &fl;
+    assert_int_equal(pthread_create(&fl.thread, NULL, flip, &fl), 0);
+    fl.running = 1;
     while (sends < 5000 || ((ok == 0 || refused == 0) && now_s() < deadline)) {
         struct ffa_regs r =
             th_do(mf->f, mf->f->vm, th_regs(FFA_MEM_SHARE_64, len, len, 0, 0, 0, 0, 0));
@@ -860,8 +872,7 @@ static void test_descriptor_is_copied_once_against_a_racing_vcpu(void **state)
         if (sends % 512 == 0)
             sched_yield();
     }
-    fl.stop = 1;
-    pthread_join(t, NULL);
+    stop_flipper(&fl);
     assert_true(ok > 0);
     assert_true(refused > 0);
 }

@@ -22,26 +22,22 @@ static struct memfix *mf_of(void **state)
 
 static int open_v10(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_0, NULL, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_0, NULL, FW_MEM_WORLD);
 }
 
 static int open_v11(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_1, NULL, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_1, NULL, FW_MEM_WORLD);
 }
 
 static int open_v12(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_2, NULL, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_2, NULL, FW_MEM_WORLD);
 }
 
 static int close_fix(void **state)
 {
-    memfix_close(*state);
-    return 0;
+    return memfix_teardown(state);
 }
 
 /* The SPMC's descriptor (FF-A v1.2 layout: 48-byte header, 32-byte EMADs at 48). */
@@ -671,8 +667,7 @@ static int open_small_limits(void **state)
     struct ffa_mediator_config cfg = {
         .mem_max_shares = 2, .mem_max_pages = 4, .mem_max_borrowers = 2};
 
-    *state = memfix_open(FFA_VERSION_1_2, &cfg, FW_MEM_WORLD);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_2, &cfg, FW_MEM_WORLD);
 }
 
 static void test_limits_are_no_memory_or_invalid(void **state)
@@ -861,10 +856,9 @@ static void test_features_report_what_the_spmc_has(void **state)
 
 static int open_fw_share_only(void **state)
 {
-    *state = memfix_open(FFA_VERSION_1_2, NULL,
-                         FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_RELEASE |
-                             FW_MEM_SHARE_64 | FW_MEM_RECLAIM);
-    return 0;
+    return memfix_setup(state, FFA_VERSION_1_2, NULL,
+                        FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_RELEASE |
+                            FW_MEM_SHARE_64 | FW_MEM_RECLAIM);
 }
 
 static void test_features_and_calls_without_spmc_support_are_not_supported(void **state)
@@ -880,16 +874,20 @@ static void test_features_and_calls_without_spmc_support_are_not_supported(void 
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
 }
 
+static int open_without_mem_callbacks(void **state)
+{
+    struct th_opts o = {.fw_abis = FW_MEM_WORLD, .vm_version = FFA_VERSION_1_2, .full_host = 1};
+
+    return th_setup(state, &o);
+}
+
 static void test_without_host_mem_callbacks_every_memory_abi_is_not_supported(void **state)
 {
-    struct fixture *f;
-    struct th_opts o = {.fw_abis = FW_MEM_WORLD, .vm_version = FFA_VERSION_1_2, .full_host = 1};
+    struct fixture *f = *state;
     const uint32_t fids[] = {FFA_MEM_SHARE_64,   FFA_MEM_LEND_32,        FFA_MEM_DONATE_64,
                              FFA_MEM_RECLAIM,    FFA_MEM_FRAG_TX,        FFA_MEM_FRAG_RX,
                              FFA_MEM_RELINQUISH, FFA_MEM_RETRIEVE_REQ_64};
 
-    (void)state;
-    f = th_fixture_open(&o);
     for (size_t i = 0; i < sizeof(fids) / sizeof(fids[0]); i++) {
         struct ffa_regs r;
 
@@ -897,7 +895,6 @@ static void test_without_host_mem_callbacks_every_memory_abi_is_not_supported(vo
         r = th_do(f, f->vm, th_regs(fids[i], 0, 0, 0, 0, 0, 0, 0));
         th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     }
-    th_fixture_free(f);
 }
 
 static void test_aarch32_vm_has_no_64_bit_memory_abis(void **state)
@@ -966,7 +963,9 @@ int main(void)
         T(test_features_report_what_the_spmc_has, open_v12),
         T(test_features_and_calls_without_spmc_support_are_not_supported, open_fw_share_only),
         T(test_aarch32_vm_has_no_64_bit_memory_abis, open_v12),
-        cmocka_unit_test(test_without_host_mem_callbacks_every_memory_abi_is_not_supported),
+        cmocka_unit_test_setup_teardown(
+            test_without_host_mem_callbacks_every_memory_abi_is_not_supported,
+            open_without_mem_callbacks, th_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

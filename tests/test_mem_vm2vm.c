@@ -23,66 +23,90 @@ struct v2v {
     struct ffa_vm *a, *b, *c;
 };
 
-static struct v2v *open_pair(uint32_t va, uint32_t vb, int mem_host)
+static int release_pair(struct v2v *v)
+{
+    int bad = 0;
+
+    if (v == NULL)
+        return 0;
+    if (v->mf != NULL)
+        bad = memfix_release(v->mf) != 0;
+    else
+        bad = th_fixture_release(v->f) != 0;
+    free(v);
+    return bad ? -1 : 0;
+}
+
+/* VM A (TEST_VM_ID) at `va`, VM B at `vb`, VM C at v1.2, all with 1-page buffers, VM to VM on. */
+static int open_pair(void **state, uint32_t va, uint32_t vb, int mem_host)
 {
     struct v2v *v = calloc(1, sizeof(*v));
     struct ffa_mediator_config cfg = {.flags = FFA_CFG_VM_TO_VM};
+    struct ffa_regs id = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+    void *built = NULL;
 
-    assert_non_null(v);
+    *state = NULL;
+    if (v == NULL)
+        return th_setup_failed(NULL, "out of memory");
     if (mem_host == 1) {
-        v->mf = memfix_open(va, &cfg, FW_ALL_MSG);
+        if (memfix_setup(&built, va, &cfg, FW_ALL_MSG) != 0) {
+            free(v);
+            return -1;
+        }
+        v->mf = built;
         v->f = v->mf->f;
     } else {
         struct th_opts o = {
             .fw_abis = FW_ALL_MSG, .vm_version = va, .mem_host = mem_host, .cfg = cfg};
 
-        v->f = th_fixture_open(&o);
-        th_map_buffers(v->f, v->f->vm, 1);
+        if (th_setup(&built, &o) != 0) {
+            free(v);
+            return -1;
+        }
+        v->f = built;
+        if (th_try_map_buffers(v->f, v->f->vm, 1) != 0) {
+            release_pair(v);
+            return -1;
+        }
     }
     v->a = v->f->vm;
-    v->b = th_add_vm(v->f, VM_B, 0, vb);
-    th_map_buffers(v->f, v->b, 1);
-    v->c = th_add_vm(v->f, VM_C, 0, FFA_VERSION_1_2);
-    th_map_buffers(v->f, v->c, 1);
     /* The version of A locks at its first call. */
-    th_do(v->f, v->a, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0));
-    return v;
+    if (th_try_add_vm(v->f, VM_B, 0, vb, &v->b) != 0 || th_try_map_buffers(v->f, v->b, 1) != 0 ||
+        th_try_add_vm(v->f, VM_C, 0, FFA_VERSION_1_2, &v->c) != 0 ||
+        th_try_map_buffers(v->f, v->c, 1) != 0 || th_try_call(v->f, v->a, &id) != 0) {
+        release_pair(v);
+        return -1;
+    }
+    *state = v;
+    return 0;
 }
 
 static int open_12_12(void **state)
 {
-    *state = open_pair(FFA_VERSION_1_2, FFA_VERSION_1_2, 1);
-    return 0;
+    return open_pair(state, FFA_VERSION_1_2, FFA_VERSION_1_2, 1);
 }
 
 static int open_10_11(void **state)
 {
-    *state = open_pair(FFA_VERSION_1_0, FFA_VERSION_1_1, 1);
-    return 0;
+    return open_pair(state, FFA_VERSION_1_0, FFA_VERSION_1_1, 1);
 }
 
 static int open_11_10(void **state)
 {
-    *state = open_pair(FFA_VERSION_1_1, FFA_VERSION_1_0, 1);
-    return 0;
+    return open_pair(state, FFA_VERSION_1_1, FFA_VERSION_1_0, 1);
 }
 
 static int open_no_mem_map(void **state)
 {
-    *state = open_pair(FFA_VERSION_1_2, FFA_VERSION_1_2, 2);
-    return 0;
+    return open_pair(state, FFA_VERSION_1_2, FFA_VERSION_1_2, 2);
 }
 
 static int close_pair(void **state)
 {
-    struct v2v *v = *state;
+    int ret = release_pair(*state);
 
-    if (v->mf != NULL)
-        memfix_close(v->mf);
-    else
-        th_fixture_free(v->f);
-    free(v);
-    return 0;
+    *state = NULL;
+    return ret;
 }
 
 /* A descriptor from A to `n` VM borrowers. */
