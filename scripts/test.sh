@@ -18,12 +18,12 @@ jobs=$(nproc 2>/dev/null || echo 2)
 stage() { printf '\n==== %s ====\n' "$*"; }
 
 stage "gcc: build and unit tests"
-cmake -S . -B build/gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build/gcc -DFFA_WERROR=ON -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build/gcc -j"$jobs"
 ctest --test-dir build/gcc --output-on-failure -j"$jobs"
 
 stage "clang: AddressSanitizer + UndefinedBehaviorSanitizer"
-cmake -S . -B build/clang-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+cmake -S . -B build/clang-asan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
   -DFFA_SANITIZE=address,undefined -DFFA_BUILD_BENCH=OFF
 cmake --build build/clang-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -34,7 +34,7 @@ cmake/check-freestanding.sh build/freestanding-aarch64
 
 stage "AArch64: cross-built unit tests under qemu-aarch64"
 a64_start=$(date +%s)
-cmake -S . -B build/aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+cmake -S . -B build/aarch64 -DFFA_WERROR=ON -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_BENCH=OFF -DFFA_BUILD_EXAMPLES=OFF
 cmake --build build/aarch64 -j"$jobs"
 # The conduit and plain-function tests must exist: a missing libffi (amd64 or arm64) or a wrong
@@ -49,7 +49,7 @@ grep -q " test_plain_smc\$" <<<"$host_tests" ||
   { echo "FAIL: the host build has no test_plain_smc (libffi-dev missing?)" >&2; exit 1; }
 ctest --test-dir build/aarch64 --output-on-failure -j"$jobs"
 # The same with clang as the cross compiler: the inline asm and the ucontext code stay clean.
-cmake -S . -B build/aarch64-clang -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+cmake -S . -B build/aarch64-clang -DFFA_WERROR=ON -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
   -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_BENCH=OFF \
   -DFFA_BUILD_EXAMPLES=OFF
 cmake --build build/aarch64-clang -j"$jobs"

@@ -22,10 +22,15 @@ set(FFA_SP_IMAGES ON CACHE INTERNAL "example SP images are built")
 set(FFA_SP_DIR ${PROJECT_BINARY_DIR}/sp CACHE INTERNAL "where the example SP images are built")
 file(MAKE_DIRECTORY ${FFA_SP_DIR})
 
-# Flags from unicorn-notes.md "Building SP images".
-set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -Werror -march=armv8-a -ffreestanding -nostdlib
+# Bare-metal AArch64: no libc, no start files, a static non-PIE image at the manifest's load
+# address, general-purpose registers only (no FP/SIMD state for the SPMC to save), strict alignment
+# (the SP may run with its MMU off). -Werror follows FFA_WERROR, as for the host code.
+set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -march=armv8-a -ffreestanding -nostdlib
     -nostartfiles -static -no-pie -fno-pic -mgeneral-regs-only -mstrict-align
     -fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -I${FFA_SP_SRC}/common)
+if(FFA_WERROR)
+  list(APPEND FFA_SP_CFLAGS -Werror)
+endif()
 set(FFA_SP_COMMON ${FFA_SP_SRC}/common/start.S ${FFA_SP_SRC}/common/ffa_call.S
     ${FFA_SP_SRC}/common/ffa.c)
 set(FFA_SP_DEPS ${FFA_SP_COMMON} ${FFA_SP_SRC}/common/main.c ${FFA_SP_SRC}/common/sp_ffa.h
