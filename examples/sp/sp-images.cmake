@@ -4,17 +4,16 @@
 #
 # Included (once, GLOBAL guard) by examples/sp, tests/unicorn, bench/unicorn and examples/demo,
 # whichever comes first. Defines the target ffa_sp_images and the cache variable FFA_SP_DIR (the
-# directory holding <name>.elf and <name>.dtb), or sets FFA_SP_IMAGES to OFF with a message when
-# the cross compiler or dtc is missing (scripts/deps.sh installs both).
+# directory holding <name>.elf and <name>.dtb), or sets FFA_SP_IMAGES to OFF (the configure summary
+# says why) when the cross compiler or dtc is missing (scripts/deps.sh installs both).
 include_guard(GLOBAL)
 
 set(FFA_SP_SRC ${CMAKE_CURRENT_LIST_DIR})
 find_program(FFA_SP_CC aarch64-linux-gnu-gcc)
 find_program(FFA_DTC dtc)
 if(NOT FFA_SP_CC OR NOT FFA_DTC)
-  message(WARNING "ffa: example SPs skipped (and with them the Unicorn tests, demo and benchmark):"
-                  " aarch64-linux-gnu-gcc or dtc not found. Run scripts/deps.sh to install "
-                  "gcc-aarch64-linux-gnu and device-tree-compiler.")
+  ffa_part_skipped("example SPs, and with them the Unicorn tests, demo and bench_unicorn"
+                   "needs gcc-aarch64-linux-gnu and device-tree-compiler (scripts/deps.sh demo)")
   set(FFA_SP_IMAGES OFF CACHE INTERNAL "example SP images are built")
   return()
 endif()
@@ -77,3 +76,14 @@ foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty in
 endforeach()
 
 add_custom_target(ffa_sp_images ALL DEPENDS ${FFA_SP_OUTPUTS})
+
+# Installed (component "examples", the Debian package ffa-mediator-examples) so that a user of the
+# installed ffa::backend_unicorn has partitions to load: <datadir>/ffa-mediator/sp/<name>.elf, the
+# compiled manifests <name>.dtb and their sources <name>.dts.
+if(FFA_BUILD_EXAMPLES)
+  set(FFA_SP_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/ffa-mediator/sp)
+  install(FILES ${FFA_SP_OUTPUTS} DESTINATION ${FFA_SP_INSTALL_DIR} COMPONENT examples)
+  file(GLOB ffa_sp_dts ${FFA_SP_SRC}/manifests/*.dts)
+  install(FILES ${ffa_sp_dts} DESTINATION ${FFA_SP_INSTALL_DIR} COMPONENT examples)
+  set_property(GLOBAL PROPERTY FFA_HAS_EXAMPLES ON)
+endif()
