@@ -9,7 +9,8 @@
 # The Unicorn consumer also boots the installed echo partition when sp-dir is given.
 # Usage: consume.sh <prefix> <consumer-source-dir> <c-compiler> <work-dir> [sp-dir]
 set -euo pipefail
-prefix=$1 src=$2 cc=$3 work=$4 spdir=${5:-}
+prefix=$(realpath "$1") src=$(realpath "$2") cc=$3 work=$(realpath -m "$4") spdir=${5:-}
+[ -n "$spdir" ] && spdir=$(realpath "$spdir")
 
 pcfile=$(find "$prefix" -path '*/pkgconfig/ffa-mediator.pc' | head -n1)
 if [ -z "$pcfile" ]; then
