@@ -196,7 +196,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     --list) list=1 ;;
     demo | bench | test | dev) set_name=$arg ;;
     -h | --help)
-      sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
