@@ -99,6 +99,10 @@ ffa_is_installed() {
 # ---- the package manager's lock ----
 FFA_APT_LOCK_TIMEOUT=${FFA_APT_LOCK_TIMEOUT:-600}
 FFA_APT_LOCK_POLL=${FFA_APT_LOCK_POLL:-5}
+# What apt-get (dpkg frontend lock, lists lock) and dpkg print when another process holds a lock.
+FFA_APT_LOCK_MESSAGES='Could not get lock|Unable to acquire the dpkg frontend lock'
+FFA_APT_LOCK_MESSAGES+='|Unable to lock (the administration )?directory'
+FFA_APT_LOCK_MESSAGES+='|lock was locked by another process|frontend lock is locked'
 
 # ffa_with_lock_wait <command>...: runs a package-manager command. While it fails because another
 # process holds the dpkg or apt lock (it then changes nothing), says so once and tries again every
@@ -110,8 +114,7 @@ ffa_with_lock_wait() {
   while true; do
     rc=0
     "$@" 2>"$err" || rc=$?
-    if [ "$rc" -eq 0 ] ||
-      ! grep -qE 'Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock (the administration )?directory|lock was locked by another process|frontend lock is locked' "$err"; then
+    if [ "$rc" -eq 0 ] || ! grep -qE "$FFA_APT_LOCK_MESSAGES" "$err"; then
       cat "$err" >&2
       rm -f "$err"
       [ "$waited" = 1 ] && [ "$rc" -eq 0 ] &&
