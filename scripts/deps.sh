@@ -88,12 +88,12 @@ ffa_deps_of() {
 ffa_is_installed() {
   local p=$1 want
   if [[ $p == *:* ]]; then
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qx "install ok installed"
+    grep -qx "install ok installed" <<<"$(dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null)"
     return
   fi
   want=$(dpkg --print-architecture)
-  dpkg-query -W -f='${Architecture} ${Status}\n' "$p" 2>/dev/null |
-    grep -qE "^($want|all) install ok installed$"
+  grep -qE "^($want|all) install ok installed$" \
+    <<<"$(dpkg-query -W -f='${Architecture} ${Status}\n' "$p" 2>/dev/null)"
 }
 
 # ---- the package manager's lock ----
@@ -121,7 +121,8 @@ ffa_with_lock_wait() {
         echo "scripts/deps.sh: the lock was released after $((SECONDS - start)) s" >&2
       return "$rc"
     fi
-    holder=$(sed -nE 's/.*(process( with pid)? [0-9]+( \([^)]*\))?).*/\1/p' "$err" | head -n1)
+    holder=$(sed -nE 's/.*(process( with pid)? [0-9]+( \([^)]*\))?).*/\1/p' "$err")
+    holder=${holder%%$'\n'*}
     if ((SECONDS - start >= FFA_APT_LOCK_TIMEOUT)); then
       cat "$err" >&2
       rm -f "$err"
@@ -171,7 +172,7 @@ ffa_install_deps() {
   for i in "${!missing[@]}"; do
     printf '  %-24s %s\n' "${missing[$i]}" "${reasons[$i]}"
   done
-  if [ "$arm64" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [ "$arm64" = 1 ] && ! grep -qx arm64 <<<"$(dpkg --print-foreign-architectures)"; then
     echo "Adding the arm64 architecture to dpkg (multiarch), for the arm64 packages above."
     ffa_with_lock_wait ffa_as_root dpkg --add-architecture arm64
   fi

@@ -12,7 +12,7 @@ set -euo pipefail
 prefix=$(realpath "$1") src=$(realpath "$2") cc=$3 work=$(realpath -m "$4") spdir=${5:-}
 [ -n "$spdir" ] && spdir=$(realpath "$spdir")
 
-pcfile=$(find "$prefix" -path '*/pkgconfig/ffa-mediator.pc' | head -n1)
+pcfile=$(find "$prefix" -path '*/pkgconfig/ffa-mediator.pc' -print -quit)
 if [ -z "$pcfile" ]; then
   echo "FAIL: no pkgconfig/ffa-mediator.pc under $prefix" >&2
   exit 1

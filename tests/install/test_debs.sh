@@ -43,7 +43,8 @@ for p in $(printf '%s\n' "${!pkg_file[@]}" | sort); do
     [ -n "$(field "$p" "$fld")" ] || fail "$p has no $fld"
   done
   [ "$(field "$p" Version)" = "$version" ] || fail "$p has version $(field "$p" Version)"
-  synopsis=$(field "$p" Description | head -n1)
+  synopsis=$(field "$p" Description)
+  synopsis=${synopsis%%$'\n'*}
   [ ${#synopsis} -lt 80 ] || fail "$p: synopsis longer than 79 characters"
   contents "$p" | grep -qx "/usr/share/doc/$p/copyright" || fail "$p has no copyright file"
   printf '  %-28s %-9s %-8s %s\n' "$p" "$(field "$p" Section)" "$(field "$p" Architecture)" \
