@@ -108,8 +108,14 @@ FFA_APT_LOCK_MESSAGES+='|lock was locked by another process|frontend lock is loc
 # process holds the dpkg or apt lock (it then changes nothing), says so once and tries again every
 # FFA_APT_LOCK_POLL seconds, for up to FFA_APT_LOCK_TIMEOUT seconds. Any other failure is returned
 # at once.
+ffa_now_ms() {
+  local us=${EPOCHREALTIME//[.,]/}
+  echo $((us / 1000))
+}
+
 ffa_with_lock_wait() {
-  local start=$SECONDS err rc holder waited=0
+  local start=$SECONDS start_ms err rc holder waited=0
+  start_ms=$(ffa_now_ms)
   err=$(mktemp)
   while true; do
     rc=0
@@ -123,7 +129,7 @@ ffa_with_lock_wait() {
     fi
     holder=$(sed -nE 's/.*(process( with pid)? [0-9]+( \([^)]*\))?).*/\1/p' "$err")
     holder=${holder%%$'\n'*}
-    if ((SECONDS - start >= FFA_APT_LOCK_TIMEOUT)); then
+    if (($(ffa_now_ms) - start_ms >= FFA_APT_LOCK_TIMEOUT * 1000)); then
       cat "$err" >&2
       rm -f "$err"
       echo "scripts/deps.sh: another package manager (${holder:-another process}) still holds" \
