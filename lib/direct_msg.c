@@ -125,13 +125,14 @@ static bool response_is_for(const struct ffa_vm *vm, uint32_t fid, uint64_t w1)
  * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
  */
 static inline __attribute__((always_inline)) void
-finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                      const uint64_t *high, enum finish_kind kind, uint32_t run_target)
+finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
+                      struct ffa_regs *regs, const uint64_t *high, enum finish_kind kind,
+                      uint32_t run_target)
 {
     enum answer_action action;
     uint32_t fid;
 
-    fw_call(m, regs, regs);
+    fw_call(m, cpu, regs, regs);
     fid = (uint32_t)regs->x[0];
     action = classify_answer(vm, kind, fid);
     if (kind == FINISH_RUN && action == ANSWER_PASS && !response_is_for(vm, fid, regs->x[1]))
@@ -186,7 +187,7 @@ static __attribute__((noinline, cold)) void reply_refused(struct ffa_mediator *m
          : (ffa_memcpy((area), &(regs)->x[8], sizeof(area)), (const uint64_t *)(area)))
 
 void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
-                                    struct ffa_regs *regs, uint32_t fid)
+                                    struct ffa_regs *regs, uint32_t cpu, uint32_t fid)
 {
     bool is64 = ffa_fid_is_64(fid);
     uint32_t w1 = (uint32_t)regs->x[1];
@@ -220,12 +221,12 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     if (!is64)
         mask_w1_w7(regs);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ, 0);
+    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_DIRECT_REQ, 0);
 }
 
 /* FFA_MSG_SEND_DIRECT_REQ2 (v1.2, SMC64): x2/x3 = protocol UUID, x4..x17 = payload. */
 void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
-                                     struct ffa_regs *regs)
+                                     struct ffa_regs *regs, uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
@@ -245,7 +246,7 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
     high = SAVE_HIGH(vm, regs, area);
     regs->x[0] = FFA_MSG_SEND_DIRECT_REQ2;
     regs->x[1] = w1;
-    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ2, 0);
+    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_DIRECT_REQ2, 0);
 }
 
 /*
@@ -253,7 +254,7 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
  * not support FFA_RUN to VMs"); only x0 and x1 travel, so x2..x17 reach the SPMC as zero, which
  * Hafnium requires of v1.2 callers. The vCPU index is the SPMC's to validate.
  */
-void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
@@ -274,5 +275,5 @@ void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *
     regs->x[1] = w1;
     ffa_memset(&regs->x[2], 0, sizeof(regs->x[0]) * 6);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, regs, high, FINISH_RUN, w1);
+    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_RUN, w1);
 }

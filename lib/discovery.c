@@ -12,13 +12,13 @@ void ffa_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_reg
 }
 
 /* Ask the secure world for the SPMC's ID. Returns 0 and *id, or an FF-A error. */
-static int32_t spm_id_query(struct ffa_mediator *m, uint16_t *id)
+static int32_t spm_id_query(struct ffa_mediator *m, uint32_t cpu, uint16_t *id)
 {
     struct ffa_regs in = {{FFA_SPM_ID_GET}};
     struct ffa_regs out;
     uint32_t fid;
 
-    fw_call(m, &in, &out);
+    fw_call(m, cpu, &in, &out);
     fid = (uint32_t)out.x[0];
     if (fid == FFA_SUCCESS_32 || fid == FFA_SUCCESS_64) {
         *id = (uint16_t)(out.x[2] & 0xffffu);
@@ -34,7 +34,8 @@ static int32_t spm_id_query(struct ffa_mediator *m, uint16_t *id)
  * FFA_SPM_ID_GET (v1.1): the SPMC ID never changes, so the secure world is asked once, under the
  * mediator lock, and every later call is answered from the cache.
  */
-void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu)
 {
     uint32_t cached;
     uint16_t id = 0;
@@ -49,7 +50,7 @@ void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
         med_lock(m, m->lock);
         cached = m->spm_id_cache;
         if (cached == 0) {
-            ret = spm_id_query(m, &id);
+            ret = spm_id_query(m, cpu, &id);
             if (ret == 0) {
                 cached = SPM_ID_CACHED | id;
                 __atomic_store_n(&m->spm_id_cache, cached, __ATOMIC_RELEASE);

@@ -29,13 +29,13 @@ static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
 }
 
 /* FFA_VERSION towards the secure world: a bare w0, never wrapped (secure-side.md 2.2). */
-static int fw_negotiate_version(struct ffa_mediator *m)
+static int fw_negotiate_version(struct ffa_mediator *m, uint32_t cpu)
 {
     struct ffa_regs in = {{FFA_VERSION, FFA_MEDIATOR_VERSION}};
     struct ffa_regs out;
     uint32_t v;
 
-    fw_call(m, &in, &out);
+    fw_call(m, cpu, &in, &out);
     v = (uint32_t)out.x[0];
     if (v == (uint32_t)FFA_RET_NOT_SUPPORTED) {
         MED_LOG0(m, FFA_LOG_ERROR, "ffa: the secure world does not implement FF-A");
@@ -51,13 +51,21 @@ static int fw_negotiate_version(struct ffa_mediator *m)
     return 0;
 }
 
+void fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                        struct ffa_regs *out)
+{
+    med_lock(m, m->backend_lock);
+    m->be.ops->call(m->be.ctx, cpu, in, out);
+    med_unlock(m, m->backend_lock);
+}
+
 const uint32_t *ffa_mediator_probe_list(size_t *count)
 {
     *count = sizeof(probed_abis) / sizeof(probed_abis[0]);
     return probed_abis;
 }
 
-int fw_probe(struct ffa_mediator *m)
+int fw_probe(struct ffa_mediator *m, uint32_t cpu)
 {
     int ret;
 
@@ -65,7 +73,7 @@ int fw_probe(struct ffa_mediator *m)
         MED_LOG0(m, FFA_LOG_INFO, "ffa: no secure world; VM-only mediation");
         return 0;
     }
-    ret = fw_negotiate_version(m);
+    ret = fw_negotiate_version(m, cpu);
     if (ret != 0)
         return ret;
     for (size_t i = 0; i < sizeof(probed_abis) / sizeof(probed_abis[0]); i++) {
@@ -73,7 +81,7 @@ int fw_probe(struct ffa_mediator *m)
         struct ffa_regs out;
         uint32_t r;
 
-        fw_call(m, &in, &out);
+        fw_call(m, cpu, &in, &out);
         r = (uint32_t)out.x[0];
         if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
             fw_abi_set(m, probed_abis[i]);

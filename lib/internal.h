@@ -71,11 +71,12 @@ struct ffa_vm {
     /* Set with `version`: an AArch64 VM at v1.2+ gets x8..x17 zeroed in every reply. */
     bool clear_x8_x17;
     /*
-     * Function-ID bits that may be set for a call to take the fast path: 0 while negotiation is
-     * open (every call goes the slow way), then all bits for an AArch64 VM, all but the SMC64 bit
-     * for an AArch32 one. Published last, with release order, once `version` is final.
+     * Function-ID bits that send a call down the slow path: all of them while negotiation is
+     * open (set by ffa_vm_add(): every call goes the slow way), then none for an AArch64 VM and
+     * the SMC64 bit for an AArch32 one. Published last, with release order, once `version` is
+     * final. Stored inverted so that the fast-path test is a single AND with memory.
      */
-    uint32_t fast_fids;
+    uint32_t slow_fid_bits;
 
     /* The VM's RX/TX pair and mailbox state; guarded by `lock`. */
     struct vm_mailbox mbox;
@@ -163,6 +164,8 @@ static inline uint64_t le_get(const uint8_t *p, unsigned bytes)
 
 /* The VM with endpoint ID `id`, or NULL. Caller holds m->lock. */
 struct ffa_vm *vm_find_locked(struct ffa_mediator *m, uint16_t id);
+/* ffa_vm_remove() with the secure-world work issued on `cpu` (checked arguments). */
+int vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 
 /* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
 static inline void med_lock(const struct ffa_mediator *m, void *lock)
@@ -205,7 +208,16 @@ void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const 
 #define LOG_STR(s) ((uint64_t)(uintptr_t)(s))
 
 /* ---- Secure world ---- */
-int fw_probe(struct ffa_mediator *m);
+int fw_probe(struct ffa_mediator *m, uint32_t cpu);
+
+/*
+ * The processor for secure-world calls the mediator makes on its own, outside a guest's call
+ * (create, VM add/remove, destroy): the host's current_cpu callback, or processor 0 without it.
+ */
+static inline uint32_t med_host_cpu(const struct ffa_mediator *m)
+{
+    return m->host->current_cpu != NULL ? m->host->current_cpu(m->host_ctx) : 0;
+}
 
 /* Bit of `fid` in fw_abi: ((fnum - FFA_FNUM_MIN) << 1) | is_smc64. fid must be in range. */
 static inline unsigned fw_abi_bit(uint32_t fid)
@@ -222,16 +234,25 @@ static inline bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
            ((m->fw_abi[bit / 64] >> (bit % 64)) & 1u) != 0;
 }
 
-/* One call into the secure world, serialised when the backend cannot take concurrent calls. */
-static inline void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out)
+/*
+ * One call into the secure world on physical processor `cpu`, serialised when the backend cannot
+ * take concurrent calls.
+ */
+void fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                        struct ffa_regs *out);
+
+static inline void fw_call(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                           struct ffa_regs *out)
 {
-    if (m->backend_lock == NULL) {
-        m->be.ops->call(m->be.ctx, in, out);
+    /*
+     * The serialised path is out of line: with no call before the backend's, `cpu` can stay in
+     * a scratch register on the per-call path.
+     */
+    if (__builtin_expect(m->backend_lock != NULL, 0)) {
+        fw_call_serialised(m, cpu, in, out);
         return;
     }
-    med_lock(m, m->backend_lock);
-    m->be.ops->call(m->be.ctx, in, out);
-    med_unlock(m, m->backend_lock);
+    m->be.ops->call(m->be.ctx, cpu, in, out);
 }
 
 /* ---- Replies ---- */
@@ -271,18 +292,20 @@ static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, 
 }
 
 /* ---- Mailboxes (rxtx.c) ---- */
-int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, uint32_t *size);
-void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled);
-void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm);
+int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
+                      uint32_t *size);
+void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled);
+void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 bool vm_buffers_supported(const struct ffa_mediator *m);
 
 /* ---- The mediator's own buffers and the SP list (own_buffers.c, partinfo.c) ---- */
-int own_buffers_setup(struct ffa_mediator *m);
-int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint16_t vm_id, const uint64_t *tx_pa,
-                             const uint64_t *rx_pa, uint32_t pages);
-int32_t fw_simple_call(struct ffa_mediator *m, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3);
-void own_buffers_teardown(struct ffa_mediator *m);
-int partinfo_cache_sps(struct ffa_mediator *m);
+int own_buffers_setup(struct ffa_mediator *m, uint32_t cpu);
+int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint32_t cpu, uint16_t vm_id,
+                             const uint64_t *tx_pa, const uint64_t *rx_pa, uint32_t pages);
+int32_t fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1, uint64_t x2,
+                       uint64_t x3);
+void own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
+int partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
 void partinfo_free(struct ffa_mediator *m);
 bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
 
@@ -302,20 +325,24 @@ void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_re
 uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm);
 void ffa_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
 void ffa_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu);
 void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
-                                    struct ffa_regs *regs, uint32_t fid);
+                                    struct ffa_regs *regs, uint32_t cpu, uint32_t fid);
 void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
-                                     struct ffa_regs *regs);
-void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+                                     struct ffa_regs *regs, uint32_t cpu);
+void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t cpu);
 void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                         uint32_t fid);
-void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
-                                   struct ffa_regs *regs);
+                         uint32_t cpu, uint32_t fid);
+void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu);
+void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu);
+void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                   uint32_t cpu);
 void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
                                         struct ffa_regs *regs);
-void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu);
 
 #endif /* FFA_LIB_INTERNAL_H */

@@ -68,11 +68,11 @@ static int32_t read_header(const struct ffa_vm *vm, const uint8_t *tx, uint32_t 
 }
 
 /* To an SP: the SPMC reads the message from the VM's TX buffer (w1[31:16] = the sender VM). */
-static int32_t send_to_sp(struct ffa_mediator *m, struct ffa_vm *vm)
+static int32_t send_to_sp(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     if (!fw_supports(m, FFA_MSG_SEND2) || !vm->mbox.forwarded)
         return FFA_RET_NOT_SUPPORTED;
-    return fw_simple_call(m, FFA_MSG_SEND2, (uint64_t)vm->id << 16, 0, 0);
+    return fw_simple_call(m, cpu, FFA_MSG_SEND2, (uint64_t)vm->id << 16, 0, 0);
 }
 
 /* Write the receiver's header (its own version's layout) and copy the payload, guest to guest. */
@@ -93,7 +93,8 @@ static void deliver(uint8_t *rx, uint32_t rx_hdr, const struct send2_hdr *h, con
  * NO_MEMORY if the message does not fit it. m->lock is held across the copy, so the receiver
  * cannot be removed under it.
  */
-static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, const uint8_t *tx)
+static int32_t send_to_vm(struct ffa_mediator *m, uint32_t cpu, const struct send2_hdr *h,
+                          const uint8_t *tx)
 {
     struct ffa_vm *dst;
     uint8_t *rx = NULL;
@@ -108,18 +109,18 @@ static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, con
         med_unlock(m, m->lock);
         return FFA_RET_INVALID_PARAMETERS;
     }
-    ret = vm_rx_acquire(m, dst, &rx, &rx_size);
+    ret = vm_rx_acquire(m, dst, cpu, &rx, &rx_size);
     if (ret == 0) {
         rx_hdr = hdr_size(dst->version);
         if (h->size > rx_size - rx_hdr) {
-            vm_rx_fill_done(m, dst, false);
+            vm_rx_fill_done(m, dst, cpu, false);
             ret = FFA_RET_NO_MEMORY;
         } else {
             deliver(rx, rx_hdr, h, tx);
             med_lock(m, dst->lock);
             dst->mbox.fw_notif |= FFA_FW_NOTIF_RX_FULL;
             med_unlock(m, dst->lock);
-            vm_rx_fill_done(m, dst, true);
+            vm_rx_fill_done(m, dst, cpu, true);
         }
     }
     med_unlock(m, m->lock);
@@ -134,7 +135,8 @@ static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, con
  * NOT_SUPPORTED below v1.1; DENIED without a TX buffer; BUSY while another vCPU sends;
  * INVALID_PARAMETERS for a bad header; then what the receiver's side answers.
  */
-void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     struct send2_hdr h;
@@ -170,7 +172,7 @@ void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
 
     ret = read_header(vm, tx, tx_size, &h);
     if (ret == 0)
-        ret = FFA_ID_IS_SECURE(h.receiver) ? send_to_sp(m, vm) : send_to_vm(m, &h, tx);
+        ret = FFA_ID_IS_SECURE(h.receiver) ? send_to_sp(m, vm, cpu) : send_to_vm(m, cpu, &h, tx);
 
     med_lock(m, vm->lock);
     vm->mbox.tx_busy = false;

@@ -11,12 +11,13 @@
 #include "internal.h"
 
 /* Status of a call that answers FFA_SUCCESS or FFA_ERROR (xen-mediator.md 4, ffa_get_ret_code). */
-int32_t fw_simple_call(struct ffa_mediator *m, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3)
+int32_t fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1, uint64_t x2,
+                       uint64_t x3)
 {
     struct ffa_regs r = {{fid, x1, x2, x3}};
     uint32_t ret;
 
-    fw_call(m, &r, &r);
+    fw_call(m, cpu, &r, &r);
     ret = (uint32_t)r.x[0];
     if (ret == FFA_SUCCESS_32 || ret == FFA_SUCCESS_64)
         return 0;
@@ -26,7 +27,7 @@ int32_t fw_simple_call(struct ffa_mediator *m, uint32_t fid, uint64_t x1, uint64
     return FFA_RET_ABORTED;
 }
 
-int own_buffers_setup(struct ffa_mediator *m)
+int own_buffers_setup(struct ffa_mediator *m, uint32_t cpu)
 {
     bool ok;
     int32_t ret;
@@ -47,7 +48,7 @@ int own_buffers_setup(struct ffa_mediator *m)
         return 0; /* own_buffers_teardown() frees what was allocated */
     }
     /* FFA_RXTX_MAP_64: x1 = TX, x2 = RX, w3 = page count (secure-side.md 2.2). */
-    ret = fw_simple_call(m, FFA_RXTX_MAP_64, m->own_tx_pa, m->own_rx_pa, 1);
+    ret = fw_simple_call(m, cpu, FFA_RXTX_MAP_64, m->own_tx_pa, m->own_rx_pa, 1);
     if (ret != 0) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: the SPMC refused the mediator's buffers: %d", ret);
         return 0;
@@ -62,11 +63,11 @@ int own_buffers_setup(struct ffa_mediator *m)
     return 0;
 }
 
-void own_buffers_teardown(struct ffa_mediator *m)
+void own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu)
 {
     if (m->own_mapped) {
         /* w1 = 0: the caller's own buffers (secure-side.md 2.2, FFA_RXTX_UNMAP). */
-        int32_t ret = fw_simple_call(m, FFA_RXTX_UNMAP, 0, 0, 0);
+        int32_t ret = fw_simple_call(m, cpu, FFA_RXTX_UNMAP, 0, 0, 0);
 
         if (ret != 0)
             MED_LOG(m, FFA_LOG_ERROR, "ffa: FFA_RXTX_UNMAP of the mediator's buffers: %d", ret);
@@ -113,8 +114,8 @@ static uint32_t put_composite(uint8_t *p, const uint64_t *pa, uint32_t pages)
  * Layout: u16 endpoint, u16 reserved, u32 RX region offset, u32 TX region offset, u32 reserved,
  * then the two composite descriptors at 8-byte aligned offsets.
  */
-int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint16_t vm_id, const uint64_t *tx_pa,
-                             const uint64_t *rx_pa, uint32_t pages)
+int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint32_t cpu, uint16_t vm_id,
+                             const uint64_t *tx_pa, const uint64_t *rx_pa, uint32_t pages)
 {
     const uint32_t rx_off = 16;
     uint32_t tx_off;
@@ -128,7 +129,7 @@ int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint16_t vm_id, const uint6
     le_put(m->own_tx + 4, rx_off, 4);
     le_put(m->own_tx + 8, tx_off, 4);
     le_put(m->own_tx + 12, 0, 4);
-    ret = fw_simple_call(m, FFA_RXTX_MAP_64, 0, 0, 0);
+    ret = fw_simple_call(m, cpu, FFA_RXTX_MAP_64, 0, 0, 0);
     med_unlock(m, m->own_lock);
     return ret;
 }

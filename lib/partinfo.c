@@ -195,7 +195,8 @@ static void write_entry(void *ctx, uint32_t index, const struct pi_entry *e)
  * INVALID_PARAMETERS: bad flags, a count-only query from v1.0, a UUID no partition has;
  * DENIED: no RX buffer; BUSY: the RX buffer is not free; NO_MEMORY: the list does not fit.
  */
-void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                   uint32_t cpu)
 {
     uint8_t uuid_buf[16];
     const uint8_t *uuid = uuid_buf;
@@ -219,14 +220,14 @@ void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, st
     if (count == 0 && uuid != NULL)
         ret = FFA_RET_INVALID_PARAMETERS;
     else if (flags == 0)
-        ret = vm_rx_acquire(m, vm, &w.rx, &rx_size);
+        ret = vm_rx_acquire(m, vm, cpu, &w.rx, &rx_size);
     if (ret == 0 && flags == 0) {
         if ((uint64_t)count * entry_size > rx_size) {
-            vm_rx_fill_done(m, vm, false);
+            vm_rx_fill_done(m, vm, cpu, false);
             ret = FFA_RET_NO_MEMORY;
         } else {
             partinfo_walk(m, vm, uuid, 0, count, write_entry, &w);
-            vm_rx_fill_done(m, vm, true);
+            vm_rx_fill_done(m, vm, cpu, true);
         }
     }
     med_unlock(m, m->lock);
@@ -315,14 +316,14 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
  * the buffer back. Entries whose ID lacks bit 15 are not secure partitions and are dropped, as
  * Xen does. Returns 0, or NO_MEMORY; any other failure leaves the list empty (logged).
  */
-int partinfo_cache_sps(struct ffa_mediator *m)
+int partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu)
 {
     struct ffa_regs r = {{FFA_PARTITION_INFO_GET}};
     uint32_t count, size, kept = 0;
 
     if (!m->own_mapped || !fw_supports(m, FFA_PARTITION_INFO_GET))
         return 0;
-    fw_call(m, &r, &r);
+    fw_call(m, cpu, &r, &r);
     if ((uint32_t)r.x[0] != FFA_SUCCESS_32 && (uint32_t)r.x[0] != FFA_SUCCESS_64) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: FFA_PARTITION_INFO_GET from the SPMC failed: %d",
                 ffa_error_code(r.x[2]));
@@ -334,7 +335,7 @@ int partinfo_cache_sps(struct ffa_mediator *m)
     if (size < INFO_SIZE_V1_1 || size > FFA_PAGE_SIZE || count > FFA_PAGE_SIZE / size) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: SPMC partition list of %u entries of %u bytes refused",
                 count, size);
-        fw_simple_call(m, FFA_RX_RELEASE, 0, 0, 0);
+        fw_simple_call(m, cpu, FFA_RX_RELEASE, 0, 0, 0);
         return 0;
     }
     if (count > 0) {
@@ -342,7 +343,7 @@ int partinfo_cache_sps(struct ffa_mediator *m)
         m->sp_alloc = count;
         if (m->sps == NULL) {
             m->sp_alloc = 0;
-            fw_simple_call(m, FFA_RX_RELEASE, 0, 0, 0);
+            fw_simple_call(m, cpu, FFA_RX_RELEASE, 0, 0, 0);
             return FFA_RET_NO_MEMORY;
         }
     }
@@ -361,7 +362,7 @@ int partinfo_cache_sps(struct ffa_mediator *m)
         kept++;
     }
     m->sp_count = kept;
-    if (fw_simple_call(m, FFA_RX_RELEASE, 0, 0, 0) != 0)
+    if (fw_simple_call(m, cpu, FFA_RX_RELEASE, 0, 0, 0) != 0)
         MED_LOG0(m, FFA_LOG_ERROR, "ffa: FFA_RX_RELEASE of the mediator's buffer failed");
     MED_LOG(m, FFA_LOG_INFO, "ffa: %u secure partition entries", kept);
     return 0;

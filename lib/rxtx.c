@@ -29,7 +29,7 @@ static bool ranges_overlap(uint64_t a, uint64_t b, uint32_t pages)
  * NO_MEMORY: the host cannot map it. With forwarding, the SPMC's refusal is returned.
  */
 void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                         uint32_t fid)
+                         uint32_t cpu, uint32_t fid)
 {
     uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : UINT64_C(0xffffffff);
     uint64_t tx_ipa = regs->x[1] & mask, rx_ipa = regs->x[2] & mask;
@@ -67,7 +67,7 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
             m->host->guest_unmap(m->host_ctx, vm->id, tx, pages);
     }
     if (ret == 0 && m->fwd_vm_buffers) {
-        ret = own_forward_rxtx_map(m, vm->id, tx_pa, rx_pa, pages);
+        ret = own_forward_rxtx_map(m, cpu, vm->id, tx_pa, rx_pa, pages);
         if (ret != 0) {
             m->host->guest_unmap(m->host_ctx, vm->id, rx, pages);
             m->host->guest_unmap(m->host_ctx, vm->id, tx, pages);
@@ -95,18 +95,18 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
 }
 
 /* Give an RX buffer the mediator acquired from the SPMC back to it. Caller holds vm->lock. */
-static int32_t release_to_spmc(struct ffa_mediator *m, struct ffa_vm *vm)
+static int32_t release_to_spmc(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     /* FFA_RX_RELEASE from the hypervisor: w1[15:0] = the VM whose buffer it is. */
-    return fw_simple_call(m, FFA_RX_RELEASE, vm->id, 0, 0);
+    return fw_simple_call(m, cpu, FFA_RX_RELEASE, vm->id, 0, 0);
 }
 
 /* Unmap both buffers and tell the SPMC. Caller holds vm->lock and checked the state. */
-static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm)
+static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     if (vm->mbox.forwarded) {
         /* The hypervisor names the VM in w1[31:16] (secure-side.md 2.2). */
-        int32_t ret = fw_simple_call(m, FFA_RXTX_UNMAP, (uint64_t)vm->id << 16, 0, 0);
+        int32_t ret = fw_simple_call(m, cpu, FFA_RXTX_UNMAP, (uint64_t)vm->id << 16, 0, 0);
 
         if (ret != 0)
             return ret;
@@ -128,7 +128,8 @@ static bool own_or_zero(const struct ffa_vm *vm, uint32_t id_field)
 }
 
 /* FFA_RXTX_UNMAP: INVALID_PARAMETERS if nothing is mapped; DENIED while the VM owns its RX. */
-void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     int32_t ret;
@@ -147,7 +148,7 @@ void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
     else if (vm->mbox.rx_state != RX_FREE || vm->mbox.tx_busy)
         ret = FFA_RET_DENIED; /* a message the VM has not released, or one being written */
     else
-        ret = unmap_locked(m, vm);
+        ret = unmap_locked(m, vm, cpu);
     med_unlock(m, vm->lock);
     if (ret != 0) {
         reply_error(vm, regs, ret);
@@ -161,7 +162,8 @@ void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
  * not the VM's. When the SPMC knows the buffers, it may have filled the RX buffer itself (a
  * message from an SP), so a release the mediator cannot account for is the SPMC's to judge.
  */
-void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     int32_t ret = 0;
@@ -179,7 +181,7 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
         ret = FFA_RET_DENIED;
     } else if (vm->mbox.rx_state == RX_FULL) {
         if (vm->mbox.rx_from_spmc)
-            ret = release_to_spmc(m, vm);
+            ret = release_to_spmc(m, vm, cpu);
         vm->mbox.rx_state = RX_FREE;
         vm->mbox.rx_from_spmc = false;
         /*
@@ -189,7 +191,7 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
          */
         vm->mbox.fw_notif &= ~FFA_FW_NOTIF_RX_FULL;
     } else if (vm->mbox.rx_state == RX_FREE && vm->mbox.forwarded) {
-        ret = release_to_spmc(m, vm);
+        ret = release_to_spmc(m, vm, cpu);
     } else {
         ret = FFA_RET_DENIED;
     }
@@ -207,7 +209,8 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
  * SPMC holds it (a message from an SP). On success the buffer is in RX_WRITING with the lock
  * dropped; vm_rx_fill_done() ends the fill.
  */
-int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, uint32_t *size)
+int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
+                      uint32_t *size)
 {
     int32_t ret = 0;
 
@@ -219,7 +222,7 @@ int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, u
     } else {
         if (vm->mbox.forwarded) {
             /* The SPMC arbitrates the buffer it may also fill (secure-side.md 2.2). */
-            ret = fw_simple_call(m, FFA_RX_ACQUIRE, vm->id, 0, 0);
+            ret = fw_simple_call(m, cpu, FFA_RX_ACQUIRE, vm->id, 0, 0);
             if (ret == FFA_RET_DENIED)
                 ret = FFA_RET_BUSY; /* its mailbox is full: from the VM's side, busy */
         }
@@ -235,14 +238,14 @@ int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, u
 }
 
 /* End a fill: the VM owns the buffer (filled) or it goes back to free (not filled). */
-void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled)
+void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled)
 {
     med_lock(m, vm->lock);
     if (filled) {
         vm->mbox.rx_state = RX_FULL;
     } else {
         if (vm->mbox.rx_from_spmc) {
-            int32_t ret = release_to_spmc(m, vm);
+            int32_t ret = release_to_spmc(m, vm, cpu);
 
             if (ret != 0)
                 MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: FFA_RX_RELEASE to the SPMC: %d", vm->id,
@@ -255,16 +258,16 @@ void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled)
 }
 
 /* At VM removal: give back an RX buffer the SPMC lent, unmap everything. */
-void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm)
+void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     med_lock(m, vm->lock);
     if (vm->mbox.tx != NULL) {
         int32_t ret = 0;
 
         if (vm->mbox.rx_from_spmc)
-            ret = release_to_spmc(m, vm);
+            ret = release_to_spmc(m, vm, cpu);
         if (ret == 0)
-            ret = unmap_locked(m, vm);
+            ret = unmap_locked(m, vm, cpu);
         if (ret != 0) {
             /* The SPMC refused: the guest pages are unmapped anyway, the VM is going away. */
             MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: SPMC refused the unmap at removal: %d", vm->id,

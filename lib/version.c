@@ -65,7 +65,7 @@ uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm)
         v = vm->version_req;
         vm->clear_x8_x17 = !vm->aarch32 && v >= FFA_VERSION_1_2;
         __atomic_store_n(&vm->version, v, __ATOMIC_RELEASE);
-        __atomic_store_n(&vm->fast_fids, vm->aarch32 ? ~FFA_SMCCC_64 : ~0u, __ATOMIC_RELEASE);
+        __atomic_store_n(&vm->slow_fid_bits, vm->aarch32 ? FFA_SMCCC_64 : 0u, __ATOMIC_RELEASE);
     }
     med_unlock(m, vm->lock);
     return v;

@@ -40,6 +40,7 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
     vm->id = id;
     vm->vcpu_count = vcpu_count;
     vm->aarch32 = (flags & FFA_VM_AARCH32) != 0;
+    vm->slow_fid_bits = ~0u; /* every call takes the slow path until the version is locked */
     vm->lock = med_lock_create(m, &ok);
     if (!ok) {
         med_free(m, vm, sizeof(*vm));
@@ -74,10 +75,14 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
 
 int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
 {
-    uint32_t slot;
-
     if (m == NULL || vm == NULL || vm->m != m)
         return FFA_RET_INVALID_PARAMETERS;
+    return vm_remove(m, vm, med_host_cpu(m));
+}
+
+int vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
+{
+    uint32_t slot;
 
     med_lock(m, m->lock);
     slot = vm_slot(m, vm->id);
@@ -92,7 +97,7 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
     m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
     med_unlock(m, m->lock);
 
-    vm_buffers_teardown(m, vm);
+    vm_buffers_teardown(m, vm, cpu);
     resume_rights_forget_vm(m, vm);
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x removed", vm->id);
     med_lock_destroy(m, vm->lock);

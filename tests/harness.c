@@ -373,7 +373,7 @@ struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_
 
 void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 {
-    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, regs), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, 0, regs), FFA_CALL_HANDLED);
 }
 
 void th_fixture_free(struct fixture *f)
@@ -392,7 +392,7 @@ void th_fixture_free(struct fixture *f)
 
 void th_call(struct fixture *f, struct ffa_regs *regs)
 {
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, regs), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, regs), FFA_CALL_HANDLED);
 }
 
 void th_assert_error(const struct ffa_regs *r, int32_t code)

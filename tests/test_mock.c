@@ -36,7 +36,7 @@ static struct ffa_regs call_mock(struct ffa_mock *mock, struct ffa_regs in)
     struct ffa_regs out;
 
     memset(&out, 0xcc, sizeof(out));
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     return out;
 }
 
@@ -260,7 +260,7 @@ static void play_session(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
     *n = 0;
     for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
         replies[*n] = calls[i];
-        assert_int_equal(ffa_mediator_handle(m, vm, 0, &replies[*n]), FFA_CALL_HANDLED);
+        assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &replies[*n]), FFA_CALL_HANDLED);
         (*n)++;
     }
 }

@@ -17,7 +17,7 @@ int mock_parse_value(const char *word, uint64_t *value);
 
 /*
  * The script form of an expectation's call side: the registers it matches ("xN=V"), or, when it
- * matches all eighteen, the non-zero ones followed by "x*=0".
+ * matches all eighteen, the non-zero ones followed by "x*=0"; then "cpu=N" if it names one.
  */
 int mock_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step);
 

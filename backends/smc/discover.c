@@ -17,7 +17,7 @@ static uint32_t call_w0(const struct ffa_backend *be, uint32_t fid, uint32_t w1)
     struct ffa_regs in = {{fid, w1}};
     struct ffa_regs out = {{0}};
 
-    ffa_backend_call(be, &in, &out);
+    ffa_backend_call(be, 0, &in, &out);
     return (uint32_t)out.x[0];
 }
 

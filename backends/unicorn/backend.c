@@ -275,10 +275,12 @@ void ffa_unicorn_destroy(struct ffa_unicorn *spmc)
     free(s);
 }
 
-static void unicorn_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+/* `cpu` is not used yet: the SPMC models one PE. The multi-PE SPMC picks the PE with it. */
+static void unicorn_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct spmc *s = ctx;
 
+    (void)cpu;
     pthread_mutex_lock(&s->lock);
     /* An interrupt raised before this call was the normal world's own: start clean. */
     __atomic_store_n(&s->ns_irq_line, 0, __ATOMIC_RELEASE);

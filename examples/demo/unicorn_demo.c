@@ -55,7 +55,7 @@ static struct ffa_regs guest_call(struct demo *d, struct ffa_regs r)
     char buf[256];
 
     printf("  VM %u -> %s\n", VM_ID, demo_decode(&call, NULL, 0, buf, sizeof(buf)));
-    if (ffa_mediator_handle(d->m, d->vm, 0, &r) != FFA_CALL_HANDLED) {
+    if (ffa_mediator_handle(d->m, d->vm, 0, 0, &r) != FFA_CALL_HANDLED) {
         printf("  (declined: not an FF-A call)\n");
         failures++;
         return r;

@@ -39,7 +39,7 @@ static void bound_mock_init(struct bound_mock *bm)
     ffa_mock_set_fail_handler(bm->mock, th_mock_fail, NULL);
     be = ffa_mock_backend(bm->mock);
     bm->fn = NULL;
-    bm->binding = ffa_plain_smc_bind(&be, &bm->fn);
+    bm->binding = ffa_plain_smc_bind(&be, NULL, NULL, &bm->fn);
     assert_non_null(bm->binding);
     assert_non_null(bm->fn);
 }
@@ -157,10 +157,10 @@ static void test_bind_refuses_missing_arguments(void **state)
     ffa_plain_smc_fn fn = NULL;
 
     (void)state;
-    assert_null(ffa_plain_smc_bind(NULL, &fn));
-    assert_null(ffa_plain_smc_bind(&be, NULL));
-    assert_null(ffa_plain_smc_bind(&empty, &fn));
-    assert_null(ffa_plain_smc_bind(&broken, &fn));
+    assert_null(ffa_plain_smc_bind(NULL, NULL, NULL, &fn));
+    assert_null(ffa_plain_smc_bind(&be, NULL, NULL, NULL));
+    assert_null(ffa_plain_smc_bind(&empty, NULL, NULL, &fn));
+    assert_null(ffa_plain_smc_bind(&broken, NULL, NULL, &fn));
     assert_null(fn);
     ffa_plain_smc_release(NULL);
     ffa_mock_destroy(mock);
@@ -177,10 +177,11 @@ struct echo {
     unsigned dwell_ns;    /* time spent inside each call */
 };
 
-static void echo_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void echo_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct echo *e = ctx;
 
+    (void)cpu;
     if (atomic_fetch_add(&e->inside, 1) != 0)
         atomic_fetch_add(&e->overlaps, 1);
     for (int i = 1; i < FFA_NUM_REGS; i++) {
@@ -252,8 +253,8 @@ static void test_two_functions_on_two_threads_do_not_interfere(void **state)
     struct ffa_backend be_a = {&echo_concurrent_ops, &ea}, be_b = {&echo_concurrent_ops, &eb};
     struct worker w[2] = {{.tag = ea.tag, .iterations = CALLS},
                           {.tag = eb.tag, .iterations = CALLS}};
-    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, &w[0].fn);
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, &w[1].fn);
+    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, NULL, NULL, &w[0].fn);
+    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, NULL, NULL, &w[1].fn);
 
     (void)state;
     assert_non_null(a);
@@ -275,7 +276,7 @@ static void test_calls_into_a_non_concurrent_backend_never_overlap(void **state)
     struct echo e = {.tag = 0xc0000000000ull, .dwell_ns = 20000};
     struct ffa_backend be = {&echo_serial_ops, &e};
     struct worker w[2] = {{.tag = e.tag, .iterations = CALLS}, {.tag = e.tag, .iterations = CALLS}};
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, &w[0].fn);
+    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, NULL, NULL, &w[0].fn);
 
     (void)state;
     assert_non_null(b);
