@@ -60,9 +60,9 @@ static int echo_through_mediator(const char *dir)
         ffa_unicorn_destroy(spmc);
         return 1;
     }
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     r = (struct ffa_regs){{FFA_MSG_SEND_DIRECT_REQ_32, (VM_ID << 16) | ECHO_ID, 0, 0x42}};
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     printf("echo SP from %s: x0 0x%llx x3 0x%llx\n", dir, (unsigned long long)r.x[0],
            (unsigned long long)r.x[3]);
     ok = r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 && r.x[1] == ((ECHO_ID << 16) | VM_ID) &&
