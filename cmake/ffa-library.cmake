@@ -155,7 +155,9 @@ endfunction()
 #   symbols_<output>_static  every defined global symbol starts with ffa_ or INTERNAL_PREFIX
 #   symbols_<output>_shared  every exported symbol starts with ffa_; SONAME is lib<out>.so.<SOVERSION>
 # FFA_SYMBOLS_PENDING names static libraries whose internal symbols are still being renamed on
-# another branch: their test is registered DISABLED (ctest lists it as "Not Run (Disabled)").
+# another branch: their test is symbols_<output>_static_pending, a strict expected failure that
+# lists the unprefixed symbols and passes while there are any, and fails once there are none, so
+# that the library is taken off the list (and checked for good) as soon as its names are right.
 function(ffa_add_library_tests)
   if(FFA_SANITIZE)
     return() # instrumented objects carry the sanitizer's own globals; the plain builds check
@@ -178,16 +180,19 @@ function(ffa_add_library_tests)
     get_property(out GLOBAL PROPERTY FFA_LIB_${lib}_OUTPUT_NAME)
     get_property(internal GLOBAL PROPERTY FFA_LIB_${lib}_INTERNAL_PREFIX)
     set(dir ${prefix}/${CMAKE_INSTALL_LIBDIR})
-    add_test(NAME symbols_${out}_static
-             COMMAND ${PROJECT_SOURCE_DIR}/cmake/check-symbols.sh static ${nm} ${objdump}
+    set(static_test symbols_${out}_static)
+    set(kind static)
+    if(lib IN_LIST FFA_SYMBOLS_PENDING)
+      set(static_test symbols_${out}_static_pending)
+      set(kind static-pending)
+    endif()
+    add_test(NAME ${static_test}
+             COMMAND ${PROJECT_SOURCE_DIR}/cmake/check-symbols.sh ${kind} ${nm} ${objdump}
                      ${dir}/lib${out}.a ${internal})
     add_test(NAME symbols_${out}_shared
              COMMAND ${PROJECT_SOURCE_DIR}/cmake/check-symbols.sh shared ${nm} ${objdump}
                      ${dir}/lib${out}.so.${FFA_SOVERSION} lib${out}.so.${FFA_SOVERSION})
-    set_tests_properties(symbols_${out}_static symbols_${out}_shared
+    set_tests_properties(${static_test} symbols_${out}_shared
                          PROPERTIES FIXTURES_REQUIRED ffa_test_install)
-    if(lib IN_LIST FFA_SYMBOLS_PENDING)
-      set_tests_properties(symbols_${out}_static PROPERTIES DISABLED TRUE)
-    endif()
   endforeach()
 endfunction()
