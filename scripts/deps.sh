@@ -185,7 +185,7 @@ ffa_install_deps() {
   echo "Installing them: apt-get update, then apt-get install ${missing[*]}"
   ffa_with_lock_wait ffa_as_root apt-get update -qq
   ffa_with_lock_wait ffa_as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
 # ffa_list_deps <set>: every package of a set, whether it is installed, and why it is there.
