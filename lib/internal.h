@@ -421,6 +421,12 @@ int32_t ffam_fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, 
  * code of a well-formed FFA_ERROR, FFA_RET_ABORTED for anything else (logged).
  */
 int32_t ffam_answer_status(struct ffa_mediator *m, struct ffa_regs *r, uint32_t fid);
+/*
+ * The same for an answer that may also be another of `allowed` (FFAM_ANS_*): 0 when it is an
+ * accepted answer other than FFA_ERROR (`r` sanitised), the status of a well-formed FFA_ERROR,
+ * FFA_RET_ABORTED for anything else (logged). The memory ABIs use it for FFA_MEM_FRAG_RX.
+ */
+int32_t ffam_answer_own(struct ffa_mediator *m, struct ffa_regs *r, uint32_t allowed, uint32_t fid);
 void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
 int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
 void ffam_partinfo_free(struct ffa_mediator *m);

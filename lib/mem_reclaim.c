@@ -13,19 +13,8 @@
 /* FFA_MEM_RECLAIM towards the SPMC: 0 or its error (malformed answers are ABORTED). */
 static int32_t fw_reclaim(struct ffa_mediator *m, uint32_t cpu, uint64_t handle, uint32_t flags)
 {
-    struct ffa_regs r = {{FFA_MEM_RECLAIM, (uint32_t)handle, (uint32_t)(handle >> 32), flags}};
-    uint32_t x0;
-    int32_t code;
-
-    ffam_fw_call(m, cpu, &r, &r);
-    x0 = (uint32_t)r.x[0];
-    if (x0 == FFA_SUCCESS_32 || x0 == FFA_SUCCESS_64)
-        return 0;
-    code = ffa_error_code(r.x[2]);
-    if (x0 == FFA_ERROR && code <= FFA_RET_NOT_SUPPORTED && code >= FFA_RET_NO_DATA)
-        return code;
-    MED_LOG(m, FFA_LOG_ERROR, "ffa: bad answer 0x%x to FFA_MEM_RECLAIM", x0);
-    return FFA_RET_ABORTED;
+    return ffam_fw_simple_call(m, cpu, FFA_MEM_RECLAIM, (uint32_t)handle, (uint32_t)(handle >> 32),
+                               flags);
 }
 
 static bool any_borrower_holds(const struct ffam_share *s)

@@ -151,16 +151,6 @@ static int32_t take_ranges(struct ffa_mediator *m, struct ffam_share *s, const u
 
 /* ---- The secure world's copy ---- */
 
-/* The SPMC's status for an FFA_ERROR; anything malformed is ABORTED. */
-static int32_t fw_error(const struct ffa_regs *r)
-{
-    int32_t code = ffa_error_code(r->x[2]);
-
-    if ((uint32_t)r->x[0] == FFA_ERROR && code <= FFA_RET_NOT_SUPPORTED && code >= FFA_RET_NO_DATA)
-        return code;
-    return FFA_RET_ABORTED;
-}
-
 /* A handle the SPMC may allocate: bit 63 clear (the secure world allocated it). */
 static bool fw_handle_valid(uint64_t h)
 {
@@ -190,19 +180,23 @@ static void next_range(struct ffam_share *s, struct ffa_mem_range *r)
     }
 }
 
-/* The SPMC's answer to one fragment: FRAG_RX (more expected) or SUCCESS (the last one). */
-static int32_t check_fw_reply(struct ffa_mediator *m, struct ffam_share *s,
-                              const struct ffa_regs *r, bool first)
+/*
+ * The SPMC's answer to one fragment: FRAG_RX (more expected) or SUCCESS (the last one), after the
+ * answer rule (answer.h): a malformed answer (x0 not an FF-A ID, an undefined status) is ABORTED,
+ * a well-formed FFA_ERROR its status.
+ */
+static int32_t check_fw_reply(struct ffa_mediator *m, struct ffam_share *s, struct ffa_regs *r,
+                              bool first)
 {
     uint32_t x0 = (uint32_t)r->x[0];
     bool done = s->fw_sent == s->fw_total;
+    int32_t status;
     uint64_t h;
 
-    if (x0 == FFA_ERROR)
-        return fw_error(r);
     /*
-     * Whatever else is wrong, a first answer that names a handle means the SPMC holds something
-     * under it: remember it, so that a rollback tells the SPMC to forget it.
+     * Whatever else is wrong (even x0[63:32], which the answer rule refuses below), a first
+     * answer that names a handle means the SPMC holds something under it: remember it, so that a
+     * rollback tells the SPMC to forget it.
      */
     if (first && (x0 == FFA_MEM_FRAG_RX || x0 == FFA_SUCCESS_32 || x0 == FFA_SUCCESS_64)) {
         h = x0 == FFA_MEM_FRAG_RX ? (uint32_t)r->x[1] | (uint64_t)(uint32_t)r->x[2] << 32
@@ -212,6 +206,9 @@ static int32_t check_fw_reply(struct ffa_mediator *m, struct ffam_share *s,
             s->fw_handle = true;
         }
     }
+    status = ffam_answer_own(m, r, FFAM_ANS_STATUS | FFAM_ANS_MEM_FRAG_RX, s->fid);
+    if (status != 0)
+        return status;
     if (!done) {
         /* FFA_MEM_FRAG_RX: w1/w2 = handle, w3 = bytes received, w4[31:16] = sender (or 0). */
         uint32_t sender = (uint32_t)r->x[4] >> 16;

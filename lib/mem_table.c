@@ -360,16 +360,8 @@ void ffam_tx_done(struct ffa_mediator *m, struct ffa_vm *vm)
 /* FFA_MEM_RECLAIM(handle, 0) towards the SPMC: 0 or its error. */
 static int32_t fw_reclaim(struct ffa_mediator *m, uint32_t cpu, uint64_t handle)
 {
-    struct ffa_regs r = {{FFA_MEM_RECLAIM, (uint32_t)handle, (uint32_t)(handle >> 32), 0}};
-    uint32_t x0;
-
-    ffam_fw_call(m, cpu, &r, &r);
-    x0 = (uint32_t)r.x[0];
-    if (x0 == FFA_SUCCESS_32 || x0 == FFA_SUCCESS_64)
-        return 0;
-    if (x0 == FFA_ERROR && ffa_error_code(r.x[2]) < 0)
-        return ffa_error_code(r.x[2]);
-    return FFA_RET_ABORTED;
+    return ffam_fw_simple_call(m, cpu, FFA_MEM_RECLAIM, (uint32_t)handle, (uint32_t)(handle >> 32),
+                               0);
 }
 
 void ffam_share_destroy(struct ffa_mediator *m, uint32_t cpu, struct ffam_share *s)

@@ -11,16 +11,21 @@
  */
 #include "internal.h"
 
-int32_t ffam_answer_status(struct ffa_mediator *m, struct ffa_regs *r, uint32_t fid)
+int32_t ffam_answer_own(struct ffa_mediator *m, struct ffa_regs *r, uint32_t allowed, uint32_t fid)
 {
     static const struct ffam_caller mediator = {0, false, FFA_VERSION_1_2, 0, false, NULL};
     uint64_t x0 = r->x[0];
 
-    if (ffam_answer_sanitise(r, FFAM_ANS_STATUS, &mediator) != FFAM_ANSWER_OK) {
+    if (ffam_answer_sanitise(r, allowed, &mediator) != FFAM_ANSWER_OK) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: bad answer 0x%x to 0x%x from the secure world", x0, fid);
         return FFA_RET_ABORTED;
     }
     return r->x[0] == FFA_ERROR ? ffa_error_code(r->x[2]) : 0;
+}
+
+int32_t ffam_answer_status(struct ffa_mediator *m, struct ffa_regs *r, uint32_t fid)
+{
+    return ffam_answer_own(m, r, FFAM_ANS_STATUS, fid);
 }
 
 /*

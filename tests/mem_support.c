@@ -125,12 +125,12 @@ static void reply_progress(struct mem_fw *fw, struct fwm_tx *t, struct ffa_regs 
     if (t->complete) {
         uint64_t h = fw->success_handle_override != 0 ? fw->success_handle_override : t->handle;
 
-        out->x[0] = FFA_SUCCESS_32;
+        out->x[0] = FFA_SUCCESS_32 | fw->x0_high;
         out->x[2] = (uint32_t)h;
         out->x[3] = (uint32_t)(h >> 32);
         return;
     }
-    out->x[0] = FFA_MEM_FRAG_RX;
+    out->x[0] = FFA_MEM_FRAG_RX | fw->x0_high;
     out->x[1] = (uint32_t)t->handle;
     out->x[2] = (uint32_t)(t->handle >> 32);
     out->x[3] = t->len;
@@ -241,6 +241,11 @@ static void mem_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct 
     if (fw->reclaim_garbage) {
         memset(out, 0, sizeof(*out));
         out->x[0] = FFA_MSG_SEND_DIRECT_RESP_32;
+        return;
+    }
+    if (fw->reclaim_x0_high != 0) { /* "success" that is no FF-A ID; nothing is reclaimed */
+        memset(out, 0, sizeof(*out));
+        out->x[0] = FFA_SUCCESS_32 | fw->reclaim_x0_high;
         return;
     }
     if (fw->reclaim_code != 0) {

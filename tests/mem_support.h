@@ -85,6 +85,8 @@ struct mem_fw {
     int reclaim_garbage;  /* RECLAIM answers something that is not FFA_SUCCESS/ERROR */
     int reclaim_any;      /* RECLAIM of a handle it does not know (forgotten) succeeds */
     uint64_t success_handle_override; /* != 0: the final SUCCESS names this handle */
+    uint64_t x0_high;                 /* OR'd into x0 of SHARE/LEND/DONATE/FRAG_TX answers */
+    uint64_t reclaim_x0_high;         /* OR'd into x0 of a successful RECLAIM's answer */
     /* What the mediator did wrong (counted, not asserted: the model runs under its locks). */
     unsigned violations;
     char violation[160];
