@@ -28,37 +28,94 @@ static void h_free(void *host, void *ptr, size_t size)
     free(ptr);
 }
 
+/*
+ * The host's locks are tracked: which thread holds each. A cmocka assertion that fails while the
+ * mediator holds one of its locks (in a mock step's effect, in a host callback) jumps out of the
+ * mediator with the lock still held; the teardown would then deadlock in ffa_mediator_destroy().
+ * th_release_held_locks() lets the teardown release what the test's thread still holds first.
+ */
+struct th_lock {
+    pthread_mutex_t mtx;
+    pthread_t owner; /* valid while `held` */
+    int held;        /* atomic: set by the owner after locking, cleared before unlocking */
+    struct test_host *host;
+    struct th_lock *prev, *next;
+};
+
+/* Guards every host's list of live locks (lock_create/lock_destroy run on any thread). */
+static pthread_mutex_t lock_list_mutex = PTHREAD_MUTEX_INITIALIZER;
+
 static void *h_lock_create(void *host)
 {
     struct test_host *h = host;
-    pthread_mutex_t *mtx = malloc(sizeof(*mtx));
+    struct th_lock *l = calloc(1, sizeof(*l));
 
-    if (mtx == NULL)
+    if (l == NULL)
         return NULL;
-    pthread_mutex_init(mtx, NULL);
+    pthread_mutex_init(&l->mtx, NULL);
+    l->host = h;
+    pthread_mutex_lock(&lock_list_mutex);
+    l->next = h->locks;
+    if (h->locks != NULL)
+        h->locks->prev = l;
+    h->locks = l;
     h->live_locks++;
-    return mtx;
+    pthread_mutex_unlock(&lock_list_mutex);
+    return l;
 }
 
 static void h_lock_destroy(void *host, void *lock)
 {
     struct test_host *h = host;
+    struct th_lock *l = lock;
 
-    pthread_mutex_destroy(lock);
-    free(lock);
+    pthread_mutex_lock(&lock_list_mutex);
+    if (l->prev != NULL)
+        l->prev->next = l->next;
+    else
+        h->locks = l->next;
+    if (l->next != NULL)
+        l->next->prev = l->prev;
     h->live_locks--;
+    pthread_mutex_unlock(&lock_list_mutex);
+    pthread_mutex_destroy(&l->mtx);
+    free(l);
 }
 
 static void h_lock(void *host, void *lock)
 {
+    struct th_lock *l = lock;
+
     (void)host;
-    pthread_mutex_lock(lock);
+    pthread_mutex_lock(&l->mtx);
+    l->owner = pthread_self();
+    __atomic_store_n(&l->held, 1, __ATOMIC_RELEASE);
 }
 
 static void h_unlock(void *host, void *lock)
 {
+    struct th_lock *l = lock;
+
     (void)host;
-    pthread_mutex_unlock(lock);
+    __atomic_store_n(&l->held, 0, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&l->mtx);
+}
+
+int th_release_held_locks(struct test_host *h)
+{
+    int released = 0;
+
+    pthread_mutex_lock(&lock_list_mutex);
+    for (struct th_lock *l = h->locks; l != NULL; l = l->next) {
+        /* Only this thread's: another thread's lock is its own business (and a real wait). */
+        if (__atomic_load_n(&l->held, __ATOMIC_ACQUIRE) &&
+            pthread_equal(l->owner, pthread_self())) {
+            h_unlock(h, l);
+            released++;
+        }
+    }
+    pthread_mutex_unlock(&lock_list_mutex);
+    return released;
 }
 
 static void h_log(void *host, enum ffa_log_level level, const char *msg)
@@ -860,10 +917,16 @@ int th_setup_failed(void **state, const char *why)
 
 int th_fixture_release(struct fixture *f)
 {
-    int bad = 0;
+    int bad = 0, held;
 
     if (f == NULL)
         return 0;
+    /* A test that stopped inside the mediator (a failed assertion) left its locks held. */
+    held = th_release_held_locks(&f->host);
+    if (held != 0) {
+        print_error("teardown: the test stopped with %d mediator lock(s) held\n", held);
+        bad = 1;
+    }
     if (f->mock != NULL) {
         /* Whatever the test left, nothing below may longjmp before everything is freed. */
         ffa_mock_set_fail_handler(f->mock, th_mock_record, f);

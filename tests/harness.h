@@ -68,6 +68,7 @@ struct test_host {
     long live_allocs;
     long total_allocs;
     long live_locks;
+    struct th_lock *locks; /* the live host locks (harness.c), with who holds each */
     char last_log[512];
     unsigned logs;
     /* guest memory (test_host_ops_full) */
@@ -132,6 +133,12 @@ void th_host_cleanup(struct test_host *h);
  * stopping at the first problem. Returns 0, or -1 after printing every problem found.
  */
 int th_host_release(struct test_host *h);
+/*
+ * Unlock every host lock the calling thread holds (a failed assertion that jumped out of the
+ * mediator left it held); returns how many. Teardowns call it before destroying the mediator, so
+ * that a failing test fails instead of hanging. th_fixture_release() does.
+ */
+int th_release_held_locks(struct test_host *h);
 
 /* Secure-world ABIs a probe script reports (bits for th_expect_probe). */
 #define FW_DIRECT_REQ_32 (1u << 0)
