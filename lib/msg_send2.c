@@ -99,20 +99,23 @@ static int32_t send_to_vm(struct ffa_mediator *m, uint32_t cpu, const struct sen
 {
     struct ffa_vm *dst;
     uint8_t *rx = NULL;
-    uint32_t rx_size = 0, rx_hdr;
+    uint32_t rx_size = 0, rx_hdr, dst_version = 0;
     int32_t ret;
 
     if ((m->cfg.flags & FFA_CFG_VM_TO_VM) == 0)
         return FFA_RET_INVALID_PARAMETERS;
     ffam_lock(m, m->lock);
     dst = ffam_vm_find_in_locked_table(m, h->receiver);
-    if (dst == NULL || __atomic_load_n(&dst->version, __ATOMIC_ACQUIRE) < FFA_VERSION_1_1) {
+    /* The receiver's version is its own lock's, read atomically once (it never changes after). */
+    if (dst != NULL)
+        dst_version = __atomic_load_n(&dst->version, __ATOMIC_ACQUIRE);
+    if (dst == NULL || dst_version < FFA_VERSION_1_1) {
         ffam_unlock(m, m->lock);
         return FFA_RET_INVALID_PARAMETERS;
     }
     ret = ffam_vm_rx_acquire(m, dst, cpu, &rx, &rx_size);
     if (ret == 0) {
-        rx_hdr = hdr_size(dst->version);
+        rx_hdr = hdr_size(dst_version);
         if (h->size > rx_size - rx_hdr) {
             ffam_vm_rx_fill_done(m, dst, cpu, false);
             ret = FFA_RET_NO_MEMORY;

@@ -85,7 +85,12 @@ static uint32_t vm_props(const struct ffa_mediator *m, const struct ffa_vm *v)
         p |= PROP_INDIRECT_MSG;
     if (!v->aarch32)
         p |= PROP_AARCH64;
-    if (v->version >= FFA_VERSION_1_2 && ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2))
+    /*
+     * Another VM's version is written (once, atomically) under that VM's lock while this runs
+     * under the mediator lock: read it atomically too. 0 while its negotiation is open.
+     */
+    if (__atomic_load_n(&v->version, __ATOMIC_ACQUIRE) >= FFA_VERSION_1_2 &&
+        ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2))
         p |= PROP_DIRECT_REQ2_SEND;
     return p;
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Build everything and run every test, from a fresh Debian 12 machine (this is what CI runs):
 #   1. gcc build (RelWithDebInfo), all unit tests (ctest), the installed-library checks
-#   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer (Debug), all unit tests
+#   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer (Debug), all unit tests;
+#      then ThreadSanitizer (Debug) for the multi-threaded tests (ctest label `threads`)
 #   3. lib/ cross-compiled freestanding for AArch64; its objects may need only mem* symbols
 #   4. AArch64: everything cross-built (gcc-aarch64-linux-gnu, multiarch arm64 cmocka/libffi) and
 #      the unit tests run under qemu-aarch64 user mode, including the SMC/HVC conduit tests;
@@ -40,6 +41,15 @@ cmake -S . -B build/clang-asan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_
 cmake --build build/clang-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/clang-asan --output-on-failure -j"$jobs"
+
+stage "clang: ThreadSanitizer, the multi-threaded tests"
+# Tests labelled `threads` drive the mediator from several threads at once (tests/CMakeLists.txt);
+# a data race in the mediator, even one no assertion can see, fails them here.
+cmake -S . -B build/clang-tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+  -DFFA_SANITIZE=thread -DFFA_BUILD_BENCH=OFF -DFFA_BUILD_EXAMPLES=OFF
+cmake --build build/clang-tsan -j"$jobs" --target ffa_tsan_tests
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build/clang-tsan --output-on-failure -j"$jobs" -L threads
 
 stage "lib/ freestanding for AArch64"
 cmake/check-freestanding.sh build/freestanding-aarch64

@@ -12,9 +12,10 @@ static void *h_alloc(void *host, size_t size)
     struct test_host *h = host;
     void *p = malloc(size);
 
+    /* Atomic: the mediator allocates from any vCPU's thread (memory sharing does). */
     if (p != NULL) {
-        h->live_allocs++;
-        h->total_allocs++;
+        __atomic_add_fetch(&h->live_allocs, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&h->total_allocs, 1, __ATOMIC_RELAXED);
     }
     return p;
 }
@@ -24,7 +25,7 @@ static void h_free(void *host, void *ptr, size_t size)
     struct test_host *h = host;
 
     (void)size;
-    h->live_allocs--;
+    __atomic_sub_fetch(&h->live_allocs, 1, __ATOMIC_RELAXED);
     free(ptr);
 }
 
@@ -118,12 +119,17 @@ int th_release_held_locks(struct test_host *h)
     return released;
 }
 
+/* Serialises the log capture: the mediator logs from any vCPU's thread. */
+static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
+
 static void h_log(void *host, enum ffa_log_level level, const char *msg)
 {
     struct test_host *h = host;
 
+    pthread_mutex_lock(&log_mutex);
     snprintf(h->last_log, sizeof(h->last_log), "%s", msg);
     h->logs++;
+    pthread_mutex_unlock(&log_mutex);
     if (getenv("FFA_TEST_VERBOSE") != NULL)
         fprintf(stderr, "[log %d] %s\n", (int)level, msg);
 }
