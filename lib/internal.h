@@ -39,7 +39,8 @@
  * Every lock is a host lock (host.h: lock_create/lock/unlock), NULL when the host has no lock
  * callbacks (a single-threaded host). There are five kinds; each field below says what it guards.
  *
- *   m->lock            the mediator lock: the VM table (vms, vm_count), the partition tag, and
+ *   m->lock            the mediator lock: the VM table (vms, vm_count), the partition list
+ *                      generation (and each VM's partinfo_walk_gen/partinfo_walking), and
  *                      the one-time FFA_SPM_ID_GET query (spm_id_cache is written under it).
  *   vm->lock           one per VM: its version negotiation (version_req, and the one-time
  *                      writes of version, clear_x8_x17, slow_fid_bits) and its mailbox (mbox).
@@ -149,6 +150,13 @@ struct ffa_vm {
     struct vm_mailbox mbox;
 
     /*
+     * The list generation (m->partinfo_gen) the VM's last FFA_PARTITION_INFO_GET_REGS from
+     * index 0 saw; a later index continues only that list. Guarded by m->lock.
+     */
+    uint32_t partinfo_walk_gen;
+    bool partinfo_walking;
+
+    /*
      * Memory sharing (lib/mem.h). `mem_shares` counts the VM's live transactions (guarded by
      * m->mem_lock). `mem_scratch` is the private copy of descriptors read from its TX buffer,
      * used only while mbox.tx_busy is held (allocated on the first memory transaction, freed with
@@ -184,7 +192,8 @@ struct ffa_mediator {
     uint32_t spm_id_cache;
 
     /*
-     * The mediator lock: guards the VM table (vms, vm_count), partinfo_tag and the one-time SPM
+     * The mediator lock: guards the VM table (vms, vm_count), partinfo_gen (and each VM's
+     * partinfo_walk) and the one-time SPM
      * ID query. The first lock in the order (above): taken before any VM's lock.
      */
     void *lock;
@@ -198,10 +207,11 @@ struct ffa_mediator {
     struct ffa_vm **vms;
     uint32_t vm_count;
     /*
-     * FFA_PARTITION_INFO_GET_REGS tag: changes whenever the list of partitions a VM can see
-     * changes (a VM added or removed). Starts at 1; guarded by `lock`.
+     * Generation of the partition lists VMs see (partinfo.c): 0 at create, counted up only when
+     * a list changes (a VM added or removed with FFA_CFG_VM_TO_VM; the SP list never changes).
+     * FFA_PARTITION_INFO_GET_REGS's tag is its low 16 bits. Guarded by `lock`.
      */
-    uint16_t partinfo_tag;
+    uint32_t partinfo_gen;
 
     /*
      * The mediator's own RX/TX pair, registered with the SPMC (page_alloc + FFA_RXTX_MAP_64):
@@ -430,6 +440,8 @@ int32_t ffam_answer_own(struct ffa_mediator *m, struct ffa_regs *r, uint32_t all
 void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
 int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
 void ffam_partinfo_free(struct ffa_mediator *m);
+/* A VM was added or removed (caller holds m->lock): the lists VMs see may have changed. */
+void ffam_partinfo_list_changed(struct ffa_mediator *m);
 bool ffam_send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* ---- Who may run a secure execution context (resume_rights.c) ---- */

@@ -102,7 +102,6 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
         return FFA_RET_NO_MEMORY;
     }
 
-    m->partinfo_tag = 1;
     ret = ffam_fw_probe(m, cpu);
     if (ret == 0)
         ret = ffam_own_buffers_setup(m, cpu);

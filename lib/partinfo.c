@@ -268,12 +268,42 @@ static void write_regs_entry(void *ctx, uint32_t index, const struct pi_entry *e
     x[2] = uuid_word(e->uuid, 1);
 }
 
+void ffam_partinfo_list_changed(struct ffa_mediator *m)
+{
+    /* Without VM-to-VM messaging a VM's list is the SPs and itself: adding a VM changes none. */
+    if ((m->cfg.flags & FFA_CFG_VM_TO_VM) != 0)
+        m->partinfo_gen++;
+}
+
+/*
+ * May a walk continue at `start` with `tag`? Caller holds m->lock.
+ *
+ * The tag is 0 at create and changes only when the list changes (Hafnium's never changes: its
+ * list is fixed, and callers written against it pass tag 0 throughout, which is why a caller may
+ * pass 0 here too). A continuation (start > 0) is accepted when the caller's VM began its walk
+ * (start 0) on the current list and the tag is the current one or 0; otherwise RETRY, and the
+ * caller starts again. The tag is the low 16 bits of a 32-bit generation, and the generation is
+ * what is compared: a tag that wraps around to a value a stale caller still holds (after 65536
+ * changes) does not make its walk current.
+ */
+static int32_t regs_walk_check(const struct ffa_mediator *m, const struct ffa_vm *vm,
+                               uint32_t start, uint32_t tag)
+{
+    if (start == 0)
+        return tag == 0 ? 0 : FFA_RET_INVALID_PARAMETERS; /* the tag MBZ with start index 0 */
+    if (!vm->partinfo_walking || vm->partinfo_walk_gen != m->partinfo_gen)
+        return FFA_RET_RETRY;
+    if (tag != 0 && tag != (m->partinfo_gen & 0xffffu))
+        return FFA_RET_RETRY;
+    return 0;
+}
+
 /*
  * v1.2, SMC64: x1/x2 = UUID, x3[15:0] = start index, x3[31:16] = tag (0 with start index 0).
  * SUCCESS_64 with x2 = size << 48 | tag << 32 | last index returned << 16 | last index overall,
  * and up to five 24-byte entries packed in x3..x17.
  * INVALID_PARAMETERS: a tag with start 0, nothing to list, start past the end, unknown UUID;
- * RETRY: the tag is not the current one (the list changed since the first call).
+ * RETRY: the list changed since the walk began (regs_walk_check()).
  */
 void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
                                          struct ffa_regs *regs)
@@ -284,7 +314,7 @@ void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *
     uint32_t tag = (uint32_t)((regs->x[3] >> 16) & 0xffffu);
     struct regs_writer w = {regs, start, 0};
     uint32_t total, cur_tag;
-    int32_t ret = 0;
+    int32_t ret;
 
     if (vm->version < FFA_VERSION_1_2) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
@@ -295,15 +325,16 @@ void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *
         uuid = NULL;
 
     ffam_lock(m, m->lock);
-    cur_tag = m->partinfo_tag;
+    cur_tag = m->partinfo_gen & 0xffffu;
     total = partinfo_count(m, vm, uuid);
-    if (start == 0 && tag != 0)
-        ret = FFA_RET_INVALID_PARAMETERS;
-    else if (start != 0 && tag != cur_tag)
-        ret = FFA_RET_RETRY;
-    else if (total == 0 || start >= total)
+    ret = regs_walk_check(m, vm, start, tag);
+    if (ret == 0 && (total == 0 || start >= total))
         ret = FFA_RET_INVALID_PARAMETERS;
     if (ret == 0) {
+        if (start == 0) {
+            vm->partinfo_walking = true;
+            vm->partinfo_walk_gen = m->partinfo_gen;
+        }
         w.count = total - start < REGS_MAX_ENTRIES ? total - start : REGS_MAX_ENTRIES;
         ffa_memset(&regs->x[3], 0, sizeof(regs->x[0]) * (FFA_NUM_REGS - 3));
         partinfo_walk(m, vm, uuid, start, start + w.count, write_regs_entry, &w);

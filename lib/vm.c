@@ -66,7 +66,7 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
         m->vms[i] = m->vms[i - 1];
     m->vms[slot] = vm;
     m->vm_count++;
-    m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
+    ffam_partinfo_list_changed(m);
     ffam_unlock(m, m->lock);
 
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x added with %u vCPUs", id, vcpu_count);
@@ -95,7 +95,7 @@ int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
         m->vms[i] = m->vms[i + 1];
     m->vm_count--;
     m->vms[m->vm_count] = NULL;
-    m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
+    ffam_partinfo_list_changed(m);
     ffam_unlock(m, m->lock);
 
     ffam_mem_vm_teardown(m, vm, cpu);

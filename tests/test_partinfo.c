@@ -442,7 +442,7 @@ static void test_regs_packs_entries_in_x3_to_x17(void **state)
     assert_int_equal(r.x[2] >> 48, 24);
     assert_int_equal((r.x[2] >> 16) & 0xffff, 3);
     assert_int_equal(r.x[2] & 0xffff, 3);
-    assert_int_not_equal((r.x[2] >> 32) & 0xffff, 0);
+    assert_int_equal((r.x[2] >> 32) & 0xffff, 0); /* the list never changed */
     assert_int_equal(r.x[3], 0x8001 | (1ull << 16) | (0x305ull << 32));
     assert_int_equal(r.x[4], le(uuid_a, 8));
     assert_int_equal(r.x[5], le(uuid_a + 8, 8));
@@ -492,7 +492,7 @@ static void test_regs_tag_with_start_index_0_is_invalid(void **state)
 {
     struct fixture *f = *state;
     uint32_t tag = current_tag(f);
-    struct ffa_regs r = th_do(f, f->vm, regs_get(nil_uuid, 0, tag));
+    struct ffa_regs r = th_do(f, f->vm, regs_get(nil_uuid, 0, tag != 0 ? tag : 1));
 
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
 }
@@ -523,6 +523,79 @@ static void test_regs_vm_joining_changes_the_tag(void **state)
 
     th_add_vm(f, 9, 0, FFA_VERSION_1_1); /* the list changes, and so the tag */
     r = th_do(f, f->vm, regs_get(nil_uuid, 1, tag));
+    th_assert_error(&r, FFA_RET_RETRY);
+}
+
+/* Without VM-to-VM messaging a VM's list never changes: the tag stays 0, as Hafnium's does. */
+static void test_regs_tag_stays_0_when_no_list_changes(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_vm *vm;
+
+    assert_int_equal(current_tag(f), 0);
+    assert_int_equal(ffa_vm_add(f->m, 9, 1, 0, &vm), 0);
+    assert_int_equal(ffa_vm_remove(f->m, vm), 0);
+    assert_int_equal(current_tag(f), 0);
+}
+
+/* A caller that does not track tags (written against Hafnium) passes 0 all the way through. */
+static void test_regs_tag_0_continues_an_unchanged_list(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = th_do(f, f->vm, regs_get(nil_uuid, 0, 0));
+
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    r = th_do(f, f->vm, regs_get(nil_uuid, 5, 0));
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    assert_int_equal((r.x[2] >> 16) & 0xffff, 9);
+    r = th_do(f, f->vm, regs_get(nil_uuid, 10, 0));
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    assert_int_equal((r.x[2] >> 16) & 0xffff, 13);
+}
+
+static void test_regs_tag_0_after_the_list_changed_is_retry(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = th_do(f, f->vm, regs_get(nil_uuid, 0, 0));
+
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    th_add_vm(f, 30, 0, FFA_VERSION_1_1);
+    r = th_do(f, f->vm, regs_get(nil_uuid, 5, 0));
+    th_assert_error(&r, FFA_RET_RETRY);
+    /* Starting again walks the new list. */
+    r = th_do(f, f->vm, regs_get(nil_uuid, 0, 0));
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    r = th_do(f, f->vm, regs_get(nil_uuid, 5, 0));
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+}
+
+/* A continuation belongs to a walk: without a first call from index 0 there is none. */
+static void test_regs_continuation_without_a_first_call_is_retry(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = th_do(f, f->vm, regs_get(nil_uuid, 5, 0));
+
+    th_assert_error(&r, FFA_RET_RETRY);
+}
+
+/*
+ * The tag is 16 bits: after 65536 list changes it is the one a stale walk still holds. The walk
+ * is still stale.
+ */
+static void test_regs_tag_that_wrapped_around_does_not_resume_a_stale_walk(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_vm *probe = th_add_vm(f, 40, 0, FFA_VERSION_1_2), *vm;
+    struct ffa_regs r = th_do(f, f->vm, regs_get(nil_uuid, 0, 0));
+    uint32_t tag = (uint32_t)(r.x[2] >> 32) & 0xffff;
+
+    for (unsigned i = 0; i < 0x10000 / 2; i++) {
+        assert_int_equal(ffa_vm_add(f->m, 41, 1, 0, &vm), 0);
+        assert_int_equal(ffa_vm_remove(f->m, vm), 0);
+    }
+    r = th_do(f, probe, regs_get(nil_uuid, 0, 0));
+    assert_int_equal((r.x[2] >> 32) & 0xffff, tag); /* the same tag again */
+    r = th_do(f, f->vm, regs_get(nil_uuid, 5, tag));
     th_assert_error(&r, FFA_RET_RETRY);
 }
 
@@ -586,6 +659,12 @@ int main(void)
         T(test_regs_other_tag_is_retry, setup_vm_to_vm_v1_2),
         T(test_regs_current_tag_continues_the_list, setup_vm_to_vm_v1_2),
         T(test_regs_vm_joining_changes_the_tag, setup_vm_to_vm_v1_2),
+        T(test_regs_tag_stays_0_when_no_list_changes, setup_v1_2),
+        T(test_regs_tag_0_continues_an_unchanged_list, setup_vm_to_vm_14_entries),
+        T(test_regs_tag_0_after_the_list_changed_is_retry, setup_vm_to_vm_14_entries),
+        T(test_regs_continuation_without_a_first_call_is_retry, setup_vm_to_vm_14_entries),
+        T(test_regs_tag_that_wrapped_around_does_not_resume_a_stale_walk,
+          setup_vm_to_vm_14_entries),
         T(test_regs_start_past_the_end_is_invalid, setup_v1_2),
         T(test_regs_uuid_filter_selects_one_entry_without_its_uuid, setup_v1_2),
         T(test_regs_unknown_uuid_is_invalid, setup_v1_2),
