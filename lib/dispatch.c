@@ -42,8 +42,9 @@ reply_unhandled(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs
 #define KEY(fid) ((((fid)&FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) * 2u + (((fid) >> 30) & 1u))
 
 static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *m,
-                                                           struct ffa_vm *vm, uint32_t cpu,
-                                                           struct ffa_regs *regs, uint32_t fid)
+                                                           struct ffa_vm *vm, uint16_t vcpu,
+                                                           uint32_t cpu, struct ffa_regs *regs,
+                                                           uint32_t fid)
 {
     /* The hot ABI first, with one compare instead of the table. */
     if ((fid & ~FFA_SMCCC_64) == FFA_MSG_SEND_DIRECT_REQ_32) {
@@ -88,6 +89,9 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
     case KEY(FFA_MSG_SEND2):
         ffam_handle_msg_send2(m, vm, regs, cpu);
         return;
+    case KEY(FFA_MSG_WAIT):
+        ffam_handle_msg_wait(m, vm, vcpu, regs, cpu);
+        return;
     case KEY(FFA_MEM_SHARE_32):
     case KEY(FFA_MEM_SHARE_64):
     case KEY(FFA_MEM_LEND_32):
@@ -115,8 +119,8 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
     default:
         /*
          * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), secure-side-only ABIs
-         * (MSG_WAIT, RX_ACQUIRE, BITMAP_CREATE/DESTROY), unknown numbers and ABIs not
-         * implemented yet.
+         * (RX_ACQUIRE, BITMAP_CREATE/DESTROY), the SMC64 FFA_MSG_WAIT (v1.3), unknown numbers
+         * and ABIs not implemented yet.
          */
         reply_unhandled(m, vm, regs, fid);
         return;
@@ -150,7 +154,7 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    dispatch(m, vm, cpu, regs, fid);
+    dispatch(m, vm, vcpu, cpu, regs, fid);
 }
 
 enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
@@ -167,6 +171,6 @@ enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *
                          0))
         preamble_slow(m, vm, vcpu, cpu, regs, fid);
     else
-        dispatch(m, vm, cpu, regs, fid);
+        dispatch(m, vm, vcpu, cpu, regs, fid);
     return FFA_CALL_HANDLED;
 }

@@ -31,6 +31,7 @@ static int32_t function_properties(const struct ffa_mediator *m, const struct ff
     case FFA_VERSION:
     case FFA_FEATURES:
     case FFA_ID_GET:
+    case FFA_MSG_WAIT: /* the SMC32 form only: FFA_MSG_WAIT_64 is v1.3 */
         return 0;
     /* Forwarded: only what the secure world said it has. */
     case FFA_MSG_SEND_DIRECT_REQ_32:

@@ -557,6 +557,8 @@ void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *
                                          struct ffa_regs *regs);
 void ffam_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
                            uint32_t cpu);
+void ffam_handle_msg_wait(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
+                          struct ffa_regs *regs, uint32_t cpu);
 
 /* ---- Memory sharing (mem_*.c, lib/mem.h) ---- */
 int ffam_mem_init(struct ffa_mediator *m);

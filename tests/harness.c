@@ -252,9 +252,9 @@ static void h_notify(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_ev
 {
     struct test_host *h = host;
 
-    (void)vcpu;
     h->notifies++;
     h->notified_vm = vm_id;
+    h->notified_vcpu = vcpu;
     h->notified_event = event;
 }
 

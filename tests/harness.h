@@ -80,6 +80,7 @@ struct test_host {
     /* host events */
     unsigned notifies;
     uint16_t notified_vm;
+    uint16_t notified_vcpu;
     enum ffa_host_event notified_event;
     /*
      * Memory sharing (test_host_ops_mem). Physical addresses of guest pages: contiguous with

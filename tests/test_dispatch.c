@@ -145,7 +145,7 @@ static void test_output_only_and_secure_side_abis_are_not_supported(void **state
         FFA_SUCCESS_64,
         FFA_INTERRUPT,
         FFA_MSG_YIELD,
-        FFA_MSG_WAIT,
+        FFA_FID64(0x6B), /* FFA_MSG_WAIT's SMC64 form is v1.3; the SMC32 one is a VM's too */
         FFA_MSG_POLL,
         FFA_MSG_SEND,
         FFA_MSG_SEND_DIRECT_RESP_32,

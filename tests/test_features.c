@@ -116,7 +116,7 @@ static void test_features_denies_abis_not_implemented(void **state)
     struct fixture *f = *state;
     /* Output-only, secure-side-only, and ABIs that later work implements. */
     static const uint32_t ids[] = {
-        FFA_MSG_WAIT,
+        FFA_FID64(0x6B), /* FFA_MSG_WAIT's SMC64 form is v1.3 */
         FFA_MSG_SEND_DIRECT_RESP_32,
         FFA_MSG_SEND_DIRECT_RESP_64,
         FFA_MSG_SEND_DIRECT_RESP2,

@@ -62,6 +62,17 @@ enum ffa_host_event {
      * the notification pending interrupt into `vcpu` of the VM.
      */
     FFA_HOST_EVENT_RX_FULL = 1,
+    /*
+     * vCPU `vcpu` of the VM called FFA_MSG_WAIT: it has nothing to do until a message, a
+     * notification or an interrupt arrives for it (FF-A v1.2; Hafnium's hypervisor returns
+     * FFA_MSG_WAIT to its scheduler VM for the same reason, and blocks the vCPU). The
+     * hypervisor may deschedule the vCPU until then. The call's reply is already in the
+     * registers ffa_mediator_handle() returned: FFA_RUN with w1..w7 zero, what Hafnium's vCPU
+     * sees when it is run again; the hypervisor copies it back as for any call and resumes the
+     * vCPU whenever it chooses (at once is correct too: a wait may end early). Signalled after
+     * the call's work is done, with no mediator lock held, on the calling vCPU's thread.
+     */
+    FFA_HOST_EVENT_VCPU_WAIT = 2,
 };
 
 struct ffa_host_ops {
@@ -128,7 +139,11 @@ struct ffa_host_ops {
     void *(*page_alloc)(void *host, uint32_t pages, uint64_t *pa);
     void (*page_free)(void *host, void *va, uint32_t pages);
 
-    /* Signal an event for a VM (see enum ffa_host_event). Optional. */
+    /*
+     * Signal an event for a VM (see enum ffa_host_event). Optional: without it a VM's
+     * FFA_MSG_WAIT returns at once (FFA_RUN), a wait that ends early, which is correct, only
+     * busier.
+     */
     void (*notify)(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event);
 
     /*
