@@ -22,12 +22,12 @@ count() {
 
 # The loop runs once for warm-up (n/10+1 calls) and five timed times (5n calls).
 calls=$(( n / 10 + 1 + 5 * n ))
-printf '%-12s %10s %10s %12s   (instructions per call, callgrind, %d calls)\n' \
+printf '%-18s %10s %10s %12s   (instructions per call, callgrind, %d calls)\n' \
   case mediator backend "round trip" "$calls"
-for c in version direct_req; do
+for c in version direct_req direct_req_listed; do
   med=$(count "$c" ffa_mediator_handle)
   be=$(count "$c" null_call)
   all=$(count "$c" "bench_loop_$c")
   awk -v m="$med" -v b="$be" -v a="$all" -v c="$calls" -v name="$c" \
-    'BEGIN { printf "%-12s %10.1f %10.1f %12.1f\n", name, (m - b) / c, b / c, a / c }'
+    'BEGIN { printf "%-18s %10.1f %10.1f %12.1f\n", name, (m - b) / c, b / c, a / c }'
 done

@@ -132,121 +132,40 @@ static inline __attribute__((always_inline)) void ffam_zero_from(struct ffa_regs
     __builtin_memset(&r->x[first], 0, sizeof(r->x[0]) * (size_t)(8 - first));
 }
 
-/* Sender/receiver of a direct response, checked against what the caller expects (note 2). */
-static inline __attribute__((always_inline)) enum ffam_answer
-ffam_answer_resp_pair(struct ffam_caller c, uint64_t x1)
+/* What a DIRECT_RESP_32 becomes for the guest (the table's row), once it is accepted. */
+static inline __attribute__((always_inline)) void ffam_answer_resp32_rewrite(struct ffa_regs *r,
+                                                                             const uint64_t *high)
 {
-    uint32_t w1 = (uint32_t)x1;
-
-    if (!c.resp_any)
-        return w1 == c.resp_w1 ? FFAM_ANSWER_OK : FFAM_ANSWER_REFUSED;
-    if (!FFA_ID_IS_SECURE(FFA_SENDER(w1)) || FFA_ID_IS_SECURE(FFA_RECEIVER(w1)) ||
-        FFA_RECEIVER(w1) == FFA_ID_HYPERVISOR)
-        return FFAM_ANSWER_REFUSED;
-    return FFA_RECEIVER(w1) == c.id ? FFAM_ANSWER_OK : FFAM_ANSWER_OTHER_VM;
+    ffam_mask_w1_w7(r);
+    r->x[2] = 0;
+    ffam_answer_high(r, high);
 }
 
 /*
  * Check the secure world's answer in `r` against the table above and, when it is acceptable,
- * rewrite it in place into the caller's reply (x0..x17). `allowed` is a set of FFAM_ANS_* bits;
- * at most call sites it is a constant and the checks fold away (the caller is passed by value for
- * the same reason: its fields stay in registers).
+ * rewrite it in place into the caller's reply (x0..x17); otherwise leave `r` untouched.
+ * `allowed` is a set of FFAM_ANS_* bits. The whole rule, out of line (answer.c).
  */
-static inline __attribute__((always_inline)) enum ffam_answer
-ffam_answer_sanitise_in(struct ffa_regs *r, uint32_t allowed, struct ffam_caller c)
-{
-    enum ffam_answer v;
+enum ffam_answer ffam_answer_sanitise(struct ffa_regs *r, uint32_t allowed,
+                                      const struct ffam_caller *c);
 
-    /* The common answer first, with one compare instead of the switch's range checks. */
-    if (__builtin_expect(
-            r->x[0] == FFA_MSG_SEND_DIRECT_RESP_32 && (allowed & FFAM_ANS_RESP_32) != 0, 1))
-        goto resp_32;
-    switch (r->x[0]) {
-    case FFA_MSG_SEND_DIRECT_RESP_32:
-    resp_32:
-        if ((allowed & FFAM_ANS_RESP_32) == 0 || (r->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0)
-            return FFAM_ANSWER_REFUSED;
-        v = ffam_answer_resp_pair(c, r->x[1]);
-        if (v != FFAM_ANSWER_OK)
-            return v;
-        ffam_mask_w1_w7(r);
-        r->x[2] = 0;
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    case FFA_MSG_SEND_DIRECT_RESP_64:
-        if ((allowed & FFAM_ANS_RESP_64) == 0 || c.aarch32 ||
-            (r->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0)
-            return FFAM_ANSWER_REFUSED;
-        v = ffam_answer_resp_pair(c, r->x[1]);
-        if (v != FFAM_ANSWER_OK)
-            return v;
-        r->x[1] &= FFAM_MASK32;
-        r->x[2] = 0;
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    case FFA_MSG_SEND_DIRECT_RESP2:
-        if ((allowed & FFAM_ANS_RESP2) == 0 || c.aarch32 || c.version < FFA_VERSION_1_2)
-            return FFAM_ANSWER_REFUSED;
-        v = ffam_answer_resp_pair(c, r->x[1]);
-        if (v != FFAM_ANSWER_OK)
-            return v;
-        r->x[1] &= FFAM_MASK32;
-        r->x[2] = 0;
-        r->x[3] = 0;
-        return FFAM_ANSWER_OK; /* x4..x17: the payload */
-    case FFA_ERROR:
-        if ((allowed & FFAM_ANS_ERROR) == 0 || !ffam_status_defined(r->x[2]))
-            return FFAM_ANSWER_REFUSED;
-        r->x[1] = 0;
-        r->x[2] &= FFAM_MASK32;
-        ffam_zero_from(r, 3);
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    case FFA_SUCCESS_32:
-    case FFA_MEM_FRAG_RX:
-        if ((allowed & (r->x[0] == FFA_SUCCESS_32 ? FFAM_ANS_SUCCESS_32 : FFAM_ANS_MEM_FRAG_RX)) ==
-            0)
-            return FFAM_ANSWER_REFUSED;
-        ffam_mask_w1_w7(r);
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    case FFA_SUCCESS_64:
-        if ((allowed & FFAM_ANS_SUCCESS_64) == 0 || c.aarch32)
-            return FFAM_ANSWER_REFUSED;
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    case FFA_INTERRUPT:
-    case FFA_MSG_YIELD:
-        if ((allowed & (r->x[0] == FFA_INTERRUPT ? FFAM_ANS_INTERRUPT : FFAM_ANS_YIELD)) == 0 ||
-            !FFA_ID_IS_SECURE(FFA_TARGET_ID(r->x[1])))
-            return FFAM_ANSWER_REFUSED;
-        r->x[1] &= FFAM_MASK32;
-        if (r->x[0] == FFA_MSG_YIELD && c.version >= FFA_VERSION_1_2) {
-            r->x[2] &= FFAM_MASK32; /* the timeout, v1.2 */
-            r->x[3] &= FFAM_MASK32;
-        } else {
-            r->x[2] = 0;
-            r->x[3] = 0;
-        }
-        ffam_zero_from(r, 4);
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    case FFA_MSG_WAIT:
-        if ((allowed & FFAM_ANS_MSG_WAIT) == 0)
-            return FFAM_ANSWER_REFUSED;
-        ffam_zero_from(r, 1);
-        ffam_answer_high(r, c.high);
-        return FFAM_ANSWER_OK;
-    default:
-        return FFAM_ANSWER_REFUSED;
-    }
-}
-
-/* The same, for a caller described by a pointer (the paths off the per-call one). */
-static inline enum ffam_answer ffam_answer_sanitise(struct ffa_regs *r, uint32_t allowed,
-                                                    const struct ffam_caller *c)
+/*
+ * The per-call case of the same rule, inline: a DIRECT_RESP_32 that carries exactly the pair a
+ * request expects (`resp_w1`) and no framework flag. Returns true with `r` rewritten as
+ * ffam_answer_sanitise() would; false with `r` untouched for everything else, which then goes
+ * to ffam_answer_sanitise(). It reads no more of the caller than it needs, so that the rest
+ * of the caller is gathered only off the per-call path.
+ */
+static inline __attribute__((always_inline)) bool
+ffam_answer_resp32_fast(struct ffa_regs *r, uint32_t resp_w1, const uint64_t *high)
 {
-    return ffam_answer_sanitise_in(r, allowed, *c);
+    if (__builtin_expect(r->x[0] != FFA_MSG_SEND_DIRECT_RESP_32 ||
+                             (r->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0 ||
+                             (uint32_t)r->x[1] != resp_w1,
+                         0))
+        return false;
+    ffam_answer_resp32_rewrite(r, high);
+    return true;
 }
 
 #endif /* FFA_LIB_ANSWER_H */

@@ -52,52 +52,49 @@ static inline struct ffam_caller caller_of(const struct ffa_vm *vm, uint32_t res
 }
 
 /*
- * Issue the request prepared in `regs` (x0..x17) and turn the answer into the guest's reply, in
- * place, through the one answer rule (answer.h): anything not allowed becomes
- * FFA_ERROR(ABORTED). `claim` is what the call holds (resume_rights.c): the per-call case, a
- * response ending a request, drops it with one compare-and-swap; everything else settles it
- * out of line.
- *
- * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
- * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
+ * Everything but a DIRECT_RESP_32 ending a request: the answer rule in full (unless `fast`
+ * already applied it), then the claims to settle, or a refusal.
  */
-/* Everything but a response ending a request: claims to settle, or a refusal. */
 static __attribute__((noinline)) void finish_slow(struct ffa_mediator *m, struct ffa_vm *vm,
                                                   uint32_t cpu, struct ffa_regs *regs,
                                                   const uint64_t *high, uint32_t allowed,
                                                   uint32_t slot, bool was_parked, uint32_t resp_w1,
-                                                  enum ffam_answer verdict, uint64_t x0)
+                                                  bool fast, uint64_t x0)
 {
     struct ffam_caller c = caller_of(vm, resp_w1, high);
     struct ffam_claim claim = {slot, was_parked};
+    enum ffam_answer verdict = fast ? FFAM_ANSWER_OK : ffam_answer_sanitise(regs, allowed, &c);
 
-    if (claim.slot != FFAM_NO_SLOT || verdict == FFAM_ANSWER_OTHER_VM ||
+    if (slot != FFAM_NO_SLOT || verdict == FFAM_ANSWER_OTHER_VM ||
         (verdict == FFAM_ANSWER_OK && (x0 == FFA_INTERRUPT || x0 == FFA_MSG_YIELD)))
         verdict = ffam_claims_settle(m, vm, &claim, regs, verdict, &c, allowed, cpu);
     if (verdict != FFAM_ANSWER_OK)
         reply_aborted(m, vm, regs, high, x0);
 }
 
+/*
+ * Issue the request prepared in `regs` (x0..x17) and turn the answer into the guest's reply, in
+ * place, through the one answer rule (answer.h): anything not allowed becomes
+ * FFA_ERROR(ABORTED). The per-call case, a DIRECT_RESP_32 ending a request, is checked inline
+ * and drops the request's claim with one compare-and-swap; everything else goes out of line.
+ *
+ * `high` holds the guest's own x8..x17 when it expects them preserved (below v1.2, or AArch32);
+ * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
+ */
 static inline __attribute__((always_inline)) void
 finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
                       struct ffa_regs *regs, const uint64_t *high, uint32_t allowed, uint32_t slot,
                       bool was_parked, uint32_t resp_w1)
 {
-    enum ffam_answer verdict;
     uint64_t x0;
+    bool fast;
 
     ffam_fw_call(m, cpu, regs, regs);
     x0 = regs->x[0];
-    /* A request knows its response's w1; after FFA_RUN (resp_w1 0) any secure sender will do. */
-    verdict = ffam_answer_sanitise_in(regs, allowed,
-                                      (struct ffam_caller){vm->id, vm->aarch32, vm->version,
-                                                           resp_w1, allowed == RUN_ANSWERS, high});
-    if (__builtin_expect(verdict == FFAM_ANSWER_OK && allowed != RUN_ANSWERS &&
-                             x0 != FFA_INTERRUPT && x0 != FFA_MSG_YIELD,
-                         1) &&
-        (slot == FFAM_NO_SLOT || ffam_claim_drop(m, slot, vm->id)))
+    fast = allowed == REQ_ANSWERS && ffam_answer_resp32_fast(regs, resp_w1, high);
+    if (__builtin_expect(fast, 1) && (slot == FFAM_NO_SLOT || ffam_claim_drop(m, slot, vm->id)))
         return;
-    finish_slow(m, vm, cpu, regs, high, allowed, slot, was_parked, resp_w1, verdict, x0);
+    finish_slow(m, vm, cpu, regs, high, allowed, slot, was_parked, resp_w1, fast, x0);
 }
 
 /*
