@@ -121,12 +121,33 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
         ffam_handle_version(m, vm, regs);
         return;
     }
-    if (ffam_vm_close_negotiation(m, vm) == 0) {
+    /* Settled versions never change: a traced VM's calls skip the VM lock here. */
+    if (__atomic_load_n(&vm->version, __ATOMIC_ACQUIRE) == 0 &&
+        ffam_vm_close_negotiation(m, vm) == 0) {
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x called 0x%x before FFA_VERSION", vm->id, fid);
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
     dispatch(m, vm, cpu, regs, fid);
+}
+
+/*
+ * The host's trace hook sees the call and its reply. Only reached with a hook set: VMs then keep
+ * every slow_fid_bits bit (ffam_vm_close_negotiation()), so the fast path never looks for it.
+ */
+static __attribute__((noinline, cold)) void slow_path(struct ffa_mediator *m, struct ffa_vm *vm,
+                                                      uint16_t vcpu, uint32_t cpu,
+                                                      struct ffa_regs *regs, uint32_t fid)
+{
+    struct ffa_regs call;
+
+    if (m->host->trace == NULL) {
+        preamble_slow(m, vm, vcpu, cpu, regs, fid);
+        return;
+    }
+    call = *regs;
+    preamble_slow(m, vm, vcpu, cpu, regs, fid);
+    m->host->trace(m->host_ctx, vm != NULL && vm->m == m ? vm->id : 0, vcpu, &call, regs);
 }
 
 enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
@@ -141,7 +162,7 @@ enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *
     if (__builtin_expect(vm == NULL || vm->m != m || vcpu >= vm->vcpu_count ||
                              (fid & __atomic_load_n(&vm->slow_fid_bits, __ATOMIC_ACQUIRE)) != 0,
                          0))
-        preamble_slow(m, vm, vcpu, cpu, regs, fid);
+        slow_path(m, vm, vcpu, cpu, regs, fid);
     else
         dispatch(m, vm, cpu, regs, fid);
     return FFA_CALL_HANDLED;

@@ -234,6 +234,27 @@ const struct ffa_host_ops test_host_ops_cpu = {
     .current_cpu = h_current_cpu,
 };
 
+static void h_trace(void *host, uint16_t vm_id, uint16_t vcpu, const struct ffa_regs *call,
+                    const struct ffa_regs *reply)
+{
+    struct test_host *h = host;
+
+    if (h->traces < TEST_MAX_TRACES)
+        h->trace[h->traces] = (struct test_trace){vm_id, vcpu, *call, *reply};
+    h->traces++;
+}
+
+const struct ffa_host_ops test_host_ops_trace = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .trace = h_trace,
+};
+
 /* Count one problem a teardown found: print it (the test fails once everything is freed). */
 static int problem(long actual, const char *what)
 {

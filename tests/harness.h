@@ -44,6 +44,14 @@ struct test_guest {
     uint8_t *ram;
 };
 
+/* One call the trace hook saw (test_host_ops_trace). */
+#define TEST_MAX_TRACES 16
+struct test_trace {
+    uint16_t vm_id;
+    uint16_t vcpu;
+    struct ffa_regs call, reply;
+};
+
 /* Host side of one test: counts live allocations, locks, mappings, and what was signalled. */
 struct test_host {
     long live_allocs;
@@ -64,6 +72,9 @@ struct test_host {
     /* the processor current_cpu answers (test_host_ops_cpu), and how often it was asked */
     uint32_t current_cpu;
     unsigned current_cpu_calls;
+    /* what the trace hook saw (test_host_ops_trace): the first TEST_MAX_TRACES, and a count */
+    struct test_trace trace[TEST_MAX_TRACES];
+    unsigned traces;
 };
 
 /* Callbacks without guest memory, and with everything (guest_map, page_alloc, notify). */
@@ -71,6 +82,8 @@ extern const struct ffa_host_ops test_host_ops;
 extern const struct ffa_host_ops test_host_ops_full;
 /* test_host_ops_full plus current_cpu, which answers test_host.current_cpu. */
 extern const struct ffa_host_ops test_host_ops_cpu;
+/* test_host_ops plus the trace hook, which keeps what it sees in test_host.trace. */
+extern const struct ffa_host_ops test_host_ops_trace;
 
 /* The host view of guest memory at `ipa` of VM `vm` (allocating its RAM on first use). */
 uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa);
