@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ffa/abi.h"
+#include "ffa/format.h"
 #include "ffa/names.h"
 #include "mock_internal.h"
 
@@ -128,6 +129,15 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
         *pos += (size_t)n < len - *pos ? (size_t)n : len - *pos;
 }
 
+/* The call decoded (format.h), as a trace would show it. */
+static void append_decoded(char *buf, size_t len, size_t *pos, const struct ffa_regs *call)
+{
+    char line[512];
+
+    ffa_format_regs(line, sizeof(line), call, FFA_FORMAT_CALL, 0, NULL);
+    append(buf, len, pos, "  got: %s\n", line);
+}
+
 /*
  * Registers side by side: the processor, every register the step matches, and every non-zero
  * actual one.
@@ -188,6 +198,7 @@ static void mock_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs, s
         append(msg, sizeof(msg), &pos,
                "ffa mock: unexpected call #%zu %s: no expectations left (cpu %u)\n", call_no,
                fid_label(in->x[0]), cpu);
+        append_decoded(msg, sizeof(msg), &pos, in);
         append_reg_table(msg, sizeof(msg), &pos, NULL, cpu, in);
         out->x[0] = FFA_ERROR;
         out->x[2] = (uint32_t)FFA_RET_ABORTED;
@@ -208,6 +219,7 @@ static void mock_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs, s
             snprintf(where, sizeof(where), " (script line %u)", s->line);
         append(msg, sizeof(msg), &pos, "ffa mock: call #%zu%s: expected %s, got %s on cpu %u\n",
                call_no, where, fid_label(s->call.x[0]), fid_label(in->x[0]), cpu);
+        append_decoded(msg, sizeof(msg), &pos, in);
         append_reg_table(msg, sizeof(msg), &pos, s, cpu, in);
         out->x[0] = FFA_ERROR;
         out->x[2] = (uint32_t)FFA_RET_ABORTED;
