@@ -72,6 +72,11 @@ struct test_host {
     /* the processor current_cpu answers (test_host_ops_cpu), and how often it was asked */
     uint32_t current_cpu;
     unsigned current_cpu_calls;
+    /* hypervisor pages from page_alloc ("physical" address = host address), for th_ns_memory */
+    struct {
+        uint8_t *va;
+        uint32_t pages;
+    } hyp_pages[8];
     /* what the trace hook saw (test_host_ops_trace): the first TEST_MAX_TRACES, and a count */
     struct test_trace trace[TEST_MAX_TRACES];
     unsigned traces;
@@ -87,6 +92,12 @@ extern const struct ffa_host_ops test_host_ops_trace;
 
 /* The host view of guest memory at `ipa` of VM `vm` (allocating its RAM on first use). */
 uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa);
+/*
+ * Normal-world memory as a secure world reaches it (ffa_mock_memory_fn, ffa_unicorn_ns_memory_fn;
+ * ctx: the struct test_host): hypervisor pages from page_alloc, and guest RAM by TEST_PA(vm, ipa)
+ * (not with scatter_pa); NULL for anything else. Never asserts.
+ */
+void *th_ns_memory(void *ctx, uint64_t pa, size_t len, int writable);
 /* Release fake guest RAM; asserts that no mapping or page is left. */
 void th_host_cleanup(struct test_host *h);
 /*
