@@ -156,7 +156,7 @@ static void rxtx_descriptor(uint8_t *tx, uint16_t vm, uint64_t vm_tx, uint64_t v
     "00????????????????0100000000000000010000000100000000000000000000"                             \
     "00????????????????0100000000000000\n"
 
-static const char own_map[] = "call FFA_RXTX_MAP_64 x1=any x2=any x3=1 x*=0\n"
+static const char own_map[] = "call FFA_RXTX_MAP_64 x1~0x7000 x2~0x8000 x3=1 x*=0\n"
                               "reply FFA_SUCCESS_32\n";
 static const char vm_map[] =
     "call FFA_RXTX_MAP_64 x*=0\n" DESCRIPTOR_TX_LINE "reply FFA_SUCCESS_32\n";
@@ -442,7 +442,7 @@ static void record_maps(struct fixture_mem *t, struct ffa_backend *be)
     call_be(be, th_regs(FFA_RXTX_MAP_64, 0, 0, 0, 0, 0, 0, 0));
 }
 
-static void test_recorder_matches_addresses_as_any(void **state)
+static void test_recorder_keeps_addresses_without_comparing_them(void **state)
 {
     struct fixture_mem *t = *state;
     struct ffa_backend be;
@@ -450,8 +450,8 @@ static void test_recorder_matches_addresses_as_any(void **state)
     start_recording(t);
     be = ffa_recorder_backend(t->rec);
     record_maps(t, &be);
-    assert_non_null(strstr(recording(t), "call FFA_RXTX_MAP_64 x1=any x2=any x3=0x1 x*=0 cpu=0  # "
-                                         "x1=0x40000000 x2=0x40001000\n"
+    assert_non_null(strstr(recording(t), "call FFA_RXTX_MAP_64 x1~0x40000000 x2~0x40001000 x3=0x1 "
+                                         "x*=0 cpu=0\n"
                                          "reply FFA_SUCCESS_32\n"));
 }
 
@@ -578,6 +578,23 @@ static void test_recording_with_memory_replays(void **state)
     assert_int_equal(ffa_mock_verify(t->mock), 0);
 }
 
+static void test_seen_value_is_kept_and_not_compared(void **state)
+{
+    struct fixture_mem *t = *state;
+    const struct ffa_mock_step *s;
+
+    load(t, "call FFA_RXTX_MAP_64 x1~0x1000 x2~0x2000 x3=1 x*=0\nreply FFA_SUCCESS_32\n");
+    s = ffa_mock_step_at(t->mock, 0);
+    assert_int_equal(s->call.x[1], 0x1000);
+    assert_int_equal(s->match & (FFA_MOCK_X(1) | FFA_MOCK_X(2)), 0);
+    assert_int_equal(s->match & FFA_MOCK_X(4), FFA_MOCK_X(4)); /* x*=0 leaves x1, x2 alone */
+    call_mock(t, th_regs(FFA_RXTX_MAP_64, OWN_TX, OWN_RX, 1, 0, 0, 0, 0));
+    assert_int_equal(t->c.count, 0);
+    assert_script_error(t, "call FFA_ID_GET x*~0\n", "s.ffa:1: expected xN=value: x*~0");
+    assert_script_error(t, "call FFA_ID_GET\nreply FFA_SUCCESS_32 x2~1\n",
+                        "s.ffa:2: expected xN=value: x2~1");
+}
+
 static void test_step_at_shows_loaded_memory_lines(void **state)
 {
     struct fixture_mem *t = *state;
@@ -618,12 +635,13 @@ int main(void)
         T(test_unmap_forgets_the_buffer),
         T(test_failed_map_maps_nothing),
         T(test_memory_line_syntax_errors),
-        T(test_recorder_matches_addresses_as_any),
+        T(test_recorder_keeps_addresses_without_comparing_them),
         T(test_recorder_writes_the_forwarded_descriptor_with_addresses_masked),
         T(test_recorder_writes_what_the_reply_put_in_rx),
         T(test_recorder_writes_what_send2_read_from_the_vm_tx),
         T(test_recorder_joins_close_changes_and_splits_long_ones),
         T(test_recording_with_memory_replays),
+        T(test_seen_value_is_kept_and_not_compared),
         T(test_step_at_shows_loaded_memory_lines),
 #undef T
     };

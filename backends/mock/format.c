@@ -57,14 +57,12 @@ static int format_regs_any(char *buf, size_t len, const char *verb, const struct
 
         if (((list | any) & FFA_MOCK_X(i)) == 0)
             continue;
-        if ((any & FFA_MOCK_X(i)) != 0 && i != 0)
-            snprintf(v, sizeof(v), "any");
-        else
-            ffa_mock_format_value(v, sizeof(v), (uint32_t)regs->x[0], i, regs->x[i]);
+        ffa_mock_format_value(v, sizeof(v), (uint32_t)regs->x[0], i, regs->x[i]);
         if (i == 0)
             n = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, "%s", v);
         else
-            n = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, " x%u=%s", i, v);
+            n = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, " x%u%c%s", i,
+                         (any & FFA_MOCK_X(i)) != 0 ? '~' : '=', v);
         if (n < 0)
             return n;
         pos += (size_t)n;

@@ -22,8 +22,8 @@ int ffamk_parse_value(const char *word, uint64_t *value);
 int ffamk_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step);
 
 /*
- * The script form of a recorded call: every non-zero register, those in `any` as "xN=any" (they
- * carry physical addresses), then "x*=0".
+ * The script form of a recorded call: every non-zero register, those in `any` as "xN~value" (they
+ * carry physical addresses: kept, not compared), then "x*=0".
  */
 int ffamk_format_call(char *buf, size_t len, const struct ffa_regs *regs, uint32_t any);
 

@@ -4,7 +4,6 @@
  * memory each call read from a TX buffer and wrote into an RX buffer (README, "Mock script
  * format"; mock_internal.h for how buffers are found).
  */
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,19 +150,11 @@ static void write_tx(struct ffa_recorder *rec, const struct ffa_regs *call)
 
 static void write_call(struct ffa_recorder *rec, uint32_t cpu, const struct ffa_regs *call)
 {
-    uint32_t any = ffamk_address_regs(call);
     char line[1024];
 
-    ffamk_format_call(line, sizeof(line), call, any);
-    fprintf(rec->out, "%s cpu=%u", line, cpu);
-    /* Addresses differ between runs: matched as any, recorded here for the reader. */
-    for (unsigned i = 1, first = 1; i < FFA_NUM_REGS; i++) {
-        if ((any & FFA_MOCK_X(i)) == 0)
-            continue;
-        fprintf(rec->out, "%sx%u=0x%" PRIx64, first ? "  # " : " ", i, call->x[i]);
-        first = 0;
-    }
-    fputc('\n', rec->out);
+    /* Physical addresses differ between runs: kept as "xN~value", not compared. */
+    ffamk_format_call(line, sizeof(line), call, ffamk_address_regs(call));
+    fprintf(rec->out, "%s cpu=%u\n", line, cpu);
 }
 
 static void recorder_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)

@@ -3,12 +3,14 @@
  * The mock's text script format (README, "Mock script format"):
  *
  *   # comment
- *   call  <x0> [xN=<value>|xN=any]... [x*=0|x*=any] [cpu=<n>|cpu=any]
+ *   call  <x0> [xN=<value>|xN=any|xN~<value>]... [x*=0|x*=any] [cpu=<n>|cpu=any]
  *   reply <x0> [xN=<value>]...
  *
  * A value is a C integer literal, an FF-A function name or a status name. In a call, registers
- * not named are "any" unless x*=0 says they must be zero, and the processor the call is issued on
- * is "any" unless cpu=<n> (a C integer literal) names it. In a reply, registers not named are 0.
+ * not named are "any" unless x*=0 says they must be zero; "xN~<value>" keeps the value a recording
+ * saw (a physical address: it differs between runs) without comparing it, and the processor the
+ * call is issued on is "any" unless cpu=<n> (a C integer literal) names it. In a reply, registers
+ * not named are 0.
  *
  * Memory lines belong to a step: between its call and its reply,
  *
@@ -90,11 +92,19 @@ static int parse_cpu(struct parser *p, const char *word)
     return 0;
 }
 
-/* "xN=V": register number (-1 for "x*") and the value text. Returns -1 on a malformed word. */
-static int split_assignment(char *word, int *reg, char **value)
+/*
+ * "xN=V" (or "xN~V" in a call): register number (-1 for "x*") and the value text; *seen is set for
+ * "~". Returns -1 on a malformed word.
+ */
+static int split_word(char *word, int *reg, char **value, int *seen)
 {
     char *eq = strchr(word, '=');
+    char *tilde = strchr(word, '~');
     long n = 0;
+
+    *seen = tilde != NULL && (eq == NULL || tilde < eq);
+    if (*seen)
+        eq = tilde;
 
     if (word[0] != 'x' || eq == NULL || eq == word + 1)
         return -1;
@@ -111,6 +121,16 @@ static int split_assignment(char *word, int *reg, char **value)
         *reg = (int)n;
     }
     *value = eq + 1;
+    return 0;
+}
+
+/* "xN=V" only. */
+static int split_assignment(char *word, int *reg, char **value)
+{
+    int seen;
+
+    if (split_word(word, reg, value, &seen) != 0 || seen)
+        return -1;
     return 0;
 }
 
@@ -253,7 +273,7 @@ static int parse_call(struct parser *p, char **words, int n)
         return fail(p, "unknown function or value", words[1]);
     for (int i = 2; i < n; i++) {
         char *value;
-        int reg, ret;
+        int reg, ret, seen;
 
         ret = parse_cpu(p, words[i]);
         if (ret <= 0) {
@@ -261,8 +281,16 @@ static int parse_call(struct parser *p, char **words, int n)
                 return ret;
             continue;
         }
-        if (split_assignment(words[i], &reg, &value) != 0)
+        if (split_word(words[i], &reg, &value, &seen) != 0 || (seen && reg < 0))
             return fail(p, "expected xN=value", words[i]);
+        if (seen) {
+            /* "xN~V": the value seen when recording, not compared (a physical address). */
+            if (ffamk_parse_value(value, &p->cur.call.x[reg]) != 0)
+                return fail(p, "bad value", value);
+            named |= FFA_MOCK_X(reg);
+            p->cur.match &= ~FFA_MOCK_X(reg);
+            continue;
+        }
         if (reg < 0) {
             if (strcmp(value, "0") == 0)
                 zero_rest = 1;

@@ -162,8 +162,8 @@ struct ffa_recorder;
  * Wrap `inner`: every call goes to it unchanged (on the processor it names), and the call with
  * its reply is appended to `out` as a script step that matches all eighteen registers exactly
  * (`x*=0` plus the non-zero ones) and the processor (`cpu=N`), except registers that carry a
- * physical address (FFA_RXTX_MAP's x1/x2, the buffer address of FFA_MEM_SHARE and its kind),
- * which match anything (`x1=any`; the value recorded follows in a comment).
+ * physical address (FFA_RXTX_MAP's x1/x2, the buffer address of FFA_MEM_SHARE and its kind):
+ * they are written `x1~<value>`, the value kept for readers and not compared.
  * `out` stays owned by the caller and must stay open while the recorder lives. Returns NULL when
  * out of memory.
  */
