@@ -512,6 +512,59 @@ static void test_recorder_writes_what_send2_read_from_the_vm_tx(void **state)
                                          "reply FFA_SUCCESS_32\n"));
 }
 
+/* A memory transaction the mediator forwards: its constituents' addresses are masked. */
+static void test_recorder_masks_the_addresses_of_a_shared_region(void **state)
+{
+    struct fixture_mem *t = *state;
+    uint8_t *d = at(&t->real_mem, OWN_TX);
+    struct ffa_backend be;
+
+    start_recording(t);
+    be = ffa_recorder_backend(t->rec);
+    record_maps(t, &be);
+    /* v1.1+ header, one 32-byte EMAD for SP 0x8001, composite at 80, one range of 2 pages. */
+    memset(d, 0, 112);
+    put(d, 1, 2);
+    put(d + 2, 0x2f, 2);
+    put(d + 24, 32, 4);
+    put(d + 28, 1, 4);
+    put(d + 32, 48, 4);
+    put(d + 48, 0x8001, 2);
+    d[50] = 0x6;
+    put(d + 52, 80, 4);
+    put(d + 80, 2, 4);
+    put(d + 84, 1, 4);
+    put(d + 96, 0x1234000, 8);
+    put(d + 104, 2, 4);
+    th_expect(t->real, 0, th_regs(FFA_MEM_SHARE_64, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_SUCCESS_32, 0, 5, 0, 0, 0, 0, 0));
+    call_be(&be, th_regs(FFA_MEM_SHARE_64, 112, 112, 0, 0, 0, 0, 0));
+    /* Bytes 96..103 (the address) are ??; the page count after them is kept. */
+    assert_non_null(strstr(recording(t), "\ntx 0x0000 0x60 ????????????????0200000000000000\n"
+                                         "reply FFA_SUCCESS_32 x2=0x5\n"));
+}
+
+static void test_recorder_masks_the_addresses_of_a_later_fragment(void **state)
+{
+    struct fixture_mem *t = *state;
+    uint8_t *d = at(&t->real_mem, OWN_TX);
+    struct ffa_backend be;
+
+    start_recording(t);
+    be = ffa_recorder_backend(t->rec);
+    record_maps(t, &be);
+    memset(d, 0, 32);
+    put(d, 0x5000, 8);
+    put(d + 8, 1, 4);
+    put(d + 16, 0x9000, 8);
+    put(d + 24, 3, 4);
+    th_expect(t->real, 0, th_regs(FFA_MEM_FRAG_TX, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MEM_FRAG_RX, 5, 0, 32, 0, 0, 0, 0));
+    call_be(&be, th_regs(FFA_MEM_FRAG_TX, 5, 0, 32, 0x10000, 0, 0, 0));
+    assert_non_null(strstr(recording(t), "\ntx 0x0000 0x0 ????????????????0100000000000000"
+                                         "????????????????0300000000000000\n"));
+}
+
 /* Changed runs closer than 8 unchanged bytes are one line; lines hold at most 32 bytes. */
 static void test_recorder_joins_close_changes_and_splits_long_ones(void **state)
 {
@@ -639,6 +692,8 @@ int main(void)
         T(test_recorder_writes_the_forwarded_descriptor_with_addresses_masked),
         T(test_recorder_writes_what_the_reply_put_in_rx),
         T(test_recorder_writes_what_send2_read_from_the_vm_tx),
+        T(test_recorder_masks_the_addresses_of_a_shared_region),
+        T(test_recorder_masks_the_addresses_of_a_later_fragment),
         T(test_recorder_joins_close_changes_and_splits_long_ones),
         T(test_recording_with_memory_replays),
         T(test_seen_value_is_kept_and_not_compared),

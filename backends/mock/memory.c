@@ -354,6 +354,21 @@ static void mask_mem_transaction(const struct ffamk_buffers *b, const uint8_t *d
     mask_composite(d, len, le(d + emad + 4, 4), mask);
 }
 
+/*
+ * A later fragment of a memory transaction (FFA_MEM_FRAG_TX): whole constituents only (Hafnium's
+ * api_ffa_mem_frag_tx refuses a length that is not a multiple of their 16 bytes).
+ */
+static void mask_fragment(const struct ffamk_buffers *b, const uint8_t *d, uint32_t len,
+                          uint8_t *mask)
+{
+    (void)b;
+    (void)d;
+    if (len % 16 != 0)
+        return;
+    for (uint32_t c = 0; c < len; c += 16)
+        memset(mask + c, 0, 8);
+}
+
 static const struct tx_rule {
     uint32_t fid;
     uint32_t (*extent)(const struct ffamk_buffers *b, const struct ffa_regs *call,
@@ -371,7 +386,7 @@ static const struct tx_rule {
     {FFA_MEM_SHARE_64, extent_mem_send, mask_mem_transaction},
     {FFA_MEM_RETRIEVE_REQ_32, extent_mem_send, NULL},
     {FFA_MEM_RETRIEVE_REQ_64, extent_mem_send, NULL},
-    {FFA_MEM_FRAG_TX, extent_frag_tx, NULL},
+    {FFA_MEM_FRAG_TX, extent_frag_tx, mask_fragment},
     {FFA_MEM_RELINQUISH, extent_relinquish, NULL},
 };
 
