@@ -6,7 +6,7 @@
  * else than what was recorded fails the replay.
  *
  * The recorded secure world is the SPMC model of mem_support.c on the mock; the recorder sits
- * between it and the mediator.
+ * between it and the mediator. FFA_TEST_RECORDING=<file> also writes the recording to <file>.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +109,12 @@ static int record(void **state)
     r->rec = NULL;
     if (fflush(r->out) != 0 || bad != 0)
         return -1;
+    if (getenv("FFA_TEST_RECORDING") != NULL) {
+        FILE *file = fopen(getenv("FFA_TEST_RECORDING"), "w");
+
+        if (file == NULL || fputs(r->text, file) < 0 || fclose(file) != 0)
+            return -1;
+    }
     return 0;
 }
 
