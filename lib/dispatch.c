@@ -156,8 +156,9 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
 }
 
 /*
- * The host's trace hook sees the call and its reply. Only reached with a hook set: VMs then keep
- * every slow_fid_bits bit (ffam_vm_close_negotiation()), so the fast path never looks for it.
+ * Every call that misses the fast path, and with the host's trace hook, every call: a VM then
+ * keeps all of slow_fid_bits (ffam_vm_close_negotiation()), so the fast path never tests for the
+ * hook. The hook sees the call's registers as they came in and the reply.
  */
 static __attribute__((noinline, cold)) void slow_path(struct ffa_mediator *m, struct ffa_vm *vm,
                                                       uint16_t vcpu, uint32_t cpu,
@@ -182,7 +183,10 @@ enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *
 
     if (!is_ffa_fid(fid))
         return FFA_CALL_DECLINED;
-    /* slow_fid_bits: all until the version is locked; the SMC64 bit for an AArch32 VM. */
+    /*
+     * slow_fid_bits: all until the version is locked (and always with a trace hook); the SMC64
+     * bit for an AArch32 VM.
+     */
     if (__builtin_expect(vm == NULL || vm->m != m || vcpu >= vm->vcpu_count ||
                              (fid & __atomic_load_n(&vm->slow_fid_bits, __ATOMIC_ACQUIRE)) != 0,
                          0))
