@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "fz_defects.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The defects found before these harnesses were part of the project, and whether each is still
+ * open. Set `open` to 0 in the change that fixes one.
+ */
+static const struct {
+    const char *name;
+    int open;
+} defects[FZ_DEFECT_COUNT] = {
+    [FZ_DEFECT_LARGE_IMAGE] = {"large-image", 1},
+    [FZ_DEFECT_RESUME_RACE] = {"resume-race", 1},
+    [FZ_DEFECT_RX_RELEASE_FAILURE] = {"rx-release-failure", 1},
+    [FZ_DEFECT_BAD_ANSWER] = {"bad-answer", 1},
+    [FZ_DEFECT_MANIFEST_REASON] = {"manifest-reason", 1},
+};
+
+static unsigned long seen[FZ_DEFECT_COUNT];
+
+const char *fz_defect_name(enum fz_defect d)
+{
+    return defects[d].name;
+}
+
+static int strict(void)
+{
+    const char *s = getenv("FFA_FUZZ_STRICT");
+
+    return s != NULL && strcmp(s, "0") != 0;
+}
+
+int fz_defect_tolerated(enum fz_defect d)
+{
+    return defects[d].open && !strict();
+}
+
+unsigned long fz_defect_count(enum fz_defect d)
+{
+    return __atomic_load_n(&seen[d], __ATOMIC_RELAXED);
+}
+
+void fz_defect(enum fz_defect d, const char *fmt, ...)
+{
+    va_list ap;
+    unsigned long n = __atomic_add_fetch(&seen[d], 1, __ATOMIC_RELAXED);
+
+    if (fz_defect_tolerated(d) && n > 1)
+        return;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s defect '%s': ", fz_defect_tolerated(d) ? "known (open)" : "FATAL",
+            defects[d].name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (!fz_defect_tolerated(d))
+        abort();
+    fprintf(stderr, "  (tolerated while open; FFA_FUZZ_STRICT=1 makes it fatal; later occurrences "
+                    "are only counted)\n");
+}
+
+void fz_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "INVARIANT FAILED: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
