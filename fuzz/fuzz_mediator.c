@@ -89,9 +89,12 @@ struct vm_slot {
     uint8_t snap[FZ_RAM_SIZE];
 };
 
+/* One host for the whole process (guest RAM is reused; its counters are reset per session). */
+static struct fz_host host;
+static bool host_ready;
+
 static struct {
     struct fz_in in;
-    struct fz_host host;
     struct ffa_mediator *m;
     bool vm_to_vm;
 
@@ -114,6 +117,7 @@ static struct {
 
     struct vm_slot vms[MAX_VMS];
     bool watch;
+    bool trace; /* FFA_FUZZ_TRACE: print every guest call and secure-world answer */
 } W;
 
 /* ---- Values ---- */
@@ -548,6 +552,12 @@ static void sw_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs, str
     } else {
         garbage(&in, &r, mode >= 248);
     }
+    if (W.trace)
+        fprintf(stderr, "%*s  [sw] %s 0x%llx 0x%llx -> 0x%llx 0x%llx 0x%llx (mode %u)\n",
+                2 * W.depth, "", ffa_func_name(fid) ? ffa_func_name(fid) : "?",
+                (unsigned long long)in.x[1], (unsigned long long)in.x[2],
+                (unsigned long long)r.x[0], (unsigned long long)r.x[1],
+                (unsigned long long)r.x[2], mode);
     W.answered[W.depth] = true;
     W.last_answer[W.depth] = r;
     *out = r;
@@ -617,7 +627,7 @@ static void check_memory(struct vm_slot *caller, const struct fz_call *c, const 
         send2_dst = (uint16_t)get_le(tx_before + 12, 2);
     for (unsigned i = 0; i < MAX_VMS; i++) {
         struct vm_slot *s = &W.vms[i];
-        uint8_t *ram = W.host.ram[i];
+        uint8_t *ram = host.ram[i];
         size_t rx_off = s->mapped ? (size_t)(s->rx_ipa - FZ_RAM_IPA) : 0;
         size_t rx_len = s->mapped ? (size_t)s->pages * 4096u : 0;
         bool may_fill;
@@ -733,13 +743,13 @@ static void guest_call(struct vm_slot *s, uint16_t vcpu, uint32_t cpu, struct ff
     static uint8_t tx_before[FZ_RAM_SIZE];
     const uint8_t *tx = NULL;
     struct fz_call c = {.vm_id = s->id, .aarch32 = s->aarch32, .valid_vcpu = vcpu < s->vcpus};
-    long allocs = W.host.total_allocs, blks = W.host.total_page_blks;
+    long allocs = host.total_allocs, blks = host.total_page_blks;
     unsigned first_emitted = W.n_emitted;
     uint16_t saved_caller = W.caller;
     enum ffa_call_status st;
 
-    if (s->mapped) {
-        memcpy(tx_before, fz_guest_ptr(&W.host, s->id, s->tx_ipa), (size_t)s->pages * 4096u);
+    if (s->mapped && s->pages <= FZ_RAM_PAGES) {
+        memcpy(tx_before, fz_guest_ptr(&host, s->id, s->tx_ipa), (size_t)s->pages * 4096u);
         tx = tx_before;
     }
     c.in = *regs;
@@ -763,7 +773,15 @@ static void guest_call(struct vm_slot *s, uint16_t vcpu, uint32_t cpu, struct ff
     c.out = *regs;
     c.version = ffa_vm_version(s->vm);
 
-    if (W.host.total_allocs != allocs || W.host.total_page_blks != blks)
+    if (W.trace)
+        fprintf(stderr, "%*sVM 0x%x vcpu %u: %s 0x%llx 0x%llx 0x%llx 0x%llx -> 0x%llx 0x%llx 0x%llx 0x%llx\n",
+                2 * W.depth, "", s->id, vcpu,
+                ffa_func_name((uint32_t)c.in.x[0]) ? ffa_func_name((uint32_t)c.in.x[0]) : "?",
+                (unsigned long long)c.in.x[1], (unsigned long long)c.in.x[2],
+                (unsigned long long)c.in.x[3], (unsigned long long)c.in.x[4],
+                (unsigned long long)c.out.x[0], (unsigned long long)c.out.x[1],
+                (unsigned long long)c.out.x[2], (unsigned long long)c.out.x[3]);
+    if (host.total_allocs != allocs || host.total_page_blks != blks)
         fz_fail("call 0x%llx by VM 0x%x allocated memory", (unsigned long long)c.in.x[0], s->id);
     if (st == FFA_CALL_DECLINED) {
         if (ffa_is_ffa_call(c.in.x[0]) || memcmp(&c.in, &c.out, sizeof(c.in)) != 0)
@@ -821,7 +839,7 @@ static void inject_run(uint32_t target)
 
 static void fill_canaries(uint16_t id)
 {
-    uint8_t *ram = W.host.ram[id - 1];
+    uint8_t *ram = host.ram[id - 1];
 
     for (size_t i = 0; i < FZ_RAM_SIZE; i += 4)
         put_le(ram + i, CANARY(id), 4);
@@ -830,7 +848,7 @@ static void fill_canaries(uint16_t id)
 
 static void negotiate(struct vm_slot *s)
 {
-    struct ffa_regs r = {{FFA_VERSION, FFA_VERSION_MAKE(1, fz_range(&W.in, 0, 2))}};
+    struct ffa_regs r = {{FFA_VERSION, FFA_VERSION_MAKE(1, 2u - fz_range(&W.in, 0, 2))}};
 
     for (int j = 8; j < FFA_NUM_REGS; j++)
         r.x[j] = CANARY(s->id);
@@ -841,12 +859,21 @@ static void negotiate(struct vm_slot *s)
     guest_call(s, 0, 0, &r);
 }
 
-static void act_add(void)
+static void map_buffers(struct vm_slot *s)
+{
+    struct ffa_regs r = {{FFA_RXTX_MAP_64, FZ_RAM_IPA, FZ_RAM_IPA + 0x4000, 1}};
+
+    for (int j = 8; j < FFA_NUM_REGS; j++)
+        r.x[j] = CANARY(s->id);
+    guest_call(s, 0, 0, &r);
+}
+
+static void act_add(bool ready)
 {
     uint16_t id = (uint16_t)(1u + fz_u8(&W.in) % MAX_VMS);
     uint8_t opt = fz_u8(&W.in);
     struct vm_slot *s = &W.vms[id - 1];
-    long allocs = W.host.live_allocs;
+    long allocs = host.live_allocs;
     int ret;
 
     if (s->vm != NULL)
@@ -854,9 +881,9 @@ static void act_add(void)
     ret =
         ffa_vm_add(W.m, id, (uint16_t)(1u + opt % 3u), (opt & 0x10u) ? FFA_VM_AARCH32 : 0, &s->vm);
     if (ret != 0) {
-        if (ret != FFA_RET_NO_MEMORY || W.host.live_allocs != allocs)
+        if (ret != FFA_RET_NO_MEMORY || host.live_allocs != allocs)
             fz_fail("ffa_vm_add(%u) failed with %d (allocations %ld -> %ld)", id, ret, allocs,
-                    W.host.live_allocs);
+                    host.live_allocs);
         s->vm = NULL;
         return;
     }
@@ -865,8 +892,10 @@ static void act_add(void)
     s->aarch32 = (opt & 0x10u) != 0;
     s->mapped = s->rx_owned = s->release_failed = false;
     fill_canaries(id);
-    if (opt & 0x20u)
+    if (ready || (opt & 0x20u))
         negotiate(s);
+    if (ready && (opt & 0x40u) == 0)
+        map_buffers(s);
 }
 
 static void act_remove(void)
@@ -884,25 +913,119 @@ static void act_remove(void)
             W.parked[i].owner = 0;
     }
     /* A removed VM's memory is the host's again. */
-    memcpy(s->snap, W.host.ram[s->id - 1], FZ_RAM_SIZE);
+    memcpy(s->snap, host.ram[s->id - 1], FZ_RAM_SIZE);
+}
+
+/* The k-th VM present (wrapping), or NULL if there is none. */
+static struct vm_slot *pick_vm(uint8_t k)
+{
+    for (unsigned i = 0; i < MAX_VMS; i++) {
+        struct vm_slot *s = &W.vms[(k + i) % MAX_VMS];
+
+        if (s->vm != NULL)
+            return s;
+    }
+    return NULL;
+}
+
+static void uuid_words(struct ffa_regs *r, int first, bool regs64)
+{
+    uint8_t k = fz_u8(&W.in);
+    uint8_t uuid[16] = {0};
+
+    if (k % 4 != 0 && W.sp_count > 0)
+        memcpy(uuid, W.sps[k % W.sp_count].uuid, 16);
+    else if (k % 8 == 4)
+        memset(uuid, 0x77, 16); /* a UUID nobody has */
+    if (regs64) {
+        r->x[first] = get_le(uuid, 8);
+        r->x[first + 1] = get_le(uuid + 8, 8);
+    } else {
+        for (int i = 0; i < 4; i++)
+            r->x[first + i] = get_le(uuid + 4 * i, 4);
+    }
+}
+
+/* Registers of a well-formed call of `fid` by VM `s` (the harness corrupts some afterwards). */
+static void abi_args(struct vm_slot *s, uint32_t fid, struct ffa_regs *r)
+{
+    switch (fid & ~FFA_SMCCC_SVE_HINT) {
+    case FFA_VERSION:
+        r->x[1] = FFA_VERSION_MAKE(1, fz_range(&W.in, 0, 3));
+        break;
+    case FFA_FEATURES:
+        r->x[1] = fz_u8(&W.in) & 1u ? guest_fid() : fz_range(&W.in, 0, 4);
+        break;
+    case FFA_MSG_SEND_DIRECT_REQ_32:
+    case FFA_MSG_SEND_DIRECT_REQ_64:
+        r->x[1] = (uint32_t)s->id << 16 | any_sp_id();
+        for (int i = 3; i < 8; i++)
+            r->x[i] = fz_u8(&W.in) & 1u ? (uint64_t)CANARY(s->id) << 32 | CANARY(s->id)
+                                       : fz_u64(&W.in);
+        break;
+    case FFA_MSG_SEND_DIRECT_REQ2:
+        r->x[1] = (uint32_t)s->id << 16 | any_sp_id();
+        uuid_words(r, 2, true);
+        for (int i = 4; i < FFA_NUM_REGS; i++)
+            r->x[i] = no_canary(fz_u64(&W.in));
+        break;
+    case FFA_RUN:
+        r->x[1] = (uint32_t)any_sp_id() << 16 | fz_range(&W.in, 0, 2);
+        break;
+    case FFA_RXTX_MAP_32:
+    case FFA_RXTX_MAP_64: {
+        uint32_t pages = fz_range(&W.in, 1, 4);
+
+        r->x[1] = FZ_RAM_IPA + (uint64_t)fz_range(&W.in, 0, 3) * 4096u;
+        r->x[2] = FZ_RAM_IPA + (uint64_t)fz_range(&W.in, 3, 7) * 4096u;
+        r->x[3] = pages;
+        break;
+    }
+    case FFA_RXTX_UNMAP:
+        r->x[1] = fz_u8(&W.in) & 1u ? (uint32_t)s->id << 16 : 0;
+        break;
+    case FFA_RX_RELEASE:
+        r->x[1] = fz_u8(&W.in) & 1u ? s->id : 0;
+        break;
+    case FFA_PARTITION_INFO_GET:
+        uuid_words(r, 1, false);
+        r->x[5] = fz_u8(&W.in) % 4u == 0;
+        break;
+    case FFA_PARTITION_INFO_GET_REGS:
+        uuid_words(r, 1, true);
+        r->x[3] = fz_range(&W.in, 0, 8) | (uint64_t)fz_range(&W.in, 0, 3) << 16;
+        break;
+    default:
+        break;
+    }
 }
 
 static void act_call(void)
 {
-    struct vm_slot *s = &W.vms[fz_u8(&W.in) % MAX_VMS];
+    struct vm_slot *s = pick_vm(fz_u8(&W.in));
     uint8_t how = fz_u8(&W.in);
+    uint8_t shape = fz_u8(&W.in);
     struct ffa_regs r;
 
-    if (s->vm == NULL)
+    if (s == NULL)
         return;
     memset(&r, 0, sizeof(r));
     r.x[0] = guest_fid();
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        r.x[i] = CANARY(s->id);
+    if (shape < 160) {
+        abi_args(s, (uint32_t)r.x[0], &r);
+        if (shape >= 128) /* then one register made hostile */
+            r.x[1 + fz_range(&W.in, 0, 16)] = guest_value(s->id);
+    } else {
+        for (int i = 1; i < 8; i++)
+            r.x[i] = guest_value(s->id);
+        if (shape >= 224)
+            for (int i = 8; i < FFA_NUM_REGS; i++)
+                r.x[i] = guest_value(s->id);
+    }
     if (how & 0x80u)
         r.x[0] |= (uint64_t)fz_u32(&W.in) << 32; /* the upper half of x0 is ignored */
-    for (int i = 1; i < 8; i++)
-        r.x[i] = guest_value(s->id);
-    for (int i = 8; i < FFA_NUM_REGS; i++)
-        r.x[i] = (how & 0x40u) ? guest_value(s->id) : CANARY(s->id);
     guest_call(s, (how & 0x30u) == 0x30u ? s->vcpus : (uint16_t)((how >> 4) % s->vcpus), how & 3u,
                &r);
 }
@@ -910,15 +1033,15 @@ static void act_call(void)
 /* The guest writes an FFA_MSG_SEND2 header (and payload) into its TX buffer. */
 static void act_write_header(void)
 {
-    struct vm_slot *s = &W.vms[fz_u8(&W.in) % MAX_VMS];
+    struct vm_slot *s = pick_vm(fz_u8(&W.in));
     uint8_t how = fz_u8(&W.in);
     uint32_t tx_size, hdr, offset, size;
     uint16_t dst;
     uint8_t *tx;
 
-    if (s->vm == NULL || !s->mapped)
+    if (s == NULL || !s->mapped)
         return;
-    tx = fz_guest_ptr(&W.host, s->id, s->tx_ipa);
+    tx = fz_guest_ptr(&host, s->id, s->tx_ipa);
     tx_size = s->pages * 4096u;
     hdr = ffa_vm_version(s->vm) >= FFA_VERSION_1_2 ? 40 : 20;
     switch (how % 6) {
@@ -968,7 +1091,7 @@ static void act_write_header(void)
         for (uint32_t i = 0; i < n && i < 256; i++)
             tx[offset + i] = (uint8_t)(i * 7u + s->id);
     }
-    memcpy(s->snap, W.host.ram[s->id - 1], FZ_RAM_SIZE);
+    memcpy(s->snap, host.ram[s->id - 1], FZ_RAM_SIZE);
 }
 
 /* The guest writes raw bytes anywhere in its RAM (TX, RX, elsewhere). */
@@ -981,7 +1104,7 @@ static void act_write_raw(void)
 
     if (s->vm == NULL)
         return;
-    ram = W.host.ram[s->id - 1];
+    ram = host.ram[s->id - 1];
     if (at + len > FZ_RAM_SIZE)
         len = FZ_RAM_SIZE - at;
     fz_bytes(&W.in, ram + at, len);
@@ -1027,34 +1150,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&W, 0, sizeof(W));
     W.in = (struct fz_in){data, size};
-    fz_host_init(&W.host);
+    if (!host_ready) {
+        fz_host_init(&host);
+        host_ready = true;
+    }
+    W.trace = getenv("FFA_FUZZ_TRACE") != NULL;
     opt = fz_u8(&W.in);
     W.vm_to_vm = (opt & 1u) != 0;
-    W.watch = (opt & 0x80u) != 0 && fz_watch_available();
+    /* One session in four watches guest memory for double fetches (fz_watch.h). */
+    W.watch = (opt & 0xc0u) == 0xc0u && fz_watch_available();
     cfg.flags = W.vm_to_vm ? FFA_CFG_VM_TO_VM : 0;
     cfg.max_vms = fz_range(&W.in, 1, MAX_VMS);
     cfg.rxtx_max_pages = fz_range(&W.in, 1, 4);
     configure_world();
     be.ops = (opt & 2u) ? &sw_ops_serial : &sw_ops;
     be.ctx = &W;
-    W.host.cpu = (opt >> 2) & 3u;
+    host.cpu = (opt >> 2) & 3u;
 
-    ret = ffa_mediator_create(&cfg, &fz_host_ops, &W.host, (opt & 0x10u) ? NULL : &be, &W.m);
+    ret = ffa_mediator_create(&cfg, &fz_host_ops, &host, (opt & 0x30u) == 0x30u ? NULL : &be, &W.m);
     if (ret != 0) {
-        if (W.host.live_allocs != 0 || W.host.live_locks != 0 || W.host.live_page_blks != 0)
+        if (host.live_allocs != 0 || host.live_locks != 0 || host.live_page_blks != 0)
             fz_fail("ffa_mediator_create failed (%d) and leaked", ret);
-        if (!fz_host_fini(&W.host))
+        if (!fz_host_reset(&host))
             fz_fail("host resources left after a failed create");
         return 0;
     }
     if (W.watch) {
         for (unsigned i = 0; i < FZ_MAX_GUESTS; i++)
-            fz_watch_region(i, W.host.ram[i], FZ_RAM_SIZE);
+            fz_watch_region(i, host.ram[i], FZ_RAM_SIZE);
     }
+    /* Most sessions start with VMs that negotiated a version and mapped their buffers. */
+    for (unsigned n = fz_range(&W.in, 0, 3); n > 0; n--)
+        act_add(true);
     for (unsigned n = 0; n < MAX_ACTIONS && !fz_empty(&W.in); n++) {
         switch (fz_u8(&W.in) % 10) {
         case 0:
-            act_add();
+            act_add(false);
             break;
         case 1:
             act_remove();
@@ -1073,7 +1204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (W.watch)
         fz_watch_clear();
     ffa_mediator_destroy(W.m);
-    if (!fz_host_fini(&W.host))
+    if (!fz_host_reset(&host))
         fz_fail("the mediator left allocations, locks, mappings or pages behind");
     return 0;
 }

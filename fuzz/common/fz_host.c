@@ -206,14 +206,14 @@ const struct ffa_host_ops fz_host_ops = {
 void *fz_ns_memory(void *ctx, uint64_t pa, size_t len, int writable)
 {
     struct fz_host *h = ctx;
-    uint16_t vm = (uint16_t)(pa >> 40);
+    uint16_t vm = (uint16_t)((pa & ~FZ_PA_GUEST) >> 40);
     uint64_t ipa = pa & ((UINT64_C(1) << 40) - 1);
     void *found = NULL;
 
     (void)writable;
     if (len == 0 || pa + len < pa)
         return NULL;
-    if (vm != 0) {
+    if ((pa & FZ_PA_GUEST) != 0) {
         if (fz_guest_ptr(h, vm, ipa) == NULL || ipa + len > FZ_RAM_IPA + FZ_RAM_SIZE)
             return NULL;
         return fz_guest_ptr(h, vm, ipa);
@@ -245,7 +245,7 @@ void fz_host_init(struct fz_host *h)
     }
 }
 
-bool fz_host_fini(struct fz_host *h)
+static bool all_released(const struct fz_host *h)
 {
     bool ok = true;
 
@@ -263,6 +263,27 @@ bool fz_host_fini(struct fz_host *h)
                 h->live_locks);
         ok = false;
     }
+    return ok;
+}
+
+bool fz_host_reset(struct fz_host *h)
+{
+    bool ok = all_released(h);
+
+    h->live_allocs = h->total_allocs = h->live_locks = 0;
+    h->live_maps = h->live_pages = h->live_page_blks = h->total_page_blks = 0;
+    h->notifies = h->logs = 0;
+    h->map_fail = 0;
+    h->cpu = 0;
+    for (unsigned i = 0; i < FZ_MAX_GUESTS; i++)
+        memset(h->ram[i], 0, FZ_RAM_SIZE);
+    return ok;
+}
+
+bool fz_host_fini(struct fz_host *h)
+{
+    bool ok = all_released(h);
+
     for (unsigned i = 0; i < FZ_MAX_GUESTS; i++) {
         free(h->ram[i]);
         h->ram[i] = NULL;

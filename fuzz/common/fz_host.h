@@ -8,7 +8,8 @@
  *  - real locks (pthread mutexes), counted, and a per-thread count of the mediator locks held, so
  *    a harness can tell whether re-entering the mediator from a backend call would deadlock;
  *  - guest RAM: every VM ID 1..FZ_MAX_GUESTS has FZ_RAM_PAGES pages at IPA FZ_RAM_IPA, allocated up
- *    front and page aligned; the "physical" address of a guest page is FZ_PA(vm, ipa);
+ *    front and page aligned; the "physical" address of a guest page is FZ_PA(vm, ipa) (bit 62
+ *    set, so it never collides with a host address);
  *  - hypervisor pages (page_alloc): page aligned, physical address = host address;
  *  - ns_memory for the emulated SPMC: resolves exactly guest RAM and live hypervisor page blocks.
  * Thread safe (counters are atomic, the page-block table has its own mutex).
@@ -24,10 +25,11 @@
 #include "ffa/host.h"
 
 #define FZ_RAM_IPA       UINT64_C(0x40000000)
-#define FZ_RAM_PAGES     16u
+#define FZ_RAM_PAGES     8u
 #define FZ_RAM_SIZE      (FZ_RAM_PAGES * 4096u)
 #define FZ_MAX_GUESTS    16u
-#define FZ_PA(vm, ipa)   (((uint64_t)(vm) << 40) | (ipa))
+#define FZ_PA_GUEST      (UINT64_C(1) << 62) /* host addresses never have it */
+#define FZ_PA(vm, ipa)   (FZ_PA_GUEST | ((uint64_t)(vm) << 40) | (ipa))
 #define FZ_MAX_PAGE_BLKS 8u
 
 struct fz_page_blk {
@@ -62,6 +64,11 @@ int fz_locks_held(void);
 void fz_host_init(struct fz_host *h);
 /* Free guest RAM. Returns false (and says why on stderr) if a mapping or page block is left. */
 bool fz_host_fini(struct fz_host *h);
+/*
+ * Check that nothing is left (as fz_host_fini) and zero the counters, keeping the guest RAM
+ * (zero-filled) for the next session: fuzz harnesses reuse one host.
+ */
+bool fz_host_reset(struct fz_host *h);
 
 /* Host view of VM `vm`'s RAM at `ipa` (NULL outside it). */
 uint8_t *fz_guest_ptr(struct fz_host *h, uint16_t vm, uint64_t ipa);
