@@ -2,8 +2,9 @@
 /*
  * The entry point: classify an SMCCC call, run the FF-A preamble, dispatch one handler per ABI.
  *
- * Preamble order (xen-mediator.md 2.1): not FF-A → declined; SMC64 from an AArch32 VM →
- * NOT_SUPPORTED; FFA_VERSION is handled before negotiation closes; any other call closes it.
+ * Preamble order (Xen xen/arch/arm/tee/ffa.c, ffa_handle_call()): not FF-A → declined; SMC64 from
+ * an AArch32 VM → NOT_SUPPORTED; FFA_VERSION is handled before negotiation closes; any other call
+ * closes it.
  *
  * The common case (a known VM at a locked version making an ordinary call) takes one predictable
  * branch; everything unusual goes through preamble_slow(), kept out of line so that the hot path
@@ -46,46 +47,46 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
 {
     /* The hot ABI first, with one compare instead of the table. */
     if ((fid & ~FFA_SMCCC_64) == FFA_MSG_SEND_DIRECT_REQ_32) {
-        ffa_handle_msg_send_direct_req(m, vm, regs, cpu, fid);
+        ffam_handle_msg_send_direct_req(m, vm, regs, cpu, fid);
         return;
     }
     switch (KEY(fid)) {
     case KEY(FFA_MSG_SEND_DIRECT_REQ2):
-        ffa_handle_msg_send_direct_req2(m, vm, regs, cpu);
+        ffam_handle_msg_send_direct_req2(m, vm, regs, cpu);
         return;
     case KEY(FFA_RUN):
-        ffa_handle_run(m, vm, regs, cpu);
+        ffam_handle_run(m, vm, regs, cpu);
         return;
     case KEY(FFA_FEATURES):
-        ffa_handle_features(m, vm, regs);
+        ffam_handle_features(m, vm, regs);
         return;
     case KEY(FFA_ID_GET):
-        ffa_handle_id_get(m, vm, regs);
+        ffam_handle_id_get(m, vm, regs);
         return;
     case KEY(FFA_SPM_ID_GET):
-        ffa_handle_spm_id_get(m, vm, regs, cpu);
+        ffam_handle_spm_id_get(m, vm, regs, cpu);
         return;
     case KEY(FFA_VERSION):
-        ffa_handle_version(m, vm, regs);
+        ffam_handle_version(m, vm, regs);
         return;
     case KEY(FFA_RXTX_MAP_32):
     case KEY(FFA_RXTX_MAP_64):
-        ffa_handle_rxtx_map(m, vm, regs, cpu, fid);
+        ffam_handle_rxtx_map(m, vm, regs, cpu, fid);
         return;
     case KEY(FFA_RXTX_UNMAP):
-        ffa_handle_rxtx_unmap(m, vm, regs, cpu);
+        ffam_handle_rxtx_unmap(m, vm, regs, cpu);
         return;
     case KEY(FFA_RX_RELEASE):
-        ffa_handle_rx_release(m, vm, regs, cpu);
+        ffam_handle_rx_release(m, vm, regs, cpu);
         return;
     case KEY(FFA_PARTITION_INFO_GET):
-        ffa_handle_partition_info_get(m, vm, regs, cpu);
+        ffam_handle_partition_info_get(m, vm, regs, cpu);
         return;
     case KEY(FFA_PARTITION_INFO_GET_REGS):
-        ffa_handle_partition_info_get_regs(m, vm, regs);
+        ffam_handle_partition_info_get_regs(m, vm, regs);
         return;
     case KEY(FFA_MSG_SEND2):
-        ffa_handle_msg_send2(m, vm, regs, cpu);
+        ffam_handle_msg_send2(m, vm, regs, cpu);
         return;
     default:
         /*
@@ -117,10 +118,10 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
         return;
     }
     if (fid == FFA_VERSION) {
-        ffa_handle_version(m, vm, regs);
+        ffam_handle_version(m, vm, regs);
         return;
     }
-    if (vm_lock_version(m, vm) == 0) {
+    if (ffam_vm_close_negotiation(m, vm) == 0) {
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x called 0x%x before FFA_VERSION", vm->id, fid);
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;

@@ -83,7 +83,7 @@ int ffa_mock_format_line(char *buf, size_t len, const char *verb, const struct f
     return format_regs(buf, len, verb, regs, nonzero_regs(regs), exact ? " x*=0" : NULL);
 }
 
-int mock_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step)
+int ffamk_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step)
 {
     char tail[32] = "";
     int exact = (step->match & FFA_MOCK_X_ALL) == FFA_MOCK_X_ALL;
@@ -97,7 +97,7 @@ int mock_format_expectation(char *buf, size_t len, const struct ffa_mock_step *s
     return format_regs(buf, len, "call", &step->call, step->match | FFA_MOCK_X(0), tail);
 }
 
-int mock_parse_value(const char *word, uint64_t *value)
+int ffamk_parse_value(const char *word, uint64_t *value)
 {
     const char *name;
     uint32_t fid;

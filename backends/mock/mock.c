@@ -238,7 +238,7 @@ int ffa_mock_verify(struct ffa_mock *mock)
         for (size_t i = mock->next; i < mock->count && i < mock->next + 8; i++) {
             char line[512];
 
-            mock_format_expectation(line, sizeof(line), &mock->steps[i]);
+            ffamk_format_expectation(line, sizeof(line), &mock->steps[i]);
             append(msg, sizeof(msg), &pos, "  %s\n", line);
         }
         report(mock, msg);

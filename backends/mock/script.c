@@ -55,7 +55,7 @@ static int parse_cpu(struct parser *p, const char *word)
         return 0;
     }
     /* A number only: function and status names mean nothing here. */
-    if (value[0] < '0' || value[0] > '9' || mock_parse_value(value, &n) != 0 || n > UINT32_MAX)
+    if (value[0] < '0' || value[0] > '9' || ffamk_parse_value(value, &n) != 0 || n > UINT32_MAX)
         return fail(p, "cpu takes a 32-bit number or any", value);
     p->cur.match |= FFA_MOCK_CPU;
     p->cur.cpu = (uint32_t)n;
@@ -113,7 +113,7 @@ static int parse_call(struct parser *p, char **words, int n)
     memset(&p->cur, 0, sizeof(p->cur));
     p->cur.line = p->line;
     p->cur.match = FFA_MOCK_X(0);
-    if (mock_parse_value(words[1], &p->cur.call.x[0]) != 0)
+    if (ffamk_parse_value(words[1], &p->cur.call.x[0]) != 0)
         return fail(p, "unknown function or value", words[1]);
     for (int i = 2; i < n; i++) {
         char *value;
@@ -139,7 +139,7 @@ static int parse_call(struct parser *p, char **words, int n)
             p->cur.match &= ~FFA_MOCK_X(reg);
             continue;
         }
-        if (mock_parse_value(value, &p->cur.call.x[reg]) != 0)
+        if (ffamk_parse_value(value, &p->cur.call.x[reg]) != 0)
             return fail(p, "bad value", value);
         p->cur.match |= FFA_MOCK_X(reg);
     }
@@ -156,7 +156,7 @@ static int parse_reply(struct parser *p, char **words, int n)
         return fail(p, "reply without a call", NULL);
     if (n < 2)
         return fail(p, "reply needs x0", NULL);
-    if (mock_parse_value(words[1], &p->cur.reply.x[0]) != 0)
+    if (ffamk_parse_value(words[1], &p->cur.reply.x[0]) != 0)
         return fail(p, "unknown function or value", words[1]);
     for (int i = 2; i < n; i++) {
         char *value;
@@ -164,7 +164,7 @@ static int parse_reply(struct parser *p, char **words, int n)
 
         if (split_assignment(words[i], &reg, &value) != 0 || reg < 0)
             return fail(p, "expected xN=value", words[i]);
-        if (mock_parse_value(value, &p->cur.reply.x[reg]) != 0)
+        if (ffamk_parse_value(value, &p->cur.reply.x[reg]) != 0)
             return fail(p, "bad value", value);
     }
     p->in_call = 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Benchmark of the Unicorn backend (issue 3 point 12):
+ * Benchmark of the Unicorn backend:
  *  - median round trip of a DIRECT_REQ_32 from a VM through the mediator to the echo SP and back;
  *  - beside it, a bare Unicorn enter -> trap -> exit round trip measured in the same run (the
  *    floor: uc_emu_start() at an `smc`, the interrupt hook stops the engine), with and without a

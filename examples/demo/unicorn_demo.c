@@ -96,7 +96,11 @@ static void section(const char *title)
     printf("\n== %s ==\n", title);
 }
 
-/* "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb": the 16 bytes in order (secure-side.md 1.3). */
+/*
+ * "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb": the 16 bytes in order, as they sit in a partition
+ * descriptor or in w1..w4 read little-endian (the canonical form the arm-ffa crate's
+ * UuidHelper::from_u32_regs() gives the register words).
+ */
 static void uuid_text(const uint8_t *u, char *out)
 {
     char *p = out;

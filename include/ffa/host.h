@@ -66,7 +66,11 @@ struct ffa_host_ops {
      * Locks. Either all four are set, or all four are NULL, which promises that the host never
      * enters the mediator from two threads at once. lock_create() returns an opaque lock or NULL
      * on failure; lock()/unlock() must be a mutual-exclusion pair (a spinlock is fine: the
-     * mediator never sleeps or calls back into itself while holding one).
+     * mediator never sleeps or calls back into itself while holding one). The mediator nests
+     * its locks in one fixed order and may hold one across a single secure-world call: the
+     * buffer-management calls (FFA_RXTX_MAP/UNMAP, FFA_RX_ACQUIRE/RELEASE forwarded for a VM,
+     * the one-time FFA_SPM_ID_GET), and every call into a backend without
+     * FFA_BACKEND_CAP_CONCURRENT; a direct request to a concurrent backend runs with none held.
      */
     void *(*lock_create)(void *host);
     void (*lock_destroy)(void *host, void *lock);
@@ -116,10 +120,12 @@ struct ffa_host_ops {
      * For a guest's call the hypervisor names it in ffa_mediator_handle(); this callback names
      * it for the calls the mediator makes on its own, outside any guest call: the probe and
      * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add(),
-     * ffa_vm_remove() and ffa_mediator_destroy(). It is called once per such entry point,
-     * before any mediator lock is taken, and never on the per-call path. Optional: NULL means
-     * processor 0, which is right for a single-PE secure world and for the SMC conduit (whose
-     * calls run where the caller runs whatever the index says).
+     * ffa_vm_remove() and ffa_mediator_destroy(). It is called at most once per such entry
+     * point (ffa_mediator_create(), ffa_vm_remove() and ffa_mediator_destroy() ask; ffa_vm_add()
+     * has no secure-world work today and does not), with no mediator lock held, and never on
+     * the per-call path. Optional: NULL means processor 0, which is right for a single-PE secure
+     * world and for the SMC conduit (whose calls run where the caller runs whatever the index
+     * says).
      */
     uint32_t (*current_cpu)(void *host);
 };

@@ -23,7 +23,8 @@
  * while handling a guest's call, the hypervisor names the PE in ffa_mediator_handle()'s `cpu`.
  * For the calls the mediator makes on its own (the probe in ffa_mediator_create(), and the work
  * of ffa_vm_add(), ffa_vm_remove() and ffa_mediator_destroy()) it asks the host's current_cpu
- * callback once per entry point (host.h); without that callback they are issued on processor 0.
+ * callback, at most once per entry point (host.h); without that callback they are issued on
+ * processor 0.
  *
  * Errors: functions that return int return 0 or a negative FF-A status code (FFA_RET_*), so a
  * hypervisor can log them with ffa_error_name().

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -164,6 +165,80 @@ static void test_bind_refuses_missing_arguments(void **state)
     assert_null(fn);
     ffa_plain_smc_release(NULL);
     ffa_mock_destroy(mock);
+}
+
+/* ---- The processor: a plain function has none, the binding's callback names it ---- */
+
+struct cpu_bound {
+    struct ffa_mock *mock;
+    struct ffa_plain_smc *binding;
+    ffa_plain_smc_fn fn;
+    uint32_t cpu;   /* what cpu_of answers */
+    unsigned asked; /* how often it was asked */
+};
+
+static uint32_t cpu_of(void *arg)
+{
+    struct cpu_bound *b = arg;
+
+    b->asked++;
+    return b->cpu;
+}
+
+static int setup_cpu_bound(void **state)
+{
+    struct cpu_bound *b = calloc(1, sizeof(*b));
+    struct ffa_backend be;
+
+    assert_non_null(b);
+    b->mock = ffa_mock_create();
+    assert_non_null(b->mock);
+    ffa_mock_set_fail_handler(b->mock, th_mock_fail, NULL);
+    be = ffa_mock_backend(b->mock);
+    b->binding = ffa_plain_smc_bind(&be, cpu_of, b, &b->fn);
+    assert_non_null(b->binding);
+    *state = b;
+    return 0;
+}
+
+static int teardown_cpu_bound(void **state)
+{
+    struct cpu_bound *b = *state;
+
+    ffa_plain_smc_release(b->binding);
+    ffa_mock_destroy(b->mock);
+    free(b);
+    return 0;
+}
+
+static void test_bound_function_issues_each_call_on_the_cpu_its_callback_names(void **state)
+{
+    struct cpu_bound *b = *state;
+    struct ffa_regs call = tagged(FFA_ID_GET, 0x100), reply = tagged(FFA_SUCCESS_32, 0x200);
+
+    th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 6, reply);
+    th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 1, reply);
+    b->cpu = 6;
+    call_and_check(b->fn, call, reply);
+    b->cpu = 1;
+    call_and_check(b->fn, call, reply);
+    assert_int_equal(b->asked, 2);
+    assert_int_equal(ffa_mock_verify(b->mock), 0);
+}
+
+static void test_bound_function_without_a_cpu_callback_issues_on_cpu_0(void **state)
+{
+    struct cpu_bound *b = *state;
+    struct ffa_backend be = ffa_mock_backend(b->mock);
+    struct ffa_regs call = tagged(FFA_ID_GET, 0x100), reply = tagged(FFA_SUCCESS_32, 0x200);
+
+    ffa_plain_smc_release(b->binding);
+    b->binding = ffa_plain_smc_bind(&be, NULL, NULL, &b->fn);
+    assert_non_null(b->binding);
+    th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 0, reply);
+    call_and_check(b->fn, call, reply);
+    assert_int_equal(b->asked, 0);
+    assert_int_equal(ffa_mock_verify(b->mock), 0);
 }
 
 /* ---- Several threads: a counting backend that checks every call it gets is its own ---- */
@@ -324,6 +399,11 @@ int main(void)
         cmocka_unit_test(test_releasing_one_function_leaves_the_other_working),
         cmocka_unit_test(test_bound_function_accepts_one_struct_for_in_and_out),
         cmocka_unit_test(test_bind_refuses_missing_arguments),
+        cmocka_unit_test_setup_teardown(
+            test_bound_function_issues_each_call_on_the_cpu_its_callback_names, setup_cpu_bound,
+            teardown_cpu_bound),
+        cmocka_unit_test_setup_teardown(test_bound_function_without_a_cpu_callback_issues_on_cpu_0,
+                                        setup_cpu_bound, teardown_cpu_bound),
         cmocka_unit_test(test_two_functions_on_two_threads_do_not_interfere),
         cmocka_unit_test(test_calls_into_a_non_concurrent_backend_never_overlap),
         cmocka_unit_test(test_legacy_global_conduit_can_be_pointed_at_a_mock),
