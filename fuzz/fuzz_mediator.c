@@ -114,6 +114,9 @@ static struct {
     bool answered[2];
     struct ffa_regs last_answer[2];
     bool sw_error_on_release;
+    /* The first SUCCESS the secure world gave to FFA_SPM_ID_GET (the mediator caches it). */
+    bool spm_id_answered;
+    uint64_t spm_id;
 
     struct vm_slot vms[MAX_VMS];
     bool watch;
@@ -556,10 +559,15 @@ static void sw_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs, str
         fprintf(stderr, "%*s  [sw] %s 0x%llx 0x%llx -> 0x%llx 0x%llx 0x%llx (mode %u)\n",
                 2 * W.depth, "", ffa_func_name(fid) ? ffa_func_name(fid) : "?",
                 (unsigned long long)in.x[1], (unsigned long long)in.x[2],
-                (unsigned long long)r.x[0], (unsigned long long)r.x[1],
-                (unsigned long long)r.x[2], mode);
+                (unsigned long long)r.x[0], (unsigned long long)r.x[1], (unsigned long long)r.x[2],
+                mode);
     W.answered[W.depth] = true;
     W.last_answer[W.depth] = r;
+    if (fid == FFA_SPM_ID_GET && !W.spm_id_answered &&
+        ((uint32_t)r.x[0] == FFA_SUCCESS_32 || (uint32_t)r.x[0] == FFA_SUCCESS_64)) {
+        W.spm_id_answered = true;
+        W.spm_id = r.x[2] & 0xffffu;
+    }
     *out = r;
     if (W.watch)
         fz_watch_resume();
@@ -610,6 +618,22 @@ static bool expected_message(const struct vm_slot *src, const uint8_t *src_tx,
         memcpy(rx + 24, src_tx + 24, 16);
     memcpy(rx + dst_hdr, src_tx + off, size);
     return true;
+}
+
+/*
+ * The VM owns its RX buffer now. Having read what was delivered, it scribbles over the buffer (it
+ * may: it is its own until FFA_RX_RELEASE), so that any later write by the mediator shows, even
+ * one that writes the same bytes again.
+ */
+static void take_rx(struct vm_slot *s)
+{
+    uint8_t *rx = fz_guest_ptr(&host, s->id, s->rx_ipa);
+
+    s->rx_owned = true;
+    s->release_failed = false;
+    for (size_t i = 0; rx != NULL && i + 4 <= (size_t)s->pages * 4096u; i += 4)
+        put_le(rx + i, CANARY(s->id) ^ 0x00ff0000u, 4);
+    memcpy(s->snap, host.ram[s->id - 1], FZ_RAM_SIZE);
 }
 
 /*
@@ -668,14 +692,10 @@ static void check_memory(struct vm_slot *caller, const struct fz_call *c, const 
         memcpy(s->snap, ram, FZ_RAM_SIZE);
     }
     /* Who owns an RX buffer now: the VM a successful fill gave it to. */
-    if (fid == FFA_PARTITION_INFO_GET && ok && (uint32_t)c->in.x[5] == 0) {
-        caller->rx_owned = true;
-        caller->release_failed = false;
-    }
-    if (send2_dst != 0 && slot_of(send2_dst) != NULL && slot_of(send2_dst) != caller) {
-        slot_of(send2_dst)->rx_owned = true;
-        slot_of(send2_dst)->release_failed = false;
-    }
+    if (fid == FFA_PARTITION_INFO_GET && ok && (uint32_t)c->in.x[5] == 0)
+        take_rx(caller);
+    if (send2_dst != 0 && slot_of(send2_dst) != NULL && slot_of(send2_dst) != caller)
+        take_rx(slot_of(send2_dst));
 }
 
 /* Update the model of `s`'s buffers after its call `c`. */
@@ -774,13 +794,15 @@ static void guest_call(struct vm_slot *s, uint16_t vcpu, uint32_t cpu, struct ff
     c.version = ffa_vm_version(s->vm);
 
     if (W.trace)
-        fprintf(stderr, "%*sVM 0x%x vcpu %u: %s 0x%llx 0x%llx 0x%llx 0x%llx -> 0x%llx 0x%llx 0x%llx 0x%llx\n",
-                2 * W.depth, "", s->id, vcpu,
-                ffa_func_name((uint32_t)c.in.x[0]) ? ffa_func_name((uint32_t)c.in.x[0]) : "?",
-                (unsigned long long)c.in.x[1], (unsigned long long)c.in.x[2],
-                (unsigned long long)c.in.x[3], (unsigned long long)c.in.x[4],
-                (unsigned long long)c.out.x[0], (unsigned long long)c.out.x[1],
-                (unsigned long long)c.out.x[2], (unsigned long long)c.out.x[3]);
+        fprintf(
+            stderr,
+            "%*sVM 0x%x vcpu %u: %s 0x%llx 0x%llx 0x%llx 0x%llx -> 0x%llx 0x%llx 0x%llx 0x%llx\n",
+            2 * W.depth, "", s->id, vcpu,
+            ffa_func_name((uint32_t)c.in.x[0]) ? ffa_func_name((uint32_t)c.in.x[0]) : "?",
+            (unsigned long long)c.in.x[1], (unsigned long long)c.in.x[2],
+            (unsigned long long)c.in.x[3], (unsigned long long)c.in.x[4],
+            (unsigned long long)c.out.x[0], (unsigned long long)c.out.x[1],
+            (unsigned long long)c.out.x[2], (unsigned long long)c.out.x[3]);
     if (host.total_allocs != allocs || host.total_page_blks != blks)
         fz_fail("call 0x%llx by VM 0x%x allocated memory", (unsigned long long)c.in.x[0], s->id);
     if (st == FFA_CALL_DECLINED) {
@@ -792,7 +814,16 @@ static void guest_call(struct vm_slot *s, uint16_t vcpu, uint32_t cpu, struct ff
         const char *why = fz_reply_problem(&c);
 
         if (why != NULL) {
-            if (W.answered[W.depth] && fz_regs_same_answer(&c.out, &W.last_answer[W.depth]))
+            bool from_sw =
+                (W.answered[W.depth] && fz_regs_same_answer(&c.out, &W.last_answer[W.depth])) ||
+                (((uint32_t)c.in.x[0] & ~FFA_SMCCC_SVE_HINT) == FFA_SPM_ID_GET &&
+                 W.spm_id_answered && c.out.x[2] == W.spm_id) ||
+                /* an error code relayed from a secure-world call made on the way */
+                (W.answered[W.depth] && (uint32_t)c.out.x[0] == FFA_ERROR &&
+                 (uint32_t)W.last_answer[W.depth].x[0] == FFA_ERROR &&
+                 (uint32_t)W.last_answer[W.depth].x[2] == (uint32_t)c.out.x[2]);
+
+            if (from_sw)
                 fz_defect(FZ_DEFECT_BAD_ANSWER,
                           "VM 0x%x (%s, v0x%x), call %s: %s; the secure world's answer "
                           "0x%llx w1 0x%llx w2 0x%llx w3 0x%llx reached the guest as is",
@@ -960,8 +991,8 @@ static void abi_args(struct vm_slot *s, uint32_t fid, struct ffa_regs *r)
     case FFA_MSG_SEND_DIRECT_REQ_64:
         r->x[1] = (uint32_t)s->id << 16 | any_sp_id();
         for (int i = 3; i < 8; i++)
-            r->x[i] = fz_u8(&W.in) & 1u ? (uint64_t)CANARY(s->id) << 32 | CANARY(s->id)
-                                       : fz_u64(&W.in);
+            r->x[i] =
+                fz_u8(&W.in) & 1u ? (uint64_t)CANARY(s->id) << 32 | CANARY(s->id) : fz_u64(&W.in);
         break;
     case FFA_MSG_SEND_DIRECT_REQ2:
         r->x[1] = (uint32_t)s->id << 16 | any_sp_id();
@@ -1150,6 +1181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&W, 0, sizeof(W));
     W.in = (struct fz_in){data, size};
+    fz_defect_input("fuzz_mediator", data, size);
     if (!host_ready) {
         fz_host_init(&host);
         host_ready = true;

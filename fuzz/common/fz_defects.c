@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /*
  * The defects found before these harnesses were part of the project, and whether each is still
@@ -22,6 +23,41 @@ static const struct {
 };
 
 static unsigned long seen[FZ_DEFECT_COUNT];
+static const char *cur_harness;
+static const uint8_t *cur_data;
+static size_t cur_size;
+
+void fz_defect_input(const char *harness, const uint8_t *data, size_t size)
+{
+    cur_harness = harness;
+    cur_data = data;
+    cur_size = size;
+}
+
+/* Save the current input as a reproducer of `d` (FFA_FUZZ_KNOWN_DIR). */
+static void save_reproducer(enum fz_defect d)
+{
+    const char *dir = getenv("FFA_FUZZ_KNOWN_DIR");
+    char path[1024];
+    uint64_t h = 1469598103934665603u;
+    FILE *f;
+
+    if (dir == NULL || cur_harness == NULL)
+        return;
+    for (size_t i = 0; i < cur_size; i++)
+        h = (h ^ cur_data[i]) * 1099511628211u;
+    snprintf(path, sizeof(path), "%s/%s", dir, defects[d].name);
+    mkdir(dir, 0777);
+    mkdir(path, 0777);
+    snprintf(path, sizeof(path), "%s/%s/%s-%016llx", dir, defects[d].name, cur_harness,
+             (unsigned long long)h);
+    f = fopen(path, "wb");
+    if (f == NULL)
+        return;
+    fwrite(cur_data, 1, cur_size, f);
+    fclose(f);
+    fprintf(stderr, "  reproducer saved: %s\n", path);
+}
 
 const char *fz_defect_name(enum fz_defect d)
 {
@@ -52,6 +88,7 @@ void fz_defect(enum fz_defect d, const char *fmt, ...)
 
     if (fz_defect_tolerated(d) && n > 1)
         return;
+    save_reproducer(d);
     va_start(ap, fmt);
     fprintf(stderr, "%s defect '%s': ", fz_defect_tolerated(d) ? "known (open)" : "FATAL",
             defects[d].name);

@@ -16,6 +16,9 @@
 #ifndef FZ_DEFECTS_H
 #define FZ_DEFECTS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 enum fz_defect {
     /* A valid SP image of 4 MiB or more (or segments far apart) aborts inside Unicorn. */
     FZ_DEFECT_LARGE_IMAGE,
@@ -43,6 +46,13 @@ void fz_defect(enum fz_defect d, const char *fmt, ...) __attribute__((format(pri
 
 /* A new invariant failure: describe it and abort. */
 void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * The input being run (a harness calls this first thing per input). With FFA_FUZZ_KNOWN_DIR set,
+ * the first input that shows each known defect is saved as <dir>/<defect>/<harness>-<hash>:
+ * that is how fuzz/known/ is filled.
+ */
+void fz_defect_input(const char *harness, const uint8_t *data, size_t size);
 
 /* How many times defect `d` was seen in this process. */
 unsigned long fz_defect_count(enum fz_defect d);
