@@ -129,6 +129,11 @@ void fz_watch_clear(void)
 {
     for (unsigned i = 0; i < FZ_WATCH_SLOTS; i++)
         fz_watch_region(i, NULL, 0);
+    /* Also after a window left open by a failed assertion. */
+    depth = 0;
+    poisoned = false;
+    if (devnull >= 0)
+        __sanitizer_set_report_fd((void *)(intptr_t)2);
 }
 
 void fz_watch_begin(void)
