@@ -7,6 +7,10 @@
 #   4. AArch64: everything cross-built (gcc-aarch64-linux-gnu, multiarch arm64 cmocka/libffi) and
 #      the unit tests run under qemu-aarch64 user mode, including the SMC/HVC conduit tests;
 #      once with gcc, once with clang --target=aarch64-linux-gnu
+#   5. fuzzing: every libFuzzer harness (fuzz/, clang, ASan+UBSan) replays its corpus and the
+#      known-defect reproducers, then fuzzes for FFA_FUZZ_SECONDS (default 20) seconds
+#   6. stress: ffa_stress under ThreadSanitizer, FFA_STRESS_SECONDS (default 20) seconds against
+#      the secure-world model and against the emulated SPMC
 # Build trees go under build/. Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,5 +59,23 @@ cmake -S . -B build/aarch64-clang -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu
 cmake --build build/aarch64-clang -j"$jobs"
 ctest --test-dir build/aarch64-clang --output-on-failure -j"$jobs"
 echo "AArch64 stage: $(($(date +%s) - a64_start)) s"
+
+stage "fuzzing: libFuzzer harnesses under ASan+UBSan, ${FFA_FUZZ_SECONDS:-20} s each"
+cmake -S . -B build/fuzz -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_TESTS=OFF -DFFA_BUILD_BENCH=OFF \
+  -DFFA_BUILD_EXAMPLES=OFF -DFFA_STRESS=OFF
+cmake --build build/fuzz -j"$jobs"
+FFA_FUZZ_BUILD=build/fuzz fuzz/run.sh --ci "${FFA_FUZZ_SECONDS:-20}"
+
+stage "stress: ThreadSanitizer, ${FFA_STRESS_SECONDS:-20} s per secure world"
+cmake -S . -B build/tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_SANITIZE=thread \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_TESTS=OFF -DFFA_BUILD_BENCH=OFF \
+  -DFFA_BUILD_EXAMPLES=OFF
+cmake --build build/tsan -j"$jobs" --target ffa_stress
+# stress/tsan-known.supp names the known, open data races only (one line per defect).
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/tsan-known.supp"
+build/tsan/stress/ffa_stress --backend model --seconds "${FFA_STRESS_SECONDS:-20}"
+build/tsan/stress/ffa_stress --backend unicorn --seconds "${FFA_STRESS_SECONDS:-20}"
+unset TSAN_OPTIONS
 
 stage "all tests passed"
