@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "fz_defects.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 /*
  * The defects found before these harnesses were part of the project, and whether each is still
@@ -20,6 +24,7 @@ static const struct {
     [FZ_DEFECT_RX_RELEASE_FAILURE] = {"rx-release-failure", 1},
     [FZ_DEFECT_BAD_ANSWER] = {"bad-answer", 1},
     [FZ_DEFECT_MANIFEST_REASON] = {"manifest-reason", 1},
+    [FZ_DEFECT_CALL_LOOP] = {"call-loop", 1},
 };
 
 static unsigned long seen[FZ_DEFECT_COUNT];
@@ -111,4 +116,63 @@ void fz_fail(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     abort();
+}
+
+/* ---- Deadlines ---- */
+
+static pthread_mutex_t dl_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t dl_cond = PTHREAD_COND_INITIALIZER;
+static bool dl_started, dl_armed;
+static struct timespec dl_when;
+static enum fz_defect dl_defect;
+static const char *dl_what;
+
+static void *deadline_thread(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&dl_lock);
+    for (;;) {
+        int rc = 0;
+
+        while (!dl_armed)
+            pthread_cond_wait(&dl_cond, &dl_lock);
+        while (dl_armed && rc == 0)
+            rc = pthread_cond_timedwait(&dl_cond, &dl_lock, &dl_when);
+        if (dl_armed) {
+            enum fz_defect d = dl_defect;
+
+            pthread_mutex_unlock(&dl_lock);
+            fz_defect(d, "%s", dl_what); /* aborts unless tolerated */
+            fflush(stderr);
+            _exit(0);
+        }
+    }
+    return NULL;
+}
+
+void fz_deadline_arm(unsigned seconds, enum fz_defect d, const char *what)
+{
+    pthread_t t;
+
+    pthread_mutex_lock(&dl_lock);
+    if (!dl_started) {
+        dl_started = pthread_create(&t, NULL, deadline_thread, NULL) == 0;
+        if (dl_started)
+            pthread_detach(t);
+    }
+    clock_gettime(CLOCK_REALTIME, &dl_when);
+    dl_when.tv_sec += seconds;
+    dl_defect = d;
+    dl_what = what;
+    dl_armed = true;
+    pthread_cond_broadcast(&dl_cond);
+    pthread_mutex_unlock(&dl_lock);
+}
+
+void fz_deadline_disarm(void)
+{
+    pthread_mutex_lock(&dl_lock);
+    dl_armed = false;
+    pthread_cond_broadcast(&dl_cond);
+    pthread_mutex_unlock(&dl_lock);
 }

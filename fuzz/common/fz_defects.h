@@ -32,6 +32,10 @@ enum fz_defect {
     FZ_DEFECT_BAD_ANSWER,
     /* ffa_unicorn_create() refuses a manifest without naming the reason ("<no error>"). */
     FZ_DEFECT_MANIFEST_REASON,
+    /* A partition that keeps making FF-A calls (each answered, an error or not) is never
+       preempted nor aborted by the emulated SPMC: its caller (ffa_unicorn_create() while it
+       boots, or a normal-world call) never returns, and every other VM waits behind it. */
+    FZ_DEFECT_CALL_LOOP,
     FZ_DEFECT_COUNT
 };
 
@@ -53,6 +57,15 @@ void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn
  * that is how fuzz/known/ is filled.
  */
 void fz_defect_input(const char *harness, const uint8_t *data, size_t size);
+
+/*
+ * A deadline for the current input: if fz_deadline_disarm() is not called within `seconds`, a
+ * watchdog thread reports defect `d` with `what` (and the reproducer) and ends the process: with
+ * an abort when the defect is not tolerated (libFuzzer saves the input), with _exit(0) when it
+ * is (the run stops early but green). For known hangs inside code the harness cannot interrupt.
+ */
+void fz_deadline_arm(unsigned seconds, enum fz_defect d, const char *what);
+void fz_deadline_disarm(void);
 
 /* How many times defect `d` was seen in this process. */
 unsigned long fz_defect_count(enum fz_defect d);
