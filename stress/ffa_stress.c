@@ -3,7 +3,7 @@
  * ffa_stress: many threads acting as vCPUs of several VMs hammer every ABI through one mediator,
  * while another thread removes VMs and adds them back, into a secure world that is either a
  * thread-safe consistent model (--backend model, stress/st_world.h) or the emulated SPMC with the
- * example partitions (--backend unicorn). Built for ThreadSanitizer in CI (docs/stress.md).
+ * example partitions (--backend unicorn). Built for ThreadSanitizer in CI (docs/fuzzing.md).
  *
  * Checked all the time:
  *  - every reply is well formed (fuzz/common/fz_reply.h) and carries no other VM's canary;
