@@ -27,8 +27,12 @@
  *     emulated SPMC (backends/unicorn). Checked: a defined answer; a mapping it accepts can be
  *     unmapped; nothing outside guest RAM or the hypervisor's pages is touched (ns_memory only
  *     resolves those, ASan watches the host).
- * The memory transaction descriptors (FFA_MEM_SHARE/LEND/DONATE, RETRIEVE, RELINQUISH) join as
- * parser 3 when the mediator has them (see docs/fuzzing.md).
+ *  3. The memory transaction descriptors (include/ffa/mem_desc.h, the codec the mediator and the
+ *     SPMC use for FFA_MEM_SHARE/LEND/DONATE, RETRIEVE_REQ/RESP and RELINQUISH), in the v1.0, v1.1
+ *     and v1.2 layouts, whole or as a first fragment, from an exact-size heap copy (ASan catches
+ *     any read past it). Checked: an accepted descriptor's EMADs, composite and constituents lie
+ *     inside the fragment and decode; the send rules and the relinquish parser answer defined
+ *     codes; a refusal is a defined FF-A error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +40,7 @@
 
 #include "ffa/abi.h"
 #include "ffa/mediator.h"
+#include "ffa/mem_desc.h"
 #include "fz_defects.h"
 #include "fz_host.h"
 #include "fz_reply.h"
@@ -389,6 +394,85 @@ static void rxtx_descriptor(const uint8_t *desc, size_t len)
 }
 #endif
 
+/* ---- Parser 3: memory transaction descriptors ---- */
+
+static bool defined_error(int rc)
+{
+    return rc == FFA_RET_INVALID_PARAMETERS || rc == FFA_RET_DENIED || rc == FFA_RET_NO_MEMORY ||
+           rc == FFA_RET_NOT_SUPPORTED || rc == FFA_RET_ABORTED;
+}
+
+static void mem_descriptor(const uint8_t *desc, size_t len, uint8_t variant)
+{
+    static const uint32_t versions[] = {FFA_VERSION_1_0, FFA_VERSION_1_1, FFA_VERSION_1_2};
+    uint32_t version = versions[variant % 3];
+    enum ffa_mem_desc_kind kind = (enum ffa_mem_desc_kind)(1 + (variant >> 2) % 3);
+    uint32_t total = (uint32_t)len, frag = (uint32_t)len;
+    struct ffa_mem_relinquish rel;
+    struct ffa_mem_desc d;
+    uint8_t *buf;
+    int rc;
+
+    if (len > 0x10000)
+        return;
+    if (variant & 0x20) /* a first fragment: the rest is announced but not here */
+        frag = (uint32_t)len & ~15u;
+    if (variant & 0x40)
+        total += 16u * (1u + (variant >> 7));
+    buf = malloc(len ? len : 1);
+    if (buf == NULL)
+        abort();
+    memcpy(buf, desc, len);
+    rc = ffa_mem_desc_parse(buf, frag, total, version, kind, &d);
+    if (rc != 0) {
+        if (!defined_error(rc))
+            fz_fail("ffa_mem_desc_parse answered %d", rc);
+    } else {
+        if (d.buf != buf || d.len != frag ||
+            (uint64_t)d.emad_offset + (uint64_t)d.emad_count * d.emad_size > frag)
+            fz_fail("an accepted descriptor's EMADs (offset %u, %u of %u bytes) pass its %u bytes",
+                    d.emad_offset, d.emad_count, d.emad_size, frag);
+        for (uint32_t i = 0; i < d.emad_count && i < 64; i++) {
+            struct ffa_mem_access a;
+
+            ffa_mem_desc_access(&d, i, &a);
+        }
+        if (kind != FFA_MEM_DESC_RETRIEVE_REQ) {
+            if ((uint64_t)d.composite_offset + 16 > frag ||
+                (uint64_t)d.ranges_offset + 16ull * d.ranges_in_fragment > frag)
+                fz_fail("an accepted descriptor's composite (%u) or constituents (%u x%u) pass its "
+                        "%u bytes",
+                        d.composite_offset, d.ranges_offset, d.ranges_in_fragment, frag);
+            for (uint32_t i = 0; i < d.ranges_in_fragment && i < 256; i++) {
+                struct ffa_mem_range r;
+
+                rc = ffa_mem_range_get(buf, frag, d.ranges_offset, i, &r);
+                if (rc == 0 && (r.page_count == 0 || (r.address & 0xfffu) != 0))
+                    fz_fail("constituent %u accepted with %u pages at 0x%llx", i, r.page_count,
+                            (unsigned long long)r.address);
+                if (rc != 0 && !defined_error(rc))
+                    fz_fail("ffa_mem_range_get answered %d", rc);
+            }
+        }
+        if (kind == FFA_MEM_DESC_SEND) {
+            rc = ffa_mem_send_check(&d, (enum ffa_mem_xfer)(1 + (variant >> 4) % 3), 8);
+            if (rc != 0 && !defined_error(rc))
+                fz_fail("ffa_mem_send_check answered %d", rc);
+        }
+    }
+    rc = ffa_mem_relinquish_parse(buf, (uint32_t)len, &rel);
+    if (rc == 0) {
+        if (16u + 2ull * rel.endpoint_count > len)
+            fz_fail("a relinquish descriptor of %u endpoints accepted in %zu bytes",
+                    rel.endpoint_count, len);
+        for (uint32_t i = 0; i < rel.endpoint_count && i < 64; i++)
+            (void)ffa_mem_relinquish_endpoint(buf, i);
+    } else if (!defined_error(rc)) {
+        fz_fail("ffa_mem_relinquish_parse answered %d", rc);
+    }
+    free(buf);
+}
+
 /* ---- The structure-aware mutator ---- */
 
 static uint64_t interesting(unsigned k, size_t len)
@@ -418,6 +502,8 @@ static uint64_t interesting(unsigned k, size_t len)
 
     if (k % 4 == 0)
         return len + (k / 4) % 3 - 1; /* the descriptor's own length, +-1 */
+    if (k % 4 == 1)
+        return 16u * ((k / 4) % 8); /* layout sizes: 0, 16, 32, 48 (headers, EMADs) ... */
     return fixed[k % (sizeof(fixed) / sizeof(fixed[0]))];
 }
 
@@ -434,7 +520,31 @@ static unsigned fields(uint8_t which, const uint8_t *d, size_t len, uint32_t *of
             width[n++] = (w);                                                                      \
         }                                                                                          \
     } while (0)
-    switch (which % 3) {
+    switch (which % 4) {
+    case 3: { /* header, the first EMAD, the composite, the first constituent */
+        uint32_t eo = len >= 36 ? (uint32_t)get_le(d + 32, 4) : 48, co;
+
+        FIELD(0, 2);
+        FIELD(2, 2);
+        FIELD(4, 4);
+        FIELD(8, 8);
+        FIELD(24, 4);
+        FIELD(28, 4);
+        FIELD(32, 4);
+        if (eo > len)
+            eo = 48;
+        FIELD(eo, 2);
+        FIELD(eo + 2, 1);
+        FIELD(eo + 4, 4);
+        co = eo + 8 <= len ? (uint32_t)get_le(d + eo + 4, 4) : 0;
+        if (co > len)
+            break;
+        FIELD(co, 4);
+        FIELD(co + 4, 4);
+        FIELD(co + 16, 8);
+        FIELD(co + 24, 4);
+        break;
+    }
     case 0: /* flags, offset, receiver, sender, size, reserved */
         FIELD(0, 4);
         FIELD(8, 4);
@@ -508,9 +618,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_defect_input("fuzz_descriptors", data, size);
     if (size < 2)
         return 0;
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
     case 0:
         send2(data + 2, size - 2, data[1]);
+        break;
+    case 3:
+        mem_descriptor(data + 2, size - 2, data[1]);
         break;
     case 1:
         partition_list(data + 2, size - 2, data[1]);

@@ -15,7 +15,13 @@ Sources of the layouts and bugs (public):
   - Xen xen/arch/arm/tee/ffa_rxtx.c: d1b958a92c, an endpoint RX/TX descriptor with a 12-byte header
     (misaligned composite offsets);
   - Hafnium src/api.c api_ffa_partition_info_get() and TF-A spmc_main.c partition_info_get_handler:
-    24-byte v1.1+ partition information descriptors, one per UUID for v1.2 callers.
+    24-byte v1.1+ partition information descriptors, one per UUID for v1.2 callers;
+  - memory transaction descriptors as Linux ffa_setup_and_transmit() builds them (v1.0, v1.1,
+    v1.2), Trusted Services libsp's retrieve and relinquish descriptors, the hypervisor's retrieve
+    request, and the 2026 fixes: pKVM arch/arm64/kvm/hyp/nvhe/ffa.c "Validate the offset to the
+    mem access descriptor", "Ensure FFA ranges are page aligned", "Fix bounds checking in
+    do_ffa_mem_reclaim()", and Linux CVE-2026-68401 ("Fix out-of-bound writes in
+    ffa_setup_and_transmit()").
 """
 import os
 import struct
@@ -110,3 +116,61 @@ seed("rxtx-count-mismatch", 2, 0, rxtx(VM_A, [(pa(VM_A, RAM_IPA + 0x4000), 1)],
 seed("rxtx-secure-endpoint", 2, 0, rxtx(0x8001, [(pa(VM_A, RAM_IPA + 0x4000), 1)],
                                         [(pa(VM_A, RAM_IPA), 1)]))
 print("seeds written to", os.path.normpath(out))
+
+
+# ---- parser 3: memory transaction descriptors (variant % 3: v1.0, v1.1, v1.2;
+#      (variant >> 2) % 3: 0 send, 1 retrieve request, 2 retrieve response;
+#      bit 5: first fragment only; bit 6: more announced than given;
+#      (variant >> 4) % 3 for sends: share, lend, donate)
+def mem(version, sender, attrs, flags, emads, ranges, emad_off=None, emad_size=None,
+        handle=0, composite=True):
+    esize = emad_size or (32 if version == 2 else 16)
+    hsize = 32 if version == 0 else 48
+    eoff = emad_off if emad_off is not None else hsize
+    comp_off = eoff + esize * len(emads)
+    if version == 0:
+        h = struct.pack("<HBBIQQII", sender, attrs, 0, flags, handle, 0, 0, len(emads))
+    else:
+        h = struct.pack("<HHIQQIII", sender, attrs, flags, handle, 0, esize, len(emads), eoff) + bytes(12)
+    h = h.ljust(eoff, b"\0")
+    for ep, perm in emads:
+        e = struct.pack("<HBBI", ep, perm, 0, comp_off if composite else 0)
+        h += e.ljust(esize, b"\0")
+    if composite:
+        h += struct.pack("<IIQ", sum(n for _, n in ranges), len(ranges), 0)
+        h += b"".join(struct.pack("<QII", a, n, 0) for a, n in ranges)
+    return h
+
+
+rng = [(0x880000000, 1), (0x880002000, 3)]
+# Linux ffa_setup_and_transmit(): SHARE 0x2F, RW to one SP, every version (OP-TEE and the TS
+# driver share the same way); LEND with attributes 0.
+for v in range(3):
+    seed("mem-linux-share-v1.%d" % v, 3, v, mem(v, 1, 0x2F, 0, [(0x8001, 0x02)], rng))
+seed("mem-linux-lend-v1.1", 3, 1 | 1 << 4, mem(1, 1, 0, 0, [(0x8001, 0x02)], rng))
+seed("mem-donate-v1.2", 3, 2 | 2 << 4, mem(2, 1, 0, 0, [(0x8001, 0)], rng))
+seed("mem-two-borrowers", 3, 1, mem(1, 1, 0x2F, 0, [(0x8001, 0x02), (0x8002, 0x01)], rng))
+seed("mem-first-fragment", 3, 1 | 0x20 | 0x40, mem(1, 1, 0x2F, 0, [(0x8001, 0x02)], rng))
+# Trusted Services libsp sp_memory_retrieve(): a retrieve request, one EMAD, no composite.
+seed("mem-libsp-retrieve-req", 3, 1 | 1 << 2,
+     mem(1, 1, 0x2F, 1 << 3, [(0x8002, 0x06)], [], handle=0x10, composite=False))
+# The hypervisor's retrieve request before a reclaim (pKVM do_ffa_mem_reclaim()): EMAD count 0.
+seed("mem-hyp-retrieve-req", 3, 1 | 1 << 2, mem(1, 0, 0, 0, [], [], handle=0x10, composite=False))
+seed("mem-retrieve-resp", 3, 1 | 2 << 2, mem(1, 1, 0x6F, 1 << 3, [(0x8002, 0x06)], rng, handle=0x10))
+# pKVM 2026 "Validate the offset to the mem access descriptor" / Linux "Fix Endpoint Memory Access
+# Descriptor offset calculation": the EMAD array is where ep_mem_offset says (64), not at 48.
+seed("mem-pkvm-2026-emad-offset-64", 3, 1, mem(1, 1, 0x2F, 0, [(0x8001, 0x02)], rng, emad_off=64))
+# pKVM 2026 "Ensure FFA ranges are page aligned": a constituent not on a 4 KiB boundary.
+seed("mem-pkvm-2026-unaligned-range", 3, 1, mem(1, 1, 0x2F, 0, [(0x8001, 0x02)], [(0x880000800, 1)]))
+# pKVM 2026 "Fix bounds checking in do_ffa_mem_reclaim()": a retrieve response whose composite
+# lies past its length.
+resp = bytearray(mem(1, 1, 0x6F, 1 << 3, [(0x8002, 0x06)], rng, handle=0x10))
+struct.pack_into("<I", resp, 48 + 4, 0x1000)
+seed("mem-pkvm-2026-reclaim-composite-past-end", 3, 1 | 2 << 2, bytes(resp))
+# Linux CVE-2026-68401 (out-of-bound writes in ffa_setup_and_transmit()): EMAD count and size
+# whose product runs past the buffer (and wraps 32 bits).
+big = bytearray(mem(2, 1, 0x2F, 0, [(0x8001, 0x02)], rng))
+struct.pack_into("<II", big, 24, 32, 0x08000001)
+seed("mem-linux-cve-2026-68401-emad-overflow", 3, 2, bytes(big))
+# A relinquish descriptor (libsp sp_memory_relinquish()): handle, flags, one endpoint.
+seed("mem-relinquish", 3, 1, struct.pack("<QIIH", 0x10, 0, 1, 0x8002))
