@@ -109,6 +109,7 @@ static struct {
     struct emitted emitted[MAX_EMITTED];
     unsigned n_emitted;
     uint16_t caller; /* the VM whose call is in the secure world (0: the mediator's own) */
+    uint32_t cpu;    /* the processor the secure world's current call is issued on */
     int depth;       /* 1 inside an injected call */
     /* Last answer given for the call in progress at each depth (for pass-through detection). */
     bool answered[2];
@@ -315,6 +316,18 @@ static void success(struct ffa_regs *r, uint64_t w2, uint64_t w3)
     r->x[3] = w3;
 }
 
+/*
+ * The context a direct request to `sp` lands on, as Hafnium picks it (src/api.c,
+ * api_ffa_get_vm_vcpu()): the only one of a UP partition, the calling processor's of an MP one;
+ * UINT32_MAX when the processor has none (Hafnium: INVALID_PARAMETERS).
+ */
+static uint32_t request_context(const struct sp_model *sp)
+{
+    uint32_t v = sp->exec_ctx == 1 ? 0 : W.cpu;
+
+    return v < sp->exec_ctx ? (uint32_t)sp->id << 16 | v : UINT32_MAX;
+}
+
 /* The partition list into the mediator's RX buffer, as FFA_PARTITION_INFO_GET (v1.1+) writes it. */
 static void write_list(struct ffa_regs *r, bool corrupt)
 {
@@ -384,11 +397,11 @@ static void plausible(const struct ffa_regs *in, struct ffa_regs *r)
     case FFA_MSG_SEND_DIRECT_REQ_64:
     case FFA_MSG_SEND_DIRECT_REQ2:
         sp = sp_find(FFA_RECEIVER(w1));
-        if (sp == NULL || sp->exec_ctx == 0) {
+        if (sp == NULL || request_context(sp) == UINT32_MAX) {
             error(r, FFA_RET_INVALID_PARAMETERS);
             return;
         }
-        if (parked_find((uint32_t)sp->id << 16) != NULL) {
+        if (parked_find(request_context(sp)) != NULL) {
             error(r, FFA_RET_BUSY); /* its context is not waiting */
             return;
         }
@@ -440,9 +453,9 @@ static bool preempt(const struct ffa_regs *in, struct ffa_regs *r)
         owner = W.caller;
     } else {
         sp = sp_find(FFA_RECEIVER(w1));
-        if (sp == NULL || sp->exec_ctx == 0)
+        if (sp == NULL || request_context(sp) == UINT32_MAX)
             return false;
-        target = (uint32_t)sp->id << 16;
+        target = request_context(sp);
         if (parked_find(target) != NULL)
             return false;
         make_response(in, &owed);
@@ -523,7 +536,7 @@ static void sw_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs, str
                   fid == FFA_MSG_SEND_DIRECT_REQ2;
 
     (void)ctx;
-    (void)cpu;
+    W.cpu = cpu;
     if (W.watch)
         fz_watch_suspend(); /* the secure world's own accesses are not the mediator's */
     memset(&r, 0, sizeof(r));

@@ -48,6 +48,9 @@
  *       an ABI does not use are zero) and the caller's own values otherwise (below v1.2 the
  *       caller expects them preserved; an AArch32 caller has only r0..r7).
  *
+ * What an answer's fields mean for one ABI (the SPM ID a secure ID, a partition list's count and
+ * entry size, a memory handle the SPMC's) is checked where that ABI is handled, after this rule.
+ *
  * Which IDs a call may get (its `allowed` set) is the caller's: DIRECT_REQ_32/64 may be answered
  * by ERROR, SUCCESS_32/64, INTERRUPT, YIELD and DIRECT_RESP_32/64; DIRECT_REQ2 by ERROR,
  * SUCCESS_32/64, INTERRUPT, YIELD and DIRECT_RESP2; FFA_RUN by ERROR, SUCCESS_32/64, INTERRUPT,

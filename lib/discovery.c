@@ -20,9 +20,16 @@ static int32_t spm_id_query(struct ffa_mediator *m, uint32_t cpu, uint16_t *id)
 
     ffam_fw_call(m, cpu, &in, &out);
     ret = ffam_answer_status(m, &out, FFA_SPM_ID_GET);
-    if (ret == 0)
-        *id = (uint16_t)(out.x[2] & 0xffffu);
-    return ret;
+    if (ret != 0)
+        return ret;
+    /* w2[15:0] = the SPMC's ID, a secure endpoint ID; w2[31:16] MBZ. */
+    if ((out.x[2] & ~UINT64_C(0xffff)) != 0 || !FFA_ID_IS_SECURE(out.x[2])) {
+        MED_LOG(m, FFA_LOG_ERROR, "ffa: FFA_SPM_ID_GET answered ID 0x%x: not a secure ID",
+                out.x[2]);
+        return FFA_RET_ABORTED;
+    }
+    *id = (uint16_t)out.x[2];
+    return 0;
 }
 
 /*

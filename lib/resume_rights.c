@@ -17,7 +17,9 @@
  *   PARKED(V) ---- FFA_RUN by another VM: DENIED (Hafnium's answer when the caller may not run
  *                  the target); a DIRECT_REQ by anyone: BUSY, as the SPMC answers for a context
  *                  that is not waiting (Hafnium src/api.c, api_ffa_msg_send_direct_req())
- *   IN_FLIGHT(V) - FFA_RUN or DIRECT_REQ by anyone: BUSY (it is running, as the SPMC would say)
+ *   IN_FLIGHT(V) - FFA_RUN or DIRECT_REQ by another VM, DIRECT_REQ by V: BUSY (it is running, as
+ *                  the SPMC would say); FFA_RUN by V (another vCPU): FFA_INTERRUPT naming it (try
+ *                  again), since BUSY would end V's request in a Linux guest
  *
  * The context a request lands on: one context for a UP partition (migratable), the context of
  * the physical processor the call is issued on for an MP partition (Hafnium src/api.c,
@@ -311,6 +313,20 @@ static uint32_t find_head(struct ffa_mediator *m, uint16_t vm_id, uint16_t sp, u
     return found;
 }
 
+/* The partition whose context slot `s` is (listed or not), or 0. */
+static uint16_t slot_endpoint(const struct ffa_mediator *m, uint32_t s)
+{
+    if (s >= m->listed_slots)
+        return FFA_TARGET_ID(m->dyn_key[s - m->listed_slots]);
+    for (uint32_t i = 0; i < m->ctx_len; i++) {
+        const struct ffam_sp_ctx *c = &m->ctx_map[i];
+
+        if (c->count != 0 && s >= c->base && s - c->base < c->count)
+            return (uint16_t)(m->ctx_min + i);
+    }
+    return 0;
+}
+
 /* A response for `vm_id` reached another VM's call: keep it with that VM's chain. */
 static bool stash(struct ffa_mediator *m, uint16_t vm_id, const struct ffa_regs *raw, uint32_t cpu)
 {
@@ -393,7 +409,16 @@ int32_t ffam_claims_run(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_
             goto out;
         }
         if (!CLAIM_IS_PARKED(w)) {
-            ret = FFA_RET_BUSY; /* another vCPU of this VM runs it */
+            /*
+             * Another vCPU of this VM runs it right now (resume rights are the VM's, not a
+             * vCPU's). The SPMC would say BUSY, which ends a Linux guest's request; the context
+             * is still pending for this VM, so: FFA_INTERRUPT naming it, run it again later.
+             */
+            struct ffa_regs r = {{FFA_INTERRUPT, target}};
+
+            if (ffam_answer_sanitise(&r, allowed, c) == FFAM_ANSWER_OK)
+                *regs = r;
+            ret = FFAM_CLAIM_ANSWERED;
             goto out;
         }
         if ((w & FFAM_CLAIM_SLOW) != 0 && m->claim_aux[head_of(m, s, w)].stashed) {
@@ -428,8 +453,19 @@ enum ffam_answer ffam_claims_settle(struct ffa_mediator *m, const struct ffa_vm 
     if (s != FFAM_NO_SLOT)
         h = head_of(m, s, load(m, s));
     if (verdict == FFAM_ANSWER_OTHER_VM) {
-        /* After FFA_RUN: another VM's response. Keep it for that VM; this run is over. */
-        stash(m, FFA_RECEIVER((uint32_t)regs->x[1]), regs, cpu);
+        /*
+         * After FFA_RUN: another VM's response; this run is over. It is kept for that VM only if
+         * it comes from another partition than the one whose context this call ran: the head of
+         * a chain that ran through that context. A partition's response to its own context's
+         * request, run by someone else, belongs to a request the mediator no longer tracks (its
+         * VM was removed, perhaps another VM now has that ID): it is dropped, not stashed.
+         */
+        if (claim->slot != FFAM_NO_SLOT &&
+            slot_endpoint(m, claim->slot) != FFA_SENDER((uint32_t)regs->x[1]))
+            stash(m, FFA_RECEIVER((uint32_t)regs->x[1]), regs, cpu);
+        else
+            MED_LOG(m, FFA_LOG_WARN, "ffa: VM 0x%x ran a context whose response is for VM 0x%x",
+                    vm->id, FFA_RECEIVER((uint32_t)regs->x[1]));
         if (s != FFAM_NO_SLOT)
             end_chain(m, vm->id, h);
     } else if (verdict == FFAM_ANSWER_OK && (x0 == FFA_INTERRUPT || x0 == FFA_MSG_YIELD)) {

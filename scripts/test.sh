@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Build everything and run every test, from a fresh Debian 12 machine (this is what CI runs):
 #   1. gcc build (RelWithDebInfo), all unit tests (ctest), the installed-library checks
-#   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer (Debug), all unit tests;
-#      then ThreadSanitizer (Debug) for the multi-threaded tests (ctest label `threads`)
+#   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer (Debug), all unit tests
 #   3. lib/ cross-compiled freestanding for AArch64; its objects may need only mem* symbols
 #   4. AArch64: everything cross-built (gcc-aarch64-linux-gnu, multiarch arm64 cmocka/libffi) and
 #      the unit tests run under qemu-aarch64 user mode, including the SMC/HVC conduit tests;
@@ -12,8 +11,8 @@
 #      unpacked into a scratch root, and programs built and run against them (shared and static)
 #   6. fuzzing: every libFuzzer harness (fuzz/, clang, ASan+UBSan) replays its corpus and the
 #      known-defect reproducers, then fuzzes for FFA_FUZZ_SECONDS (default 20) seconds
-#   7. stress: ffa_stress under ThreadSanitizer, FFA_STRESS_SECONDS (default 20) seconds against
-#      the secure-world model and against the emulated SPMC
+#   7. ThreadSanitizer: the multi-threaded unit tests (ctest label `threads`), then ffa_stress for
+#      FFA_STRESS_SECONDS (default 20) seconds against the secure-world model and the emulated SPMC
 #   8. every command of README.md and docs/*.md, as written (tests/docs/run-doc-commands.sh)
 # Every build has -DFFA_WERROR=ON. Installs what it needs first (scripts/deps.sh test). Build
 # trees go under build/. Usage: scripts/test.sh
@@ -45,15 +44,6 @@ cmake -S . -B build/clang-asan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_
 cmake --build build/clang-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/clang-asan --output-on-failure -j"$jobs"
-
-stage "clang: ThreadSanitizer, the multi-threaded tests"
-# Tests labelled `threads` drive the mediator from several threads at once (tests/CMakeLists.txt);
-# a data race in the mediator, even one no assertion can see, fails them here.
-cmake -S . -B build/clang-tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
-  -DFFA_SANITIZE=thread -DFFA_BUILD_BENCH=OFF -DFFA_BUILD_EXAMPLES=OFF
-cmake --build build/clang-tsan -j"$jobs" --target ffa_tsan_tests
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  ctest --test-dir build/clang-tsan --output-on-failure -j"$jobs" -L threads
 
 stage "lib/ freestanding for AArch64"
 cmake/check-freestanding.sh build/freestanding-aarch64
@@ -98,11 +88,14 @@ cmake -S . -B build/fuzz -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_FUZZ=ON 
 cmake --build build/fuzz -j"$jobs"
 FFA_FUZZ_BUILD=build/fuzz fuzz/run.sh --ci "${FFA_FUZZ_SECONDS:-20}"
 
-stage "stress: ThreadSanitizer, ${FFA_STRESS_SECONDS:-20} s per secure world"
+stage "ThreadSanitizer: the multi-threaded unit tests, then the stress program ${FFA_STRESS_SECONDS:-20} s per secure world"
 cmake -S . -B build/tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_SANITIZE=thread \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_TESTS=OFF -DFFA_BUILD_BENCH=OFF \
-  -DFFA_BUILD_EXAMPLES=OFF
-cmake --build build/tsan -j"$jobs" --target ffa_stress
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_BENCH=OFF -DFFA_BUILD_EXAMPLES=OFF
+cmake --build build/tsan -j"$jobs" --target ffa_stress ffa_tsan_tests
+# Unit tests labelled `threads` drive the mediator from several threads at once
+# (tests/CMakeLists.txt); a data race there, even one no assertion sees, fails them.
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build/tsan --output-on-failure -j"$jobs" -L threads
 # stress/tsan-known.supp names the known, open data races only (one line per defect).
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/tsan-known.supp" \
   build/tsan/stress/ffa_stress --backend model --seconds "${FFA_STRESS_SECONDS:-20}"

@@ -140,6 +140,10 @@ static void run(struct st_world *w, const struct ffa_regs *in, struct ffa_regs *
         w->lost[w->n_lost++] =
             (struct st_lost){(uint32_t)r->x[0] == FFA_MSG_SEND_DIRECT_RESP2 ? r->x[4] : r->x[3],
                              w->parked[i].owner, st_current_vm};
+    else if (w->parked[i].owner != 0 && w->parked[i].owner == st_current_vm)
+        w->sibling[w->sibling_head++ % ST_SIBLING_LOG] =
+            (struct st_lost){(uint32_t)r->x[0] == FFA_MSG_SEND_DIRECT_RESP2 ? r->x[4] : r->x[3],
+                             w->parked[i].owner, st_current_vm};
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -221,6 +225,18 @@ struct ffa_backend st_world_backend(struct st_world *w)
     struct ffa_backend be = {&world_ops, w};
 
     return be;
+}
+
+bool st_world_taken_by_sibling(struct st_world *w, uint16_t vm, uint64_t token)
+{
+    unsigned n = w->sibling_head < ST_SIBLING_LOG ? w->sibling_head : ST_SIBLING_LOG;
+    bool found = false;
+
+    pthread_mutex_lock(&w->lock);
+    for (unsigned i = 0; i < n && !found; i++)
+        found = w->sibling[i].owner == vm && w->sibling[i].token == token;
+    pthread_mutex_unlock(&w->lock);
+    return found;
 }
 
 bool st_world_lost(struct st_world *w, uint16_t vm, uint64_t token, uint16_t *into)

@@ -6,9 +6,10 @@
  * requests with the request's payload (w3..w7 or x4..x17) addressed back to the sender; a request
  * is sometimes preempted instead (FFA_INTERRUPT naming the context, which then owes the response)
  * and FFA_RUN of a parked context gives the owed response (or preempts again). The context a
- * request runs on is the one of the processor it arrives on (cpu % ST_CTX), as Hafnium picks the
- * vCPU of the current PE. It writes the partition list into the mediator's RX buffer and says
- * SUCCESS to the buffer ABIs.
+ * request runs on is the one of the processor it arrives on, as Hafnium picks the vCPU of the
+ * current PE (src/api.c, api_ffa_get_vm_vcpu()): the partitions are MP with one context per
+ * processor the stress program uses (ST_CTX), as Hafnium's MP partitions have one per PE. It writes
+ * the partition list into the mediator's RX buffer and says SUCCESS to the buffer ABIs.
  *
  * It remembers, for every owed response it hands out, which VM's call it went into (the calling
  * thread names its VM in st_current_vm), so a lost response can be told apart: "went into another
@@ -23,11 +24,12 @@
 
 #include "ffa/backend.h"
 
-#define ST_SPS      3u
-#define ST_CTX      2u
-#define ST_SP_FIRST 0x8001u
-#define ST_PARKED   (ST_SPS * ST_CTX)
-#define ST_LOST_LOG 64u
+#define ST_SPS         3u
+#define ST_CTX         4u /* the stress program calls on processors 0..3 */
+#define ST_SP_FIRST    0x8001u
+#define ST_PARKED      (ST_SPS * ST_CTX)
+#define ST_LOST_LOG    64u
+#define ST_SIBLING_LOG 65536u
 
 /* The VM whose call the current thread is making (0: the mediator's own calls). */
 extern __thread uint16_t st_current_vm;
@@ -51,6 +53,12 @@ struct st_world {
     /* Owed responses handed into another VM's call: the victims' tokens. */
     struct st_lost lost[ST_LOST_LOG];
     unsigned n_lost;
+    /*
+     * Owed responses handed into a call of the same VM (another vCPU's FFA_RUN: resume rights are
+     * the VM's), the last ST_SIBLING_LOG of them.
+     */
+    struct st_lost sibling[ST_SIBLING_LOG];
+    unsigned sibling_head;
 };
 
 void st_world_init(struct st_world *w, unsigned preempt_per_256);
@@ -59,6 +67,9 @@ struct ffa_backend st_world_backend(struct st_world *w);
 
 /* Was the response carrying `token` owed to `vm` handed into another VM's call? */
 bool st_world_lost(struct st_world *w, uint16_t vm, uint64_t token, uint16_t *into);
+
+/* Was the response carrying `token` owed to `vm` handed into a call of `vm` itself? */
+bool st_world_taken_by_sibling(struct st_world *w, uint16_t vm, uint64_t token);
 
 /* A VM is gone: responses its parked contexts owe are owed to nobody. Returns how many. */
 unsigned st_world_forget_vm(struct st_world *w, uint16_t vm);

@@ -272,6 +272,14 @@ static void test_spm_id_get_success_with_x0_upper_bits_is_aborted(void **state)
     th_assert_error(&r, FFA_RET_ABORTED);
 }
 
+static void test_spm_id_get_success_naming_a_non_secure_id_is_aborted(void **state)
+{
+    struct ffa_regs r = call_with_answer(*state, th_regs(FFA_SPM_ID_GET, 0, 0, 0, 0, 0, 0, 0),
+                                         th_regs(FFA_SUCCESS_32, 0, 0x0001, 0, 0, 0, 0, 0));
+
+    th_assert_error(&r, FFA_RET_ABORTED);
+}
+
 static void test_spm_id_get_error_with_an_undefined_status_is_aborted(void **state)
 {
     struct ffa_regs r = call_with_answer(*state, th_regs(FFA_SPM_ID_GET, 0, 0, 0, 0, 0, 0, 0),
@@ -348,6 +356,7 @@ int main(void)
         A32(test_success_64_to_an_aarch32_vm_is_aborted),
         A32(test_resp_32_after_run_reaches_an_aarch32_vm),
         V12(test_spm_id_get_success_with_x0_upper_bits_is_aborted),
+        V12(test_spm_id_get_success_naming_a_non_secure_id_is_aborted),
         V12(test_spm_id_get_error_with_an_undefined_status_is_aborted),
         FWD(test_forwarded_send2_error_with_an_undefined_status_is_aborted),
         FWD(test_forwarded_rx_release_error_with_an_undefined_status_is_aborted),

@@ -39,6 +39,8 @@ static bool answer_allowed(uint32_t fid, uint32_t ans, uint32_t version)
                (ans == FFA_MSG_SEND_DIRECT_RESP2 && version >= FFA_VERSION_1_2);
     case FFA_PARTITION_INFO_GET_REGS:
         return ans == FFA_ERROR || ans == FFA_SUCCESS_64;
+    case FFA_MSG_WAIT:
+        return ans == FFA_ERROR || ans == FFA_RUN; /* FFA_RUN: what the woken vCPU finds */
     default:
         return ans == FFA_ERROR || ans == FFA_SUCCESS_32;
     }
@@ -164,6 +166,10 @@ const char *fz_reply_problem(const struct fz_call *c)
     case FFA_MSG_WAIT:
         if (!zero_from(r, 2, 7))
             why = "FFA_MSG_WAIT with w2..w7 != 0";
+        break;
+    case FFA_RUN:
+        if (!zero_from(r, 1, 7))
+            why = "FFA_RUN (a wait's reply) with w1..w7 != 0";
         break;
     case FFA_MSG_SEND_DIRECT_RESP_32:
     case FFA_MSG_SEND_DIRECT_RESP_64:

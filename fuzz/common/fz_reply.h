@@ -15,6 +15,7 @@
  *       FFA_RUN              -> ERROR, SUCCESS_32/64, INTERRUPT, YIELD, DIRECT_RESP_32/64,
  *                               DIRECT_RESP2 (v1.2 VMs), MSG_WAIT;
  *       PARTITION_INFO_GET_REGS -> ERROR, SUCCESS_64;
+ *       FFA_MSG_WAIT         -> ERROR, FFA_RUN (w1..w7 = 0: what the vCPU finds when it is woken);
  *       anything else        -> ERROR, SUCCESS_32.
  *  2. An AArch32 VM only gets SMC32 answers (no SUCCESS_64, DIRECT_RESP_64, DIRECT_RESP2).
  *  3. An SMC32 answer has zero upper halves in x1..x7 (SMCCC: w registers only).
