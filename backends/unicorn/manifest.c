@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FF-A partition manifest (TF-A ffa-manifest-binding, compatible "arm,ffa-manifest-1.0"), parsed
- * with libfdt into struct sp_manifest (secure-side.md 7.3). Every field the binding defines and
- * the SPMC or a later issue needs is kept. A bad value is refused with a message that names the
- * property and the value.
+ * FF-A partition manifest (TF-A docs/components/ffa-manifest-binding.rst, compatible
+ * "arm,ffa-manifest-1.0"; Hafnium src/manifest.c parse_ffa_manifest() reads the same properties),
+ * parsed with libfdt into struct sp_manifest. Every field the binding defines and the SPMC may use
+ * is kept. A bad value is refused with a message that names the property and the value.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -33,8 +33,7 @@ __attribute__((format(printf, 2, 3))) static int mf_fail(struct mf_ctx *c, const
     return -1;
 }
 
-/* Read a property of 1 cell (u32) or 2 cells (u64, for *want64). Returns 1 found, 0 absent, -1 bad.
- */
+/* A property of 1 cell (u32) or 2 cells (u64, when allow64). 1: found, 0: absent, -1: bad. */
 static int mf_read(struct mf_ctx *c, int node, const char *name, bool allow64, uint64_t *out)
 {
     int len;
@@ -102,7 +101,7 @@ static int mf_uuids(struct mf_ctx *c, int root, struct sp_manifest *mf)
 /* The endpoint ID: 1..0x7FFF get bit 15 added (ACS/TF-A style), 0x8001.. are taken as given. */
 static int mf_id(struct mf_ctx *c, int root, struct sp_manifest *mf)
 {
-    uint64_t v;
+    uint64_t v = 0; /* every read sets it; the compiler cannot see that through mf_read() */
 
     if (mf_required(c, root, "id", false, &v) != 0)
         return -1;
@@ -122,7 +121,7 @@ static int mf_region(struct mf_ctx *c, int node, struct sp_manifest *mf)
 {
     struct sp_mem_region *r;
     const char *nm = fdt_get_name(c->fdt, node, NULL);
-    uint64_t base, pages, attr;
+    uint64_t base = 0, pages = 0, attr = 0;
 
     if (mf->region_count >= SPMC_MAX_MEMR)
         return mf_fail(c, "memory-regions: more than %u regions", SPMC_MAX_MEMR);
@@ -191,7 +190,7 @@ static int mf_regions(struct mf_ctx *c, int root, struct sp_manifest *mf)
 static int mf_rxtx_region(struct mf_ctx *c, int node, const char *prop, struct sp_manifest *mf,
                           uint32_t *index)
 {
-    uint64_t ph;
+    uint64_t ph = 0;
 
     if (mf_required(c, node, prop, false, &ph) != 0) {
         size_t n = c->err != NULL ? strlen(c->err) : 0;
@@ -265,11 +264,11 @@ static void mf_name(struct mf_ctx *c, int root, struct sp_manifest *mf)
 
 static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
 {
-    uint64_t v;
+    uint64_t v = 0; /* every read sets it; the compiler cannot see that through mf_read() */
 
     if (mf_required(c, root, "ffa-version", false, &v) != 0)
         return -1;
-    /* Compatible when majors match and the SP's minor <= ours (secure-side.md 1.4). */
+    /* Compatible when majors match and the SP's minor <= ours (DEN0077A v1.2 FFA_VERSION). */
     if ((v & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(v) != 1 || v > SPMC_VERSION)
         return mf_fail(c, "property 'ffa-version' value 0x%llx is not 1.0..1.2",
                        (unsigned long long)v);
@@ -284,7 +283,7 @@ static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
 
     if (mf_required(c, root, "exception-level", false, &v) != 0)
         return -1;
-    /* 0 = NS-EL1 (a VM), 1 = S-EL0, 2 = S-EL1 (secure-side.md 7.3). */
+    /* 0 = NS-EL1 (a VM), 1 = S-EL0, 2 = S-EL1 (TF-A's binding, "exception-level"). */
     if (v != 1 && v != 2)
         return mf_fail(c, "property 'exception-level' value %llu is not 1 (S-EL0) or 2 (S-EL1)",
                        (unsigned long long)v);
@@ -370,7 +369,7 @@ static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
     return 0;
 }
 
-int manifest_parse(const void *dtb, size_t size, struct sp_manifest *mf, char *err, size_t err_len)
+int ffau_mf_parse(const void *dtb, size_t size, struct sp_manifest *mf, char *err, size_t err_len)
 {
     struct mf_ctx c = {dtb, err, err_len};
     int root;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs (secure-side.md 2.2;
- * Hafnium api_ffa_partition_info_get(), api_ffa_fill_partitions_info_array(),
- * api_ffa_partitions_info_get_properties(), send_versioned_partition_info_descriptors()).
+ * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs (Hafnium src/api.c
+ * api_ffa_partition_info_get(), api_ffa_fill_partitions_info_array(),
+ * send_versioned_partition_info_descriptors(); src/ffa/spmc/setup_and_discovery.c
+ * ffa_setup_partition_properties()).
  *
  * w1..w4 = UUID (Nil: every partition), w5 = flags (bit 0: return the count only; bits [31:1]
  * MBZ). The list holds the SPs in boot order: one entry per UUID for callers at v1.2, one per
@@ -18,7 +19,7 @@
 
 #include "spmc_internal.h"
 
-/* Partition properties (secure-side.md 2.2). */
+/* Partition properties (DEN0077A v1.2, partition information descriptor). */
 #define PROP_DIRECT_REQ_RECV  (1u << 0)
 #define PROP_DIRECT_REQ_SEND  (1u << 1)
 #define PROP_INDIRECT_MSG     (1u << 2)
@@ -70,10 +71,10 @@ static bool uuid_eq(const struct sp_uuid *a, const struct sp_uuid *b)
 }
 
 /*
- * Build the list for a caller at `version` into s->partinfo_scratch (unless count_only); return
- * the number of entries.
+ * Build the list for a caller at `version` into `out` (the PE's buffer; nothing when count_only);
+ * return the number of entries.
  */
-static uint32_t build(struct spmc *s, const struct sp_uuid *filter, uint32_t version,
+static uint32_t build(struct spmc *s, uint8_t *out, const struct sp_uuid *filter, uint32_t version,
                       bool caller_is_sp, bool count_only)
 {
     uint32_t size = version >= FFA_VERSION_1_1 ? INFO_SIZE_V1_1 : INFO_SIZE_V1_0;
@@ -84,7 +85,7 @@ static uint32_t build(struct spmc *s, const struct sp_uuid *filter, uint32_t ver
         const struct sp *sp = s->sps[i];
 
         for (uint32_t u = 0; u < sp->mf.uuid_count; u++) {
-            uint8_t *e = s->partinfo_scratch + (size_t)n * size;
+            uint8_t *e = out + (size_t)n * size;
             uint32_t props = sp_props(sp, caller_is_sp);
 
             if (!any && !uuid_eq(filter, &sp->mf.uuids[u]))
@@ -130,16 +131,16 @@ static int32_t parse(const struct ffa_regs *in, struct partinfo_req *req)
 /*
  * Common part: count, then (not count-only) the checks on the destination's mailbox and size, in
  * Hafnium's order. Returns 0 with *count and *size, and *write = true when the entries are ready
- * in the scratch buffer to be copied.
+ * in the PE's buffer to be copied.
  */
-static int32_t prepare(struct spmc *s, const struct partinfo_req *req, bool rx_present,
-                       enum mbox_state state, uint64_t rx_size, uint32_t *count, uint32_t *size,
-                       bool *write)
+static int32_t prepare(struct spmc *s, struct cpu *cpu, const struct partinfo_req *req,
+                       bool rx_present, enum mbox_state state, uint64_t rx_size, uint32_t *count,
+                       uint32_t *size, bool *write)
 {
     uint32_t entry = req->version >= FFA_VERSION_1_1 ? INFO_SIZE_V1_1 : INFO_SIZE_V1_0;
 
     *write = false;
-    *count = build(s, &req->filter, req->version, req->caller_is_sp, true);
+    *count = build(s, NULL, &req->filter, req->version, req->caller_is_sp, true);
     if (*count == 0)
         return FFA_RET_INVALID_PARAMETERS; /* a UUID no partition has */
     if (req->count_only) {
@@ -150,33 +151,34 @@ static int32_t prepare(struct spmc *s, const struct partinfo_req *req, bool rx_p
         return FFA_RET_BUSY;
     if ((uint64_t)*count * entry > rx_size)
         return FFA_RET_NO_MEMORY;
-    build(s, &req->filter, req->version, req->caller_is_sp, false);
+    build(s, cpu->partinfo, &req->filter, req->version, req->caller_is_sp, false);
     *size = entry;
     *write = true;
     return 0;
 }
 
-int32_t partinfo_nwd(struct spmc *s, const struct ffa_regs *in, uint32_t *count, uint32_t *size)
+int32_t ffau_pinfo_nwd(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in, uint32_t *count,
+                       uint32_t *size)
 {
     struct partinfo_req req = {.version = s->nwd_version, .caller_is_sp = false};
-    struct nwd_ep *hyp = nwd_ep_find(s, FFA_ID_HYPERVISOR);
+    struct nwd_ep *hyp = ffau_nwdbuf_find(s, FFA_ID_HYPERVISOR);
     bool write;
     int32_t ret = parse(in, &req);
 
     if (ret == 0)
-        ret = prepare(s, &req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
-                      hyp != NULL ? ns_size(&hyp->rx) : 0, count, size, &write);
+        ret = prepare(s, cpu, &req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
+                      hyp != NULL ? ns_buf_size(&hyp->rx) : 0, count, size, &write);
     if (ret != 0 || !write)
         return ret;
-    ret = ns_write(s, &hyp->rx, 0, s->partinfo_scratch, (uint64_t)*count * *size);
+    ret = ffau_ns_write(s, &hyp->rx, 0, cpu->partinfo, (uint64_t)*count * *size);
     if (ret != 0)
         return ret;
     hyp->state = MBOX_FULL;
     return 0;
 }
 
-int32_t partinfo_sp(struct spmc *s, struct sp *caller, const struct ffa_regs *in, uint32_t *count,
-                    uint32_t *size)
+int32_t ffau_pinfo_sp(struct spmc *s, struct cpu *cpu, struct sp *caller, const struct ffa_regs *in,
+                      uint32_t *count, uint32_t *size)
 {
     struct partinfo_req req = {.version = caller->version, .caller_is_sp = true};
     struct sp_mbox *mb = &caller->mbox;
@@ -184,11 +186,11 @@ int32_t partinfo_sp(struct spmc *s, struct sp *caller, const struct ffa_regs *in
     int32_t ret = parse(in, &req);
 
     if (ret == 0)
-        ret = prepare(s, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE, count,
-                      size, &write);
+        ret = prepare(s, cpu, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE,
+                      count, size, &write);
     if (ret != 0 || !write)
         return ret;
-    memcpy(mb->rx, s->partinfo_scratch, (size_t)*count * *size);
+    memcpy(mb->rx, cpu->partinfo, (size_t)*count * *size);
     mb->state = MBOX_FULL;
     return 0;
 }

@@ -385,21 +385,27 @@ void ucf_expect_refused(const char *name, void (*edit)(void *fdt), const char *n
     struct ffa_unicorn_sp_config sp = {0};
     struct ffa_unicorn_config cfg = {0};
     struct ffa_unicorn *u = NULL;
+    int ret;
 
     ucf_sp_paths(name, elf, dtb, sizeof(elf));
     fdt = ucf_read_file(dtb, &dtb_size, 4096);
-    assert_int_equal(fdt_open_into(fdt, fdt, (int)dtb_size + 4096), 0);
-    edit(fdt);
-    sp.elf_path = elf;
-    sp.manifest_data = fdt;
-    sp.manifest_size = fdt_totalsize(fdt);
-    cfg.sps = &sp;
-    cfg.sp_count = 1;
-    assert_int_equal(ffa_unicorn_create(&cfg, &u, err, sizeof(err)), FFA_RET_INVALID_PARAMETERS);
+    ret = fdt_open_into(fdt, fdt, (int)dtb_size + 4096);
+    if (ret == 0) {
+        edit(fdt);
+        sp.elf_path = elf;
+        sp.manifest_data = fdt;
+        sp.manifest_size = fdt_totalsize(fdt);
+        cfg.sps = &sp;
+        cfg.sp_count = 1;
+        ret = ffa_unicorn_create(&cfg, &u, err, sizeof(err));
+        ffa_unicorn_destroy(u); /* NULL unless create wrongly succeeded */
+    }
+    /* Everything is freed before the first assertion: a failure leaks nothing. */
+    free(fdt);
+    assert_int_equal(ret, FFA_RET_INVALID_PARAMETERS);
     assert_null(u);
     if (strstr(err, n1) == NULL || (n2 != NULL && strstr(err, n2) == NULL))
         fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err, n1, n2 != NULL ? n2 : "");
-    free(fdt);
 }
 
 uint32_t ucf_le32(const uint8_t *p)
