@@ -3,6 +3,12 @@
  * A partition's memory: its image, its manifest's memory regions and the SPMC window, as host
  * pages, and their mapping into an engine (Unicorn's uc_mem_map_ptr() maps host memory without a
  * copy, so any number of engines can share one partition's memory).
+ *
+ * Image pages are mapped run by run: each run of contiguous pages with equal permissions (the
+ * union of the segments touching each page) is one mapping, and a gap between segments is no
+ * mapping at all. One uc_mem_protect() per 4 KiB page instead made Unicorn 2.0.1 split its memory
+ * region once per page (uc.c split_region()), until a 4 MiB image exhausted QEMU's section table
+ * (an assertion in qemu/exec.c phys_section_add()) and segments far apart took minutes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -282,19 +288,27 @@ int ffau_mem_create(struct sp *sp, const struct elf_image *img, const uint8_t *e
     return ret;
 }
 
-/* Map chunk `c` into `uc`, then give each page its permissions. */
+/* Map chunk `c` into `uc`, one mapping per run of pages with equal permissions. */
 static int map_chunk(const struct sp_mem *m, const struct mem_chunk *c, uc_engine *uc, char *err,
                      size_t len)
 {
-    uc_err e = uc_mem_map_ptr(uc, c->base, c->size, UC_PROT_NONE, c->host);
+    uint64_t run = c->base;
 
-    if (e != UC_ERR_OK) {
-        snprintf(err, len, "cannot map the image at 0x%llx: %s", (unsigned long long)c->base,
-                 uc_strerror(e));
-        return FFA_RET_NO_MEMORY;
+    while (run < c->base + c->size) {
+        uint32_t prot = image_page_prot(&m->img, run);
+        uint64_t end = run + SPMC_PAGE;
+        uc_err e;
+
+        while (end < c->base + c->size && image_page_prot(&m->img, end) == prot)
+            end += SPMC_PAGE;
+        e = uc_mem_map_ptr(uc, run, end - run, prot, c->host + (run - c->base));
+        if (e != UC_ERR_OK) {
+            snprintf(err, len, "cannot map image pages 0x%llx..0x%llx: %s", (unsigned long long)run,
+                     (unsigned long long)end, uc_strerror(e));
+            return FFA_RET_NO_MEMORY;
+        }
+        run = end;
     }
-    for (uint64_t pg = c->base; pg < c->base + c->size; pg += SPMC_PAGE)
-        uc_mem_protect(uc, pg, SPMC_PAGE, image_page_prot(&m->img, pg));
     return 0;
 }
 

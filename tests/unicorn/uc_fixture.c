@@ -24,6 +24,8 @@ static const struct {
     {UCF_MESSENGER, "messenger", "messenger"},
     {UCF_MESSENGER2, "messenger2", "messenger2"},
     {UCF_MSG_V10, "messenger", "messenger-v10"},
+    {UCF_BIGMEM, "bigmem", "bigmem"},
+    {UCF_FARSEG, "farseg", "farseg"},
 };
 
 void ucf_sp_paths(const char *name, char *elf, char *dtb, size_t len)

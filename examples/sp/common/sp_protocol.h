@@ -21,6 +21,8 @@
 #define SP_ID_MESSENGER  0x800Bu /* indirect messaging, maps its RX/TX with FFA_RXTX_MAP */
 #define SP_ID_MESSENGER2 0x800Cu /* the same, RX/TX declared in its manifest (rx_tx-info) */
 #define SP_ID_MSG_V10    0x800Du /* the messenger at FF-A v1.0 (no indirect messaging) */
+#define SP_ID_BIGMEM     0x800Fu /* a 64 MiB partition (a 64 MiB zero-initialised area) */
+#define SP_ID_FARSEG     0x8010u /* two segments 1 GiB apart */
 
 /* Any SP with the generic command (el0, forwarder): w4 = FID, w5..w7 = x1..x3.
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
@@ -105,5 +107,18 @@
 /* messenger2's buffers: its manifest's memory regions (rx_tx-info). */
 #define SP_MSG2_RX_ADDR 0x20000000u
 #define SP_MSG2_TX_ADDR 0x20001000u
+
+/*
+ * bigmem and farseg (bigmem.c): a large area (bigmem: 64 MiB, zero-initialised; farseg: a segment
+ * 1 GiB above the image, starting with SP_FAR_MAGIC). SP_BIG_CMD_INFO answers w3 = the area's
+ * address, w4 = its size in 4 KiB pages, w5 = its first word. SP_BIG_CMD_TOUCH (w4 = page index,
+ * w5 = value) stores the value at the start and the end of that page and answers w3/w4 = the two
+ * words loaded back.
+ */
+#define SP_BIG_CMD_INFO  0xB16u
+#define SP_BIG_CMD_TOUCH 0xB17u
+#define SP_BIG_PAGES     16384u /* bigmem: 64 MiB */
+#define SP_FAR_ADDR      0x50000000u
+#define SP_FAR_MAGIC     0xFA12FA12u
 
 #endif /* SP_PROTOCOL_H */
