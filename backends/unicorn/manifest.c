@@ -3,7 +3,8 @@
  * FF-A partition manifest (TF-A docs/components/ffa-manifest-binding.rst, compatible
  * "arm,ffa-manifest-1.0"; Hafnium src/manifest.c parse_ffa_manifest() reads the same properties),
  * parsed with libfdt into struct sp_manifest. Every field the binding defines and the SPMC may use
- * is kept. A bad value is refused with a message that names the property and the value.
+ * is kept. A bad value is refused with a message that names the property and the value; a blob
+ * that is not a whole, valid DTB with one that says what is wrong with it.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -369,16 +370,52 @@ static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
     return 0;
 }
 
+/*
+ * The blob must be a whole DTB before libfdt reads anything from it: each way it can fail gets
+ * its own message (libfdt's own check answers "<no error>" for a truncated blob whose header is
+ * intact: fdt_check_header() looks at the header alone).
+ */
+static int mf_check_dtb(struct mf_ctx *c, size_t size)
+{
+    const void *dtb = c->fdt;
+    int err;
+
+    if (size < sizeof(struct fdt_header))
+        return mf_fail(c, "%zu bytes is too short for a DTB (it starts with a %zu-byte header)",
+                       size, sizeof(struct fdt_header));
+    if (fdt_magic(dtb) != FDT_MAGIC)
+        return mf_fail(c, "not a DTB: magic 0x%08x is not 0x%08x", fdt_magic(dtb), FDT_MAGIC);
+    if (fdt_totalsize(dtb) > size)
+        return mf_fail(c, "the DTB is truncated: its header says %u bytes, %zu were given",
+                       fdt_totalsize(dtb), size);
+    err = fdt_check_header(dtb);
+    if (err == -FDT_ERR_BADVERSION)
+        return mf_fail(c,
+                       "the DTB header is corrupt: version %u (last compatible version %u) is "
+                       "not one libfdt reads (%d..%d)",
+                       fdt_version(dtb), fdt_last_comp_version(dtb), FDT_FIRST_SUPPORTED_VERSION,
+                       FDT_LAST_SUPPORTED_VERSION);
+    if (err == -FDT_ERR_TRUNCATED)
+        return mf_fail(c,
+                       "the DTB header is corrupt: a block (memory reservations, structure or "
+                       "strings) lies outside its totalsize of %u bytes",
+                       fdt_totalsize(dtb));
+    if (err != 0)
+        return mf_fail(c, "the DTB header is corrupt (libfdt: %s)", fdt_strerror(err));
+    err = fdt_check_full(dtb, size);
+    if (err != 0)
+        return mf_fail(c, "the DTB's structure block is corrupt (libfdt: %s)", fdt_strerror(err));
+    return 0;
+}
+
 int ffau_mf_parse(const void *dtb, size_t size, struct sp_manifest *mf, char *err, size_t err_len)
 {
     struct mf_ctx c = {dtb, err, err_len};
     int root;
 
     memset(mf, 0, sizeof(*mf));
-    if (size < sizeof(struct fdt_header) || fdt_check_header(dtb) != 0 || fdt_totalsize(dtb) > size)
-        return mf_fail(&c, "not a valid DTB (%s)",
-                       size < sizeof(struct fdt_header) ? "too short"
-                                                        : fdt_strerror(fdt_check_header(dtb)));
+    if (mf_check_dtb(&c, size) != 0)
+        return -1;
     root = fdt_path_offset(dtb, "/");
     if (root < 0)
         return mf_fail(&c, "no root node");

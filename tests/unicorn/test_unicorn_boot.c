@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Loading and boot: manifests and images are validated with messages naming the property and
- * value; SPs boot in boot-order until FFA_MSG_WAIT; an SP that aborts or faults during init is aborted and later requests get
+ * value (a DTB that is truncated or corrupt names what is wrong with it); SPs boot in boot-order
+ * until FFA_MSG_WAIT; an SP that aborts or faults during init is aborted and later requests get
  * ABORTED.
  */
 #include <libfdt.h>
@@ -206,6 +207,120 @@ static void test_watchdog_not_above_budget_is_refused(void **s)
     expect_config_refused(&sp, 1, 1000, 1000, "watchdog_blocks", NULL);
 }
 
+/* ---- A manifest that is not a whole, valid DTB: every refusal names the reason ---- */
+
+/* The echo SP's manifest bytes, and the image path to load them with. */
+struct dtb_blob {
+    uint8_t *dtb;
+    size_t size;
+    char elf[512];
+};
+
+static int setup_dtb(void **state)
+{
+    struct dtb_blob *b = calloc(1, sizeof(*b));
+    char dtb[512];
+
+    if (b == NULL)
+        return -1;
+    ucf_sp_paths("echo", b->elf, dtb, sizeof(dtb));
+    b->dtb = ucf_read_file(dtb, &b->size, 0);
+    *state = b;
+    return 0;
+}
+
+static int teardown_dtb(void **state)
+{
+    struct dtb_blob *b = *state;
+
+    free(b->dtb);
+    free(b);
+    return 0;
+}
+
+/* Load the echo image with the first `size` bytes of the (edited) manifest: refused naming n1, n2.
+ */
+static void expect_dtb_refused(const struct dtb_blob *b, size_t size, const char *n1,
+                               const char *n2)
+{
+    struct ffa_unicorn_sp_config sp = {0};
+
+    sp.elf_path = b->elf;
+    sp.manifest_data = b->dtb;
+    sp.manifest_size = size;
+    expect_config_refused(&sp, 1, 0, 0, n1, n2);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static void test_manifest_truncated_by_one_byte_is_refused_as_truncated(void **state)
+{
+    const struct dtb_blob *b = *state;
+    char says[64], given[64];
+
+    snprintf(says, sizeof(says), "its header says %zu bytes", b->size);
+    snprintf(given, sizeof(given), "%zu were given", b->size - 1);
+    expect_dtb_refused(b, b->size - 1, "manifest: the DTB is truncated", says);
+    expect_dtb_refused(b, b->size - 1, given, NULL);
+}
+
+static void test_manifest_truncated_by_many_bytes_is_refused_as_truncated(void **state)
+{
+    const struct dtb_blob *b = *state;
+    char given[64];
+
+    snprintf(given, sizeof(given), "%zu were given", b->size / 2);
+    expect_dtb_refused(b, b->size / 2, "manifest: the DTB is truncated", given);
+    expect_dtb_refused(b, 41, "manifest: the DTB is truncated", "41 were given");
+    /* Less than the header itself. */
+    expect_dtb_refused(b, 16, "manifest: 16 bytes is too short for a DTB", "40-byte header");
+    expect_dtb_refused(b, 0, "manifest: 0 bytes is too short for a DTB", NULL);
+}
+
+static void test_manifest_with_wrong_magic_is_refused(void **state)
+{
+    const struct dtb_blob *b = *state;
+
+    put_be32(b->dtb, 0x12345678);
+    expect_dtb_refused(b, b->size, "manifest: not a DTB", "magic 0x12345678 is not 0xd00dfeed");
+}
+
+static void test_manifest_with_corrupt_header_is_refused(void **state)
+{
+    const struct dtb_blob *b = *state;
+
+    /* off_dt_strings (header offset 12) beyond the blob. */
+    put_be32(b->dtb + 12, (uint32_t)b->size + 64);
+    expect_dtb_refused(b, b->size, "manifest: the DTB header is corrupt", "outside its totalsize");
+}
+
+static void test_manifest_with_unsupported_version_is_refused(void **state)
+{
+    const struct dtb_blob *b = *state;
+
+    /* version (header offset 20) and last_comp_version (24). */
+    put_be32(b->dtb + 20, 99);
+    put_be32(b->dtb + 24, 99);
+    expect_dtb_refused(b, b->size, "manifest: the DTB header is corrupt", "version 99");
+}
+
+static void test_manifest_with_corrupt_structure_is_refused(void **state)
+{
+    const struct dtb_blob *b = *state;
+    uint32_t off_struct =
+        (uint32_t)b->dtb[8] << 24 | b->dtb[9] << 16 | b->dtb[10] << 8 | b->dtb[11];
+
+    /* The first token of the structure block must be FDT_BEGIN_NODE (1): make it 0x0f. */
+    put_be32(b->dtb + off_struct, 0x0f);
+    expect_dtb_refused(b, b->size, "manifest: the DTB's structure block is corrupt", "libfdt");
+}
+
 /* ---- Boot ---- */
 
 /* The forwarder and the echo SP, listed out of order, with the fixture's log. */
@@ -323,6 +438,8 @@ static void test_boot_info_register_points_at_ffa_boot_info(void **state)
     assert_true(ucf_log_has(f, expect));
 }
 
+#define DTB(name) cmocka_unit_test_setup_teardown(name, setup_dtb, teardown_dtb)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +459,12 @@ int main(void)
         cmocka_unit_test(test_non_elf_image_is_refused),
         cmocka_unit_test(test_duplicate_ids_are_refused),
         cmocka_unit_test(test_watchdog_not_above_budget_is_refused),
+        DTB(test_manifest_truncated_by_one_byte_is_refused_as_truncated),
+        DTB(test_manifest_truncated_by_many_bytes_is_refused_as_truncated),
+        DTB(test_manifest_with_wrong_magic_is_refused),
+        DTB(test_manifest_with_corrupt_header_is_refused),
+        DTB(test_manifest_with_unsupported_version_is_refused),
+        DTB(test_manifest_with_corrupt_structure_is_refused),
         cmocka_unit_test_setup_teardown(test_sps_boot_in_boot_order_until_msg_wait,
                                         setup_out_of_order, teardown_out_of_order),
         cmocka_unit_test_setup_teardown(test_sp_aborting_at_init_is_aborted, setup_init_abort,
