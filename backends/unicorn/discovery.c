@@ -150,8 +150,10 @@ void ffau_disc_sp_features(struct sp *sp, const struct ffa_regs *in, struct ffa_
     case FFA_MSG_SEND2:
         available(out, sp->version >= FFA_VERSION_1_1);
         return;
+    /* The v1.2 ABIs, for SPs that negotiated v1.2 (Xen offers GET_REGS to v1.2 guests only). */
     case FFA_MSG_SEND_DIRECT_REQ2:
     case FFA_MSG_SEND_DIRECT_RESP2:
+    case FFA_PARTITION_INFO_GET_REGS:
         available(out, sp->version >= FFA_VERSION_1_2);
         return;
     case FFA_SECONDARY_EP_REGISTER_64:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs (Hafnium src/api.c
- * api_ffa_partition_info_get(), api_ffa_fill_partitions_info_array(),
+ * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs, and
+ * FFA_PARTITION_INFO_GET_REGS for SPs (Hafnium src/api.c api_ffa_partition_info_get(),
+ * api_ffa_partition_info_get_regs(), api_ffa_fill_partitions_info_array(),
  * send_versioned_partition_info_descriptors(); src/ffa/spmc/setup_and_discovery.c
  * ffa_setup_partition_properties()).
  *
@@ -192,5 +193,61 @@ int32_t ffau_pinfo_sp(struct spmc *s, struct cpu *cpu, struct sp *caller, const 
         return ret;
     memcpy(mb->rx, cpu->partinfo, (size_t)*count * *size);
     mb->state = MBOX_FULL;
+    return 0;
+}
+
+/* Descriptors per FFA_PARTITION_INFO_GET_REGS answer: 24 bytes each in x3..x17. */
+#define REGS_PER_CALL 5u
+
+static uint64_t le_at(const uint8_t *p, int bytes)
+{
+    uint64_t v = 0;
+
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/*
+ * FFA_PARTITION_INFO_GET_REGS from an SP (v1.2; Hafnium api_ffa_partition_info_get_regs()): x1/x2
+ * = UUID (lo = w0 | w1 << 32, hi = w2 | w3 << 32; Nil: every partition), x3[15:0] = start index,
+ * x3[31:16] = tag. The same list as FFA_PARTITION_INFO_GET gives an SP, in registers instead of
+ * the RX buffer (which it neither needs nor touches): FFA_SUCCESS_64 with x2 = 24 << 48 (descriptor
+ * size) | tag << 32 | current index << 16 | last index, and from x3 up to five descriptors of three
+ * registers each: ID | execution contexts << 16 | properties << 32, then the UUID (zero with a UUID
+ * filter); unused registers zero.
+ *
+ * The tag identifies a version of the list. This SPMC's list never changes after boot, so its tag
+ * is always 0, and a non-zero tag is one it never gave out: RETRY, as Hafnium answers (it does not
+ * track tags either). INVALID_PARAMETERS for a UUID no partition has and for a start index beyond
+ * the list. Hafnium builds the list in a one-page buffer and answers NO_MEMORY beyond 170 entries;
+ * here the PE's buffer holds every entry of every partition, so that cannot happen.
+ */
+int32_t ffau_pinfo_sp_regs(struct spmc *s, struct cpu *cpu, struct sp *caller,
+                           const struct ffa_regs *in, struct ffa_regs *out)
+{
+    struct sp_uuid filter = {{(uint32_t)in->x[1], (uint32_t)(in->x[1] >> 32), (uint32_t)in->x[2],
+                              (uint32_t)(in->x[2] >> 32)}};
+    uint32_t start = (uint32_t)in->x[3] & 0xffffu, tag = (uint32_t)(in->x[3] >> 16) & 0xffffu;
+    uint32_t count, cur;
+
+    if (tag != 0)
+        return FFA_RET_RETRY;
+    /* Only v1.2 callers get here (sp_abi.c): 24-byte entries, one per UUID. */
+    count = build(s, cpu->partinfo, &filter, caller->version, true, false);
+    if (count == 0 || start >= count)
+        return FFA_RET_INVALID_PARAMETERS;
+    cur = count - start > REGS_PER_CALL ? start + REGS_PER_CALL - 1 : count - 1;
+    regs_zero(out);
+    out->x[0] = FFA_SUCCESS_64;
+    out->x[2] = (uint64_t)INFO_SIZE_V1_1 << 48 | (uint64_t)cur << 16 | (count - 1);
+    for (uint32_t e = start; e <= cur; e++) {
+        const uint8_t *d = cpu->partinfo + (size_t)e * INFO_SIZE_V1_1;
+        uint64_t *x = &out->x[3 + 3 * (e - start)];
+
+        x[0] = le_at(d, 2) | le_at(d + 2, 2) << 16 | le_at(d + 4, 4) << 32;
+        x[1] = le_at(d + 8, 8);
+        x[2] = le_at(d + 16, 8);
+    }
     return 0;
 }

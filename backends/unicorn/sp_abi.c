@@ -153,6 +153,24 @@ static void sp_buffer_call(struct spmc *s, struct cpu *cpu, struct ec *ec, uint3
     nx->regs.x[3] = size;
 }
 
+/* FFA_PARTITION_INFO_GET_REGS, a v1.2 ABI: NOT_SUPPORTED below v1.2, as FFA_FEATURES says. */
+static void sp_partition_info_regs(struct spmc *s, struct cpu *cpu, struct ec *ec,
+                                   const struct ffa_regs *in, struct next *nx)
+{
+    int32_t ret;
+
+    if (ec->sp->version < FFA_VERSION_1_2) {
+        answer_error(nx, FFA_RET_NOT_SUPPORTED);
+        return;
+    }
+    nx->kind = NEXT_SELF;
+    ret = ffau_pinfo_sp_regs(s, cpu, ec->sp, in, &nx->regs);
+    if (ret != 0) {
+        ffau_log_refused(s, ec->sp, "FFA_PARTITION_INFO_GET_REGS", ret);
+        answer_error(nx, ret);
+    }
+}
+
 void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struct ffa_regs *in,
                      struct next *nx)
 {
@@ -221,6 +239,9 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
     case FFA_PARTITION_INFO_GET:
     case FFA_MSG_SEND2:
         sp_buffer_call(s, cpu, ec, fid, in, nx);
+        return;
+    case FFA_PARTITION_INFO_GET_REGS:
+        sp_partition_info_regs(s, cpu, ec, in, nx);
         return;
     default:
         ffau_log_msg(s, FFA_UNICORN_LOG_DEBUG, sp->mf.id,

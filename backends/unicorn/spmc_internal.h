@@ -30,7 +30,7 @@
  *                             signaled
  * 5 direct_msg.c ffau_dmsg_   direct requests and responses: the messaging checks and payloads
  * 5 discovery.c  ffau_disc_   FFA_VERSION, FFA_FEATURES, FFA_CONSOLE_LOG, SECONDARY_EP_REGISTER
- * 5 partinfo.c   ffau_pinfo_  FFA_PARTITION_INFO_GET for both worlds
+ * 5 partinfo.c   ffau_pinfo_  FFA_PARTITION_INFO_GET for both worlds, _GET_REGS for SPs
  * 5 msg_send2.c  ffau_send2_  FFA_MSG_SEND2: VM -> SP, SP -> SP, SP -> VM
  * 5 nwd_rxtx.c   ffau_nwdbuf_ RX/TX pairs of the hypervisor and its VMs, RX_ACQUIRE/RELEASE
  * 5 sp_rxtx.c    ffau_spbuf_  RX/TX pairs of the SPs, RX_RELEASE, FFA_MSG_WAIT's release
@@ -482,6 +482,9 @@ int32_t ffau_pinfo_nwd(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
                        uint32_t *size);
 int32_t ffau_pinfo_sp(struct spmc *s, struct cpu *cpu, struct sp *caller, const struct ffa_regs *in,
                       uint32_t *count, uint32_t *size);
+/* FFA_PARTITION_INFO_GET_REGS from `caller`: 0 with *out (FFA_SUCCESS_64), or an FF-A error. */
+int32_t ffau_pinfo_sp_regs(struct spmc *s, struct cpu *cpu, struct sp *caller,
+                           const struct ffa_regs *in, struct ffa_regs *out);
 
 /* ==== 5: msg_send2.c: 0 or an FF-A error ==== */
 int32_t ffau_send2_from_nwd(struct spmc *s, const struct ffa_regs *in);

@@ -354,6 +354,41 @@ struct ffa_regs ucf_sp_call(struct ucf *f, uint16_t sp, uint32_t fid, uint32_t x
     return ucf_sp_cmd(f, sp, SP_CMD_CALL, fid, x1, x2, x3);
 }
 
+/* A DIRECT_REQ_64 from TEST_VM_ID to `sp`: through the mediator if there is one, else the backend.
+ */
+static struct ffa_regs sp_req64(struct ucf *f, uint16_t sp, uint64_t x3, uint64_t x4, uint64_t x5,
+                                uint64_t x6, uint64_t x7)
+{
+    struct ffa_backend be = ffa_unicorn_backend(f->spmc);
+    struct ffa_regs in = th_regs(FFA_MSG_SEND_DIRECT_REQ_64, (uint32_t)TEST_VM_ID << 16 | sp, 0, x3,
+                                 x4, x5, x6, x7),
+                    out;
+
+    if (f->m != NULL)
+        return ucf_call(f, in.x[0], in.x[1], 0, x3, x4, x5, x6, x7);
+    ffa_backend_call(&be, &in, &out);
+    return out;
+}
+
+void ucf_sp_call64(struct ucf *f, uint16_t sp, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
+                   struct ffa_regs *res)
+{
+    struct ffa_regs r = sp_req64(f, sp, SP_CMD_CALL64, fid, x1, x2, x3);
+
+    if (r.x[0] != FFA_MSG_SEND_DIRECT_RESP_64)
+        fail_msg("SP_CMD_CALL64: expected DIRECT_RESP_64, got 0x%llx (w2 0x%llx)",
+                 (unsigned long long)r.x[0], (unsigned long long)r.x[2]);
+    /* x0..x17 in four reads of five registers each. */
+    static const uint64_t first[] = {0, 5, 10, 13};
+
+    for (size_t k = 0; k < sizeof(first) / sizeof(first[0]); k++) {
+        r = sp_req64(f, sp, SP_CMD_RESULT, first[k], 0, 0, 0);
+        assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+        for (uint64_t i = 0; i < 5; i++)
+            res->x[first[k] + i] = r.x[3 + i];
+    }
+}
+
 void ucf_assert_sp_error(const struct ffa_regs *r, int32_t code)
 {
     if (r->x[3] != FFA_ERROR || r->x[5] != (uint32_t)code)

@@ -28,6 +28,14 @@
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
 #define SP_CMD_CALL 0xCA11u
 
+/*
+ * Any SP with the 64-bit generic command (the messengers): a DIRECT_REQ_64 with x4 = FID, x5..x7
+ * = x1..x3 (64-bit). The SP keeps the whole result. Answer (DIRECT_RESP_64): x3..x7 = x0..x4 of
+ * the result. SP_CMD_RESULT (DIRECT_REQ_64, x4 = n): x3..x7 = x(n)..x(n+4) of that result.
+ */
+#define SP_CMD_CALL64 0xCA64u
+#define SP_CMD_RESULT 0x4E5Du
+
 /* Worker: w4 = iterations. Answer: w3 = checksum, w4 = iterations done. */
 #define SP_CMD_COMPUTE 1u
 /* Worker: FFA_YIELD with timeout w4 (ns, low word). Answer: w3 = x0 of the yield's result. */
