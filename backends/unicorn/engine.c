@@ -13,6 +13,10 @@
  *    SPSR_EL1 = EL0t and ELR_EL1 = entry.
  *  - Hooks only affect code translated after they exist: the block hook is added at engine
  *    creation, before any code is translated, so every block of every SP runs it.
+ *  - The CPU model has EL3, and a lower EL is AArch64 only while SCR_EL3.RW is set (QEMU
+ *    target/arm/cpu.h arm_el_is_aa64()). The engine starts with SCR_EL3 = 0: EL1 would walk its
+ *    stage-1 tables in the AArch32 format, and a partition that turns its MMU on takes a prefetch
+ *    abort on the next instruction. The engine sets RW (and leaves NS clear: the secure world).
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +42,8 @@
 #define PSTATE_DAIF  0x3c0u
 #define PSTATE_SPSEL 1u
 #define PSTATE_EL1H  0x5u
+
+#define SCR_EL3_RW (1u << 10) /* lower ELs are AArch64 */
 
 /* Where uc_emu_start() is told to stop: an address no SP can map (it is never reached). */
 #define ENGINE_UNTIL UINT64_C(0xfffffffffffffffc)
@@ -135,6 +141,8 @@ static void write_cp_reg(uc_engine *uc, int op0, int op1, int crn, int crm, int 
 
 int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len)
 {
+    uc_arm64_cp_reg scr = {.crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0};
+
     eng->el0 = sp->mf.el0;
     for (int i = 0; i < FFA_NUM_REGS; i++)
         eng->read_ptrs[i] = &eng->regs.x[i];
@@ -144,6 +152,11 @@ int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len
         snprintf(err, err_len, "uc_open failed");
         return FFA_RET_NO_MEMORY;
     }
+    if (uc_reg_read(eng->uc, UC_ARM64_REG_CP_REG, &scr) != UC_ERR_OK) {
+        snprintf(err, err_len, "cannot read SCR_EL3 of the Unicorn engine");
+        return FFA_RET_NO_MEMORY;
+    }
+    write_cp_reg(eng->uc, 3, 6, 1, 1, 0, scr.val | SCR_EL3_RW);
     /* Hooks first, before any code is translated. */
     if (uc_hook_add(eng->uc, &eng->hook_intr, UC_HOOK_INTR, (void *)hook_intr, eng, 1, 0) != 0 ||
         uc_hook_add(eng->uc, &eng->hook_block, UC_HOOK_BLOCK, (void *)hook_block, eng, 1, 0) != 0 ||

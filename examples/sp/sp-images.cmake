@@ -71,10 +71,11 @@ ffa_sp_image(init-abort CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INI
 ffa_sp_image(init-fault CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=2)
 ffa_sp_image(messenger CONDUIT SMC SOURCES common/main.c messenger.c)
 ffa_sp_image(messenger2 CONDUIT SMC SOURCES common/main.c messenger.c DEFS -DSP_RXTX_FROM_MANIFEST)
+ffa_sp_image(mmu CONDUIT SMC SOURCES common/main.c mmu.c)
 ffa_sp_image(bigmem CONDUIT SMC SOURCES common/main.c bigmem.c LDS sp-big.lds)
 ffa_sp_image(farseg CONDUIT SMC SOURCES common/main.c bigmem.c DEFS -DSP_FARSEG LDS sp-far.lds)
 foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort
-          messenger messenger2 messenger-v10 bigmem farseg)
+          messenger messenger2 messenger-v10 mmu bigmem farseg)
   ffa_sp_manifest(${m})
 endforeach()
 

@@ -24,6 +24,7 @@ static const struct {
     {UCF_MESSENGER, "messenger", "messenger"},
     {UCF_MESSENGER2, "messenger2", "messenger2"},
     {UCF_MSG_V10, "messenger", "messenger-v10"},
+    {UCF_MMU, "mmu", "mmu"},
     {UCF_BIGMEM, "bigmem", "bigmem"},
     {UCF_FARSEG, "farseg", "farseg"},
 };

@@ -25,9 +25,10 @@
 #define UCF_MESSENGER  (1u << 10)
 #define UCF_MESSENGER2 (1u << 11)
 #define UCF_MSG_V10    (1u << 12)
+#define UCF_MMU        (1u << 13)
 #define UCF_BIGMEM     (1u << 14)
 #define UCF_FARSEG     (1u << 15)
-#define UCF_MAX_SPS    15
+#define UCF_MAX_SPS    16
 
 /* Hypervisor pages (page_alloc) the full host can resolve for the SPMC. */
 #define UCF_MAX_HYP_PAGES 8
