@@ -2,7 +2,9 @@
 /*
  * Direct messaging and CPU-cycle donation: FFA_MSG_SEND_DIRECT_REQ_32/64, FFA_MSG_SEND_DIRECT_REQ2
  * and FFA_RUN, all finished by one path that vets the secure world's answer
- * (xen-mediator.md 2.3 and 4; secure-side.md 2.2 and 3.4).
+ * (Xen xen/arch/arm/tee/ffa_msg.c, ffa_handle_msg_send_direct_req(), ffa_handle_run() and
+ * ffa_finish_direct_req_run(); Hafnium src/api.c, api_ffa_msg_send_direct_req() and
+ * api_ffa_run(), for what the SPMC answers).
  *
  * The mediator keeps no state between a request that came back as FFA_INTERRUPT or FFA_YIELD and
  * the guest's later FFA_RUN: resuming is between the guest and the SPMC, as in Xen.
@@ -42,7 +44,8 @@ enum answer_action {
 
 /*
  * One switch decides both whether the answer is allowed and whether it parks a context, so the
- * common DIRECT_RESP costs a single compare (xen-mediator.md 4 lists the accepted answers).
+ * common DIRECT_RESP costs a single compare (the answers Xen's ffa_finish_direct_req_run()
+ * accepts, narrowed to those the call can get).
  */
 static inline enum answer_action classify_answer(const struct ffa_vm *vm, enum finish_kind kind,
                                                  uint32_t fid)
@@ -94,12 +97,12 @@ static __attribute__((noinline)) void track_resume(struct ffa_mediator *m, struc
         uint32_t parked = (uint32_t)regs->x[1];
 
         if (kind == FINISH_RUN && parked != run_target)
-            resume_rights_release(m, run_target);
-        resume_rights_park(m, vm, parked);
+            ffam_resume_rights_release(m, run_target);
+        ffam_resume_rights_park(m, vm, parked);
         return;
     }
     if (kind == FINISH_RUN && (fid != FFA_ERROR || ffa_error_code(regs->x[2]) == FFA_RET_ABORTED))
-        resume_rights_release(m, run_target);
+        ffam_resume_rights_release(m, run_target);
 }
 
 /*
@@ -125,13 +128,14 @@ static bool response_is_for(const struct ffa_vm *vm, uint32_t fid, uint64_t w1)
  * NULL for an AArch64 v1.2 VM, whose x8..x17 are zero in every reply other than RESP2.
  */
 static inline __attribute__((always_inline)) void
-finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                      const uint64_t *high, enum finish_kind kind, uint32_t run_target)
+finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
+                      struct ffa_regs *regs, const uint64_t *high, enum finish_kind kind,
+                      uint32_t run_target)
 {
     enum answer_action action;
     uint32_t fid;
 
-    fw_call(m, regs, regs);
+    ffam_fw_call(m, cpu, regs, regs);
     fid = (uint32_t)regs->x[0];
     action = classify_answer(vm, kind, fid);
     if (kind == FINISH_RUN && action == ANSWER_PASS && !response_is_for(vm, fid, regs->x[1]))
@@ -158,7 +162,8 @@ finish_direct_req_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs
 /*
  * Sender/receiver rules shared by REQ and REQ2: the sender in w1[31:16] must be the caller and
  * the receiver must be someone else (INVALID_PARAMETERS); the receiver must be a secure endpoint,
- * since VMs cannot receive direct requests (NOT_SUPPORTED) (xen-mediator.md 2.3).
+ * since VMs cannot receive direct requests (NOT_SUPPORTED) (as Xen's
+ * ffa_handle_msg_send_direct_req()).
  */
 static inline int32_t check_direct_endpoints(const struct ffa_vm *vm, uint32_t w1)
 {
@@ -185,8 +190,8 @@ static __attribute__((noinline, cold)) void reply_refused(struct ffa_mediator *m
          ? NULL                                                                                    \
          : (ffa_memcpy((area), &(regs)->x[8], sizeof(area)), (const uint64_t *)(area)))
 
-void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
-                                    struct ffa_regs *regs, uint32_t fid)
+void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
+                                     struct ffa_regs *regs, uint32_t cpu, uint32_t fid)
 {
     bool is64 = ffa_fid_is_64(fid);
     uint32_t w1 = (uint32_t)regs->x[1];
@@ -195,7 +200,7 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     int32_t ret;
 
     /* fid is one of two constants here: let the compiler fold the bit test. */
-    if (!fw_supports(m, is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32)) {
+    if (!ffam_fw_supports(m, is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32)) {
         reply_refused(m, vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -203,8 +208,8 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     /*
      * Framework messages (w2 bit 31: VM created/destroyed, power management) come from the
      * hypervisor or the SPMD, never from a VM. The mediator forwards as the hypervisor, so the
-     * SPMC cannot tell them apart: refuse them here. Xen forwards them (xen-mediator.md 2.3
-     * analysis); this is deliberately stricter.
+     * SPMC cannot tell them apart: refuse them here. Xen's ffa_handle_msg_send_direct_req()
+     * does not filter the bit and forwards them; this is deliberately stricter.
      */
     if (ret == 0 && (regs->x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0)
         ret = FFA_RET_INVALID_PARAMETERS;
@@ -220,19 +225,19 @@ void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
     if (!is64)
         mask_w1_w7(regs);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ, 0);
+    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_DIRECT_REQ, 0);
 }
 
 /* FFA_MSG_SEND_DIRECT_REQ2 (v1.2, SMC64): x2/x3 = protocol UUID, x4..x17 = payload. */
-void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
-                                     struct ffa_regs *regs)
+void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
+                                      struct ffa_regs *regs, uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
     int32_t ret;
 
-    if (vm->version < FFA_VERSION_1_2 || !fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2)) {
+    if (vm->version < FFA_VERSION_1_2 || !ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -245,7 +250,7 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
     high = SAVE_HIGH(vm, regs, area);
     regs->x[0] = FFA_MSG_SEND_DIRECT_REQ2;
     regs->x[1] = w1;
-    finish_direct_req_run(m, vm, regs, high, FINISH_DIRECT_REQ2, 0);
+    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_DIRECT_REQ2, 0);
 }
 
 /*
@@ -253,18 +258,18 @@ void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
  * not support FFA_RUN to VMs"); only x0 and x1 travel, so x2..x17 reach the SPMC as zero, which
  * Hafnium requires of v1.2 callers. The vCPU index is the SPMC's to validate.
  */
-void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     uint64_t area[10];
     const uint64_t *high;
     int32_t ret;
 
-    if (!fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
+    if (!ffam_fw_supports(m, FFA_RUN) || !FFA_ID_IS_SECURE(FFA_TARGET_ID(w1))) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    ret = resume_rights_check(m, vm, w1);
+    ret = ffam_resume_rights_check(m, vm, w1);
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;
@@ -274,5 +279,5 @@ void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *
     regs->x[1] = w1;
     ffa_memset(&regs->x[2], 0, sizeof(regs->x[0]) * 6);
     clear_x8_x17(regs);
-    finish_direct_req_run(m, vm, regs, high, FINISH_RUN, w1);
+    finish_direct_req_run(m, vm, cpu, regs, high, FINISH_RUN, w1);
 }

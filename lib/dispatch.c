@@ -2,8 +2,9 @@
 /*
  * The entry point: classify an SMCCC call, run the FF-A preamble, dispatch one handler per ABI.
  *
- * Preamble order (xen-mediator.md 2.1): not FF-A → declined; SMC64 from an AArch32 VM →
- * NOT_SUPPORTED; FFA_VERSION is handled before negotiation closes; any other call closes it.
+ * Preamble order (Xen xen/arch/arm/tee/ffa.c, ffa_handle_call()): not FF-A → declined; SMC64 from
+ * an AArch32 VM → NOT_SUPPORTED; FFA_VERSION is handled before negotiation closes; any other call
+ * closes it.
  *
  * The common case (a known VM at a locked version making an ordinary call) takes one predictable
  * branch; everything unusual goes through preamble_slow(), kept out of line so that the hot path
@@ -40,51 +41,52 @@ reply_unhandled(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs
 /* Dense switch key: one slot per (function number, SMC32/SMC64) pair. */
 #define KEY(fid) ((((fid)&FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) * 2u + (((fid) >> 30) & 1u))
 
-static inline __attribute__((always_inline)) void
-dispatch(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint32_t fid)
+static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *m,
+                                                           struct ffa_vm *vm, uint32_t cpu,
+                                                           struct ffa_regs *regs, uint32_t fid)
 {
     /* The hot ABI first, with one compare instead of the table. */
     if ((fid & ~FFA_SMCCC_64) == FFA_MSG_SEND_DIRECT_REQ_32) {
-        ffa_handle_msg_send_direct_req(m, vm, regs, fid);
+        ffam_handle_msg_send_direct_req(m, vm, regs, cpu, fid);
         return;
     }
     switch (KEY(fid)) {
     case KEY(FFA_MSG_SEND_DIRECT_REQ2):
-        ffa_handle_msg_send_direct_req2(m, vm, regs);
+        ffam_handle_msg_send_direct_req2(m, vm, regs, cpu);
         return;
     case KEY(FFA_RUN):
-        ffa_handle_run(m, vm, regs);
+        ffam_handle_run(m, vm, regs, cpu);
         return;
     case KEY(FFA_FEATURES):
-        ffa_handle_features(m, vm, regs);
+        ffam_handle_features(m, vm, regs);
         return;
     case KEY(FFA_ID_GET):
-        ffa_handle_id_get(m, vm, regs);
+        ffam_handle_id_get(m, vm, regs);
         return;
     case KEY(FFA_SPM_ID_GET):
-        ffa_handle_spm_id_get(m, vm, regs);
+        ffam_handle_spm_id_get(m, vm, regs, cpu);
         return;
     case KEY(FFA_VERSION):
-        ffa_handle_version(m, vm, regs);
+        ffam_handle_version(m, vm, regs);
         return;
     case KEY(FFA_RXTX_MAP_32):
     case KEY(FFA_RXTX_MAP_64):
-        ffa_handle_rxtx_map(m, vm, regs, fid);
+        ffam_handle_rxtx_map(m, vm, regs, cpu, fid);
         return;
     case KEY(FFA_RXTX_UNMAP):
-        ffa_handle_rxtx_unmap(m, vm, regs);
+        ffam_handle_rxtx_unmap(m, vm, regs, cpu);
         return;
     case KEY(FFA_RX_RELEASE):
-        ffa_handle_rx_release(m, vm, regs);
+        ffam_handle_rx_release(m, vm, regs, cpu);
         return;
     case KEY(FFA_PARTITION_INFO_GET):
-        ffa_handle_partition_info_get(m, vm, regs);
+        ffam_handle_partition_info_get(m, vm, regs, cpu);
         return;
     case KEY(FFA_PARTITION_INFO_GET_REGS):
-        ffa_handle_partition_info_get_regs(m, vm, regs);
+        ffam_handle_partition_info_get_regs(m, vm, regs);
         return;
     case KEY(FFA_MSG_SEND2):
-        ffa_handle_msg_send2(m, vm, regs);
+        ffam_handle_msg_send2(m, vm, regs, cpu);
         return;
     default:
         /*
@@ -102,8 +104,8 @@ dispatch(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs, uint3
  * guest never hangs), SMC64 from AArch32, FFA_VERSION, and the call that closes negotiation.
  */
 static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m, struct ffa_vm *vm,
-                                                          uint16_t vcpu, struct ffa_regs *regs,
-                                                          uint32_t fid)
+                                                          uint16_t vcpu, uint32_t cpu,
+                                                          struct ffa_regs *regs, uint32_t fid)
 {
     if (vm == NULL || vm->m != m || vcpu >= vm->vcpu_count) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: call 0x%x for an unknown VM or vCPU %u", fid, vcpu);
@@ -116,31 +118,31 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
         return;
     }
     if (fid == FFA_VERSION) {
-        ffa_handle_version(m, vm, regs);
+        ffam_handle_version(m, vm, regs);
         return;
     }
-    if (vm_lock_version(m, vm) == 0) {
+    if (ffam_vm_close_negotiation(m, vm) == 0) {
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x called 0x%x before FFA_VERSION", vm->id, fid);
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    dispatch(m, vm, regs, fid);
+    dispatch(m, vm, cpu, regs, fid);
 }
 
 enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
-                                         struct ffa_regs *regs)
+                                         uint32_t cpu, struct ffa_regs *regs)
 {
     /* SMCCC v1.3 bit 16 is a hint about the caller's SVE state; it does not change the call. */
     uint32_t fid = (uint32_t)regs->x[0] & ~FFA_SMCCC_SVE_HINT;
 
     if (!is_ffa_fid(fid))
         return FFA_CALL_DECLINED;
-    /* fast_fids: 0 until the version is locked; no SMC64 bit for an AArch32 VM. */
+    /* slow_fid_bits: all until the version is locked; the SMC64 bit for an AArch32 VM. */
     if (__builtin_expect(vm == NULL || vm->m != m || vcpu >= vm->vcpu_count ||
-                             (fid & ~__atomic_load_n(&vm->fast_fids, __ATOMIC_ACQUIRE)) != 0,
+                             (fid & __atomic_load_n(&vm->slow_fid_bits, __ATOMIC_ACQUIRE)) != 0,
                          0))
-        preamble_slow(m, vm, vcpu, regs, fid);
+        preamble_slow(m, vm, vcpu, cpu, regs, fid);
     else
-        dispatch(m, vm, regs, fid);
+        dispatch(m, vm, cpu, regs, fid);
     return FFA_CALL_HANDLED;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FFA_FEATURES: what this mediator offers a VM (secure-side.md 2.2; xen-mediator.md 2.2).
+ * FFA_FEATURES: what this mediator offers a VM (Hafnium src/api.c, api_ffa_features(); Xen
+ * xen/arch/arm/tee/ffa.c, handle_features()).
  *
  * w1 is a function ID (bit 31 set) or a feature ID (bit 31 clear). w2 (input properties) and
  * w3..w7 are ignored, as Xen's committed version does: they are SBZ or unused for every ABI we
@@ -35,45 +36,45 @@ static int32_t function_properties(const struct ffa_mediator *m, const struct ff
     case FFA_MSG_SEND_DIRECT_REQ_32:
     case FFA_MSG_SEND_DIRECT_REQ_64:
     case FFA_RUN:
-        return fw_supports(m, fid) ? 0 : FFA_RET_NOT_SUPPORTED;
+        return ffam_fw_supports(m, fid) ? 0 : FFA_RET_NOT_SUPPORTED;
     /* v1.1 ABI, answered from the secure world's reply (cached). */
     case FFA_SPM_ID_GET:
         if (vm->version < FFA_VERSION_1_1)
             return FFA_RET_NOT_SUPPORTED;
-        return fw_supports(m, fid) ? 0 : FFA_RET_NOT_SUPPORTED;
+        return ffam_fw_supports(m, fid) ? 0 : FFA_RET_NOT_SUPPORTED;
     /* v1.2 ABI: only for VMs that negotiated v1.2. */
     case FFA_MSG_SEND_DIRECT_REQ2:
         if (vm->version < FFA_VERSION_1_2)
             return FFA_RET_NOT_SUPPORTED;
-        return fw_supports(m, fid) ? 0 : FFA_RET_NOT_SUPPORTED;
+        return ffam_fw_supports(m, fid) ? 0 : FFA_RET_NOT_SUPPORTED;
     /*
      * RX/TX buffers, when the host can map guest memory. FFA_RXTX_MAP's properties: w2[1:0] = 0
      * (4 KiB minimum size and alignment) and, for v1.2 callers, w2[31:16] = the largest page
-     * count (secure-side.md 2.2; Xen reports its fixed 1 the same way).
+     * count (FF-A v1.2; Xen's handle_features() reports its fixed 1 the same way).
      */
     case FFA_RXTX_MAP_32:
     case FFA_RXTX_MAP_64:
-        if (!vm_buffers_supported(m))
+        if (!ffam_vm_buffers_supported(m))
             return FFA_RET_NOT_SUPPORTED;
         if (vm->version >= FFA_VERSION_1_2)
             *props = m->cfg.rxtx_max_pages << 16;
         return 0;
     case FFA_RXTX_UNMAP:
     case FFA_RX_RELEASE:
-        return vm_buffers_supported(m) ? 0 : FFA_RET_NOT_SUPPORTED;
+        return ffam_vm_buffers_supported(m) ? 0 : FFA_RET_NOT_SUPPORTED;
     /* Answered from the SP list and the VM table. */
     case FFA_PARTITION_INFO_GET:
         return 0;
     case FFA_PARTITION_INFO_GET_REGS:
         return vm->version >= FFA_VERSION_1_2 ? 0 : FFA_RET_NOT_SUPPORTED;
     case FFA_MSG_SEND2:
-        return send2_supported(m, vm) ? 0 : FFA_RET_NOT_SUPPORTED;
+        return ffam_send2_supported(m, vm) ? 0 : FFA_RET_NOT_SUPPORTED;
     default:
         return FFA_RET_NOT_SUPPORTED;
     }
 }
 
-void ffa_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
 {
     uint32_t id = (uint32_t)regs->x[1];
     uint32_t props = 0;

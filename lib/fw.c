@@ -5,7 +5,7 @@
 
 /*
  * ABIs the mediator asks the secure world about with FFA_FEATURES at create time, and forwards
- * only when supported (xen-mediator.md 1, "ABIs Xen probes on the SPMC at boot").
+ * only when supported (as Xen probes its ffa_fw_abi_needed[] list in xen/arch/arm/tee/ffa.c).
  */
 static const uint32_t probed_abis[] = {
     FFA_MSG_SEND_DIRECT_REQ_32,
@@ -23,19 +23,22 @@ static const uint32_t probed_abis[] = {
 
 static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
 {
-    unsigned bit = fw_abi_bit(fid);
+    unsigned bit = ffam_fw_abi_bit(fid);
 
     m->fw_abi[bit / 64] |= UINT64_C(1) << (bit % 64);
 }
 
-/* FFA_VERSION towards the secure world: a bare w0, never wrapped (secure-side.md 2.2). */
-static int fw_negotiate_version(struct ffa_mediator *m)
+/*
+ * FFA_VERSION towards the secure world: the answer is a bare w0, a version or NOT_SUPPORTED,
+ * never FFA_SUCCESS/FFA_ERROR (Hafnium src/api.c, api_ffa_version()).
+ */
+static int fw_negotiate_version(struct ffa_mediator *m, uint32_t cpu)
 {
     struct ffa_regs in = {{FFA_VERSION, FFA_MEDIATOR_VERSION}};
     struct ffa_regs out;
     uint32_t v;
 
-    fw_call(m, &in, &out);
+    ffam_fw_call(m, cpu, &in, &out);
     v = (uint32_t)out.x[0];
     if (v == (uint32_t)FFA_RET_NOT_SUPPORTED) {
         MED_LOG0(m, FFA_LOG_ERROR, "ffa: the secure world does not implement FF-A");
@@ -51,13 +54,21 @@ static int fw_negotiate_version(struct ffa_mediator *m)
     return 0;
 }
 
+void ffam_fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                             struct ffa_regs *out)
+{
+    ffam_lock(m, m->backend_lock);
+    m->be.ops->call(m->be.ctx, cpu, in, out);
+    ffam_unlock(m, m->backend_lock);
+}
+
 const uint32_t *ffa_mediator_probe_list(size_t *count)
 {
     *count = sizeof(probed_abis) / sizeof(probed_abis[0]);
     return probed_abis;
 }
 
-int fw_probe(struct ffa_mediator *m)
+int ffam_fw_probe(struct ffa_mediator *m, uint32_t cpu)
 {
     int ret;
 
@@ -65,7 +76,7 @@ int fw_probe(struct ffa_mediator *m)
         MED_LOG0(m, FFA_LOG_INFO, "ffa: no secure world; VM-only mediation");
         return 0;
     }
-    ret = fw_negotiate_version(m);
+    ret = fw_negotiate_version(m, cpu);
     if (ret != 0)
         return ret;
     for (size_t i = 0; i < sizeof(probed_abis) / sizeof(probed_abis[0]); i++) {
@@ -73,7 +84,7 @@ int fw_probe(struct ffa_mediator *m)
         struct ffa_regs out;
         uint32_t r;
 
-        fw_call(m, &in, &out);
+        ffam_fw_call(m, cpu, &in, &out);
         r = (uint32_t)out.x[0];
         if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
             fw_abi_set(m, probed_abis[i]);

@@ -2,7 +2,7 @@
 /* The mediator's only ways out: memory, locks and logs through the host callbacks. */
 #include "internal.h"
 
-void *med_zalloc(struct ffa_mediator *m, size_t size)
+void *ffam_zalloc(struct ffa_mediator *m, size_t size)
 {
     void *p = m->host->alloc(m->host_ctx, size);
 
@@ -11,14 +11,14 @@ void *med_zalloc(struct ffa_mediator *m, size_t size)
     return p;
 }
 
-void med_free(struct ffa_mediator *m, void *ptr, size_t size)
+void ffam_free(struct ffa_mediator *m, void *ptr, size_t size)
 {
     if (ptr != NULL)
         m->host->free(m->host_ctx, ptr, size);
 }
 
 /* Returns NULL with *ok = true for a host without locks (single-threaded by contract). */
-void *med_lock_create(struct ffa_mediator *m, bool *ok)
+void *ffam_lock_create(struct ffa_mediator *m, bool *ok)
 {
     void *lock;
 
@@ -31,7 +31,7 @@ void *med_lock_create(struct ffa_mediator *m, bool *ok)
     return lock;
 }
 
-void med_lock_destroy(struct ffa_mediator *m, void *lock)
+void ffam_lock_destroy(struct ffa_mediator *m, void *lock)
 {
     if (lock != NULL)
         m->host->lock_destroy(m->host_ctx, lock);
@@ -77,8 +77,8 @@ static void put_unsigned(struct out_buf *o, uint64_t v, unsigned base)
  * args[0] is a placeholder (see MED_LOG_ARGS); conversions consume args[1..nargs-1]. %d prints
  * the low 32 bits as a signed value, which is how FF-A status codes travel.
  */
-void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
-                  const uint64_t *args, size_t nargs)
+void ffam_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
+                   const uint64_t *args, size_t nargs)
 {
     char line[256];
     struct out_buf o = {line, 0, sizeof(line)};

@@ -32,9 +32,55 @@
 #define FW_ABI_WORDS ((FW_ABI_BITS + 63u) / 64u)
 
 /*
- * Who may write a VM's RX buffer (secure-side.md 6; Hafnium's mailbox states, seen from the
- * mediator): FREE (the mediator, or the SPMC for messages from SPs, may fill it), WRITING (the
- * mediator is filling it, with the lock dropped), FULL (the mediator filled it; the VM owns it
+ * ---- Locks ----
+ *
+ * Every lock is a host lock (host.h: lock_create/lock/unlock), NULL when the host has no lock
+ * callbacks (a single-threaded host). There are five kinds; each field below says what it guards.
+ *
+ *   m->lock            the mediator lock: the VM table (vms, vm_count), the partition tag, and
+ *                      the one-time FFA_SPM_ID_GET query (spm_id_cache is written under it).
+ *   vm->lock           one per VM: its version negotiation (version_req, and the one-time
+ *                      writes of version, clear_x8_x17, slow_fid_bits) and its mailbox (mbox).
+ *   m->own_lock        the contents of the mediator's own TX buffer while a descriptor is
+ *                      written there and the SPMC reads it (forwarded FFA_RXTX_MAP).
+ *   m->backend_lock    one backend call at a time, for a backend without
+ *                      FFA_BACKEND_CAP_CONCURRENT (NULL otherwise).
+ *   m->resume_lock     the resume-rights table (resume[], resume_rights.c).
+ *
+ * Order: a thread that holds several takes them in this order and releases in reverse:
+ *
+ *   m->lock  ->  vm->lock  ->  m->own_lock  ->  m->backend_lock
+ *
+ * (partition discovery and VM-to-VM delivery take the mediator lock, then the receiving VM's
+ * lock to claim its RX buffer, which may ask the SPMC; a forwarded FFA_RXTX_MAP takes the VM's
+ * lock, then own_lock, then calls the backend). At most one VM lock is held at a time: a VM
+ * sending to another drops its own lock before it takes the mediator lock and the receiver's.
+ * m->resume_lock is a leaf taken with no other mediator lock held, and nothing is taken under
+ * it. No lock is held when a function returns to the host, and none is taken twice.
+ *
+ * Secure-world calls under locks: yes, by design. The backend lock exists to be held across the
+ * backend's call. The mediator lock is held across the SPM ID query (asked once) and across the
+ * FFA_RX_ACQUIRE/FFA_RX_RELEASE that claims a VM's RX buffer for partition discovery or a VM's
+ * message; a VM's lock is held across the calls that keep the SPMC's view of that VM's buffers
+ * in step with the mailbox state (forwarded FFA_RXTX_MAP/UNMAP, FFA_RX_ACQUIRE, FFA_RX_RELEASE),
+ * so no other vCPU sees one changed without the other; own_lock is held until the SPMC has read
+ * the descriptor. Xen does the same: xen/arch/arm/tee/ffa_rxtx.c forwards FFA_RXTX_MAP_64 with
+ * the VM's rx_lock and tx_lock held, and ffa_shm.c holds the TX buffer locks across the SMC of
+ * FFA_MEM_SHARE (the top comment of xen/arch/arm/tee/ffa.c warns of those long sections). A host
+ * lock is therefore a spinlock that may be held for one secure-world call. The per-call paths
+ * (FFA_MSG_SEND_DIRECT_REQ*, FFA_RUN) hold no lock across the secure-world call except the
+ * backend lock of a non-concurrent backend; resume rights are checked and updated before and
+ * after it. Host callbacks made under a lock: guest_map/guest_unmap (under vm->lock) and log.
+ *
+ * Two mailbox flags extend a VM lock over work done without it: RX_WRITING claims the RX buffer
+ * while the mediator fills it, and tx_busy claims the TX buffer while FFA_MSG_SEND2 reads it;
+ * both are set and cleared under vm->lock, and unmapping is refused while either is set.
+ */
+
+/*
+ * Who may write a VM's RX buffer (Hafnium's mailbox states, inc/hf/vm.h enum mailbox_state, seen
+ * from the mediator): FREE (the mediator, or the SPMC for messages from SPs, may fill it), WRITING
+ * (the mediator is filling it, with the lock dropped), FULL (the mediator filled it; the VM owns it
  * until FFA_RX_RELEASE).
  */
 enum rx_state {
@@ -61,8 +107,8 @@ struct ffa_vm {
     bool aarch32;
 
     /*
-     * Version negotiation (secure-side.md 2.2, xen-mediator.md 2.1). `version` is 0 until the
-     * VM's first FF-A call other than FFA_VERSION; it is then published once (release store)
+     * Version negotiation (Hafnium api_ffa_version(); Xen ffa_handle_call()). `version` is 0 until
+     * the VM's first FF-A call other than FFA_VERSION; it is then published once (release store)
      * and never changes. `version_req` is the last version FFA_VERSION asked for before that.
      * Both change only under `lock`; `version` is read without it (acquire load).
      */
@@ -71,16 +117,20 @@ struct ffa_vm {
     /* Set with `version`: an AArch64 VM at v1.2+ gets x8..x17 zeroed in every reply. */
     bool clear_x8_x17;
     /*
-     * Function-ID bits that may be set for a call to take the fast path: 0 while negotiation is
-     * open (every call goes the slow way), then all bits for an AArch64 VM, all but the SMC64 bit
-     * for an AArch32 one. Published last, with release order, once `version` is final.
+     * Function-ID bits that send a call down the slow path: all of them while negotiation is
+     * open (set by ffa_vm_add(): every call goes the slow way), then none for an AArch64 VM and
+     * the SMC64 bit for an AArch32 one. Published last, with release order, once `version` is
+     * final. Stored inverted so that the fast-path test is a single AND with memory.
      */
-    uint32_t fast_fids;
+    uint32_t slow_fid_bits;
 
     /* The VM's RX/TX pair and mailbox state; guarded by `lock`. */
     struct vm_mailbox mbox;
 
-    /* Guards this VM's negotiation state and its mailbox. */
+    /*
+     * The VM's lock: guards version_req (and the one-time writes of version, clear_x8_x17 and
+     * slow_fid_bits) and mbox. Taken after m->lock, before m->own_lock and m->backend_lock.
+     */
     void *lock;
 };
 
@@ -100,9 +150,15 @@ struct ffa_mediator {
      */
     uint32_t spm_id_cache;
 
-    /* Guards the VM table (vms, vm_count) and the SPM ID query. */
+    /*
+     * The mediator lock: guards the VM table (vms, vm_count), partinfo_tag and the one-time SPM
+     * ID query. The first lock in the order (above): taken before any VM's lock.
+     */
     void *lock;
-    /* Serialises backend calls when the backend lacks FFA_BACKEND_CAP_CONCURRENT; else NULL. */
+    /*
+     * Serialises backend calls when the backend lacks FFA_BACKEND_CAP_CONCURRENT; else NULL.
+     * The last lock in the order: held only across one backend call.
+     */
     void *backend_lock;
 
     /* VMs sorted by ID; capacity cfg.max_vms. */
@@ -122,6 +178,7 @@ struct ffa_mediator {
     uint8_t *own_tx, *own_rx;
     uint64_t own_tx_pa, own_rx_pa;
     bool own_mapped;
+    /* Guards the contents of own_tx, from writing a descriptor to the SPMC's answer. */
     void *own_lock;
     /* VM buffers are forwarded to the SPMC (it reads VM TX for SEND2, fills VM RX). */
     bool fwd_vm_buffers;
@@ -129,7 +186,7 @@ struct ffa_mediator {
     /* Preempted or yielded secure contexts and the VM each is parked for (resume_rights.c). */
     struct resume_slot *resume;
     uint32_t resume_slots;
-    void *resume_lock; /* guards `resume` */
+    void *resume_lock; /* guards `resume`; a leaf: no other mediator lock is held with it */
 
     /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
     struct sp_entry *sps;
@@ -161,32 +218,34 @@ static inline uint64_t le_get(const uint8_t *p, unsigned bytes)
     return v;
 }
 
-/* The VM with endpoint ID `id`, or NULL. Caller holds m->lock. */
-struct ffa_vm *vm_find_locked(struct ffa_mediator *m, uint16_t id);
+/* The VM with endpoint ID `id`, or NULL. The caller holds m->lock; this takes no lock. */
+struct ffa_vm *ffam_vm_find_in_locked_table(struct ffa_mediator *m, uint16_t id);
+/* ffa_vm_remove() with the secure-world work issued on `cpu` (checked arguments). */
+int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 
 /* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
-static inline void med_lock(const struct ffa_mediator *m, void *lock)
+static inline void ffam_lock(const struct ffa_mediator *m, void *lock)
 {
     if (lock != NULL)
         m->host->lock(m->host_ctx, lock);
 }
 
-static inline void med_unlock(const struct ffa_mediator *m, void *lock)
+static inline void ffam_unlock(const struct ffa_mediator *m, void *lock)
 {
     if (lock != NULL)
         m->host->unlock(m->host_ctx, lock);
 }
 
-void *med_lock_create(struct ffa_mediator *m, bool *ok);
-void med_lock_destroy(struct ffa_mediator *m, void *lock);
+void *ffam_lock_create(struct ffa_mediator *m, bool *ok);
+void ffam_lock_destroy(struct ffa_mediator *m, void *lock);
 
 /* ---- Memory ---- */
-void *med_zalloc(struct ffa_mediator *m, size_t size);
-void med_free(struct ffa_mediator *m, void *ptr, size_t size);
+void *ffam_zalloc(struct ffa_mediator *m, size_t size);
+void ffam_free(struct ffa_mediator *m, void *ptr, size_t size);
 
 /* ---- Logging: printf-like, with %u %d %x %s over uint64_t arguments ---- */
-void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
-                  const uint64_t *args, size_t nargs);
+void ffam_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const char *fmt,
+                   const uint64_t *args, size_t nargs);
 
 #define MED_LOG_ARGS(...)  ((const uint64_t[]){0, __VA_ARGS__})
 #define MED_LOG_NARGS(...) (sizeof(MED_LOG_ARGS(__VA_ARGS__)) / sizeof(uint64_t))
@@ -194,44 +253,62 @@ void med_log_args(const struct ffa_mediator *m, enum ffa_log_level level, const 
 #define MED_LOG(m, level, fmt, ...)                                                                \
     do {                                                                                           \
         if ((m)->host->log != NULL)                                                                \
-            med_log_args((m), (level), (fmt), MED_LOG_ARGS(__VA_ARGS__),                           \
-                         MED_LOG_NARGS(__VA_ARGS__));                                              \
+            ffam_log_args((m), (level), (fmt), MED_LOG_ARGS(__VA_ARGS__),                          \
+                          MED_LOG_NARGS(__VA_ARGS__));                                             \
     } while (0)
 #define MED_LOG0(m, level, msg)                                                                    \
     do {                                                                                           \
         if ((m)->host->log != NULL)                                                                \
-            med_log_args((m), (level), (msg), NULL, 0);                                            \
+            ffam_log_args((m), (level), (msg), NULL, 0);                                           \
     } while (0)
 #define LOG_STR(s) ((uint64_t)(uintptr_t)(s))
 
 /* ---- Secure world ---- */
-int fw_probe(struct ffa_mediator *m);
+int ffam_fw_probe(struct ffa_mediator *m, uint32_t cpu);
+
+/*
+ * The processor for secure-world calls the mediator makes on its own, outside a guest's call
+ * (create, VM add/remove, destroy): the host's current_cpu callback, or processor 0 without it.
+ */
+static inline uint32_t ffam_host_cpu(const struct ffa_mediator *m)
+{
+    return m->host->current_cpu != NULL ? m->host->current_cpu(m->host_ctx) : 0;
+}
 
 /* Bit of `fid` in fw_abi: ((fnum - FFA_FNUM_MIN) << 1) | is_smc64. fid must be in range. */
-static inline unsigned fw_abi_bit(uint32_t fid)
+static inline unsigned ffam_fw_abi_bit(uint32_t fid)
 {
     return (((fid & FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) << 1) | ((fid >> 30) & 1u);
 }
 
 /* Did FFA_FEATURES say the secure world implements `fid` (an FF-A function ID)? */
-static inline bool fw_supports(const struct ffa_mediator *m, uint32_t fid)
+static inline bool ffam_fw_supports(const struct ffa_mediator *m, uint32_t fid)
 {
-    unsigned bit = fw_abi_bit(fid);
+    unsigned bit = ffam_fw_abi_bit(fid);
 
     return ((fid & FFA_SMCCC_FNUM_MASK) - FFA_FNUM_MIN) <= (FFA_FNUM_MAX - FFA_FNUM_MIN) &&
            ((m->fw_abi[bit / 64] >> (bit % 64)) & 1u) != 0;
 }
 
-/* One call into the secure world, serialised when the backend cannot take concurrent calls. */
-static inline void fw_call(struct ffa_mediator *m, const struct ffa_regs *in, struct ffa_regs *out)
+/*
+ * One call into the secure world on physical processor `cpu`, serialised when the backend cannot
+ * take concurrent calls.
+ */
+void ffam_fw_call_serialised(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                             struct ffa_regs *out);
+
+static inline void ffam_fw_call(struct ffa_mediator *m, uint32_t cpu, const struct ffa_regs *in,
+                                struct ffa_regs *out)
 {
-    if (m->backend_lock == NULL) {
-        m->be.ops->call(m->be.ctx, in, out);
+    /*
+     * The serialised path is out of line: with no call before the backend's, `cpu` can stay in
+     * a scratch register on the per-call path.
+     */
+    if (__builtin_expect(m->backend_lock != NULL, 0)) {
+        ffam_fw_call_serialised(m, cpu, in, out);
         return;
     }
-    med_lock(m, m->backend_lock);
-    m->be.ops->call(m->be.ctx, in, out);
-    med_unlock(m, m->backend_lock);
+    m->be.ops->call(m->be.ctx, cpu, in, out);
 }
 
 /* ---- Replies ---- */
@@ -258,7 +335,7 @@ static inline void reply8(const struct ffa_vm *vm, struct ffa_regs *r, uint64_t 
         clear_x8_x17(r);
 }
 
-/* FFA_ERROR: w2 = status code, zero-extended (xen-mediator.md 0, "Error codes"). */
+/* FFA_ERROR: w2 = status code, zero-extended (as Xen's ffa_set_regs_error(), ffa_private.h). */
 static inline void reply_error(const struct ffa_vm *vm, struct ffa_regs *r, int32_t code)
 {
     reply8(vm, r, FFA_ERROR, 0, (uint32_t)code, 0, 0, 0, 0, 0);
@@ -271,51 +348,58 @@ static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, 
 }
 
 /* ---- Mailboxes (rxtx.c) ---- */
-int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, uint32_t *size);
-void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled);
-void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm);
-bool vm_buffers_supported(const struct ffa_mediator *m);
+int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
+                           uint32_t *size);
+void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled);
+void ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+bool ffam_vm_buffers_supported(const struct ffa_mediator *m);
 
 /* ---- The mediator's own buffers and the SP list (own_buffers.c, partinfo.c) ---- */
-int own_buffers_setup(struct ffa_mediator *m);
-int32_t own_forward_rxtx_map(struct ffa_mediator *m, uint16_t vm_id, const uint64_t *tx_pa,
-                             const uint64_t *rx_pa, uint32_t pages);
-int32_t fw_simple_call(struct ffa_mediator *m, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3);
-void own_buffers_teardown(struct ffa_mediator *m);
-int partinfo_cache_sps(struct ffa_mediator *m);
-void partinfo_free(struct ffa_mediator *m);
-bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
+int ffam_own_buffers_setup(struct ffa_mediator *m, uint32_t cpu);
+int32_t ffam_own_forward_rxtx_map(struct ffa_mediator *m, uint32_t cpu, uint16_t vm_id,
+                                  const uint64_t *tx_pa, const uint64_t *rx_pa, uint32_t pages);
+int32_t ffam_fw_simple_call(struct ffa_mediator *m, uint32_t cpu, uint32_t fid, uint64_t x1,
+                            uint64_t x2, uint64_t x3);
+void ffam_own_buffers_teardown(struct ffa_mediator *m, uint32_t cpu);
+int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu);
+void ffam_partinfo_free(struct ffa_mediator *m);
+bool ffam_send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* ---- Resume rights of preempted secure contexts (resume_rights.c) ---- */
-int resume_rights_init(struct ffa_mediator *m);
-void resume_rights_free(struct ffa_mediator *m);
-int32_t resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
-void resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
-void resume_rights_release(struct ffa_mediator *m, uint32_t target);
-void resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
+int ffam_resume_rights_init(struct ffa_mediator *m);
+void ffam_resume_rights_free(struct ffa_mediator *m);
+int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
+void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
+void ffam_resume_rights_release(struct ffa_mediator *m, uint32_t target);
+void ffam_resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
 
 /* A compiler barrier: what was copied out of guest memory is not re-read from it. */
 #define GUEST_COPY_BARRIER() __asm__ volatile("" ::: "memory")
 
 /* ---- Handlers (one per ABI family; each writes the reply) ---- */
-void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm);
-void ffa_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
-                                    struct ffa_regs *regs, uint32_t fid);
-void ffa_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
-                                     struct ffa_regs *regs);
-void ffa_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                         uint32_t fid);
-void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
-void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
-                                   struct ffa_regs *regs);
-void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
-                                        struct ffa_regs *regs);
-void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffam_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+uint32_t ffam_vm_close_negotiation(struct ffa_mediator *m, struct ffa_vm *vm);
+void ffam_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffam_handle_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs);
+void ffam_handle_spm_id_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu);
+void ffam_handle_msg_send_direct_req(struct ffa_mediator *m, struct ffa_vm *vm,
+                                     struct ffa_regs *regs, uint32_t cpu, uint32_t fid);
+void ffam_handle_msg_send_direct_req2(struct ffa_mediator *m, struct ffa_vm *vm,
+                                      struct ffa_regs *regs, uint32_t cpu);
+void ffam_handle_run(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                     uint32_t cpu);
+void ffam_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu, uint32_t fid);
+void ffam_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu);
+void ffam_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu);
+void ffam_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
+                                    struct ffa_regs *regs, uint32_t cpu);
+void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
+                                         struct ffa_regs *regs);
+void ffam_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu);
 
 #endif /* FFA_LIB_INTERNAL_H */

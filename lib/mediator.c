@@ -38,14 +38,15 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
     return 0;
 }
 
-static void mediator_free(struct ffa_mediator *m)
+/* Free everything; `cpu` is where the unregistration of the mediator's buffers is issued. */
+static void mediator_free(struct ffa_mediator *m, uint32_t cpu)
 {
-    resume_rights_free(m);
-    partinfo_free(m);
-    own_buffers_teardown(m);
-    med_free(m, m->vms, sizeof(*m->vms) * m->cfg.max_vms);
-    med_lock_destroy(m, m->backend_lock);
-    med_lock_destroy(m, m->lock);
+    ffam_resume_rights_free(m);
+    ffam_partinfo_free(m);
+    ffam_own_buffers_teardown(m, cpu);
+    ffam_free(m, m->vms, sizeof(*m->vms) * m->cfg.max_vms);
+    ffam_lock_destroy(m, m->backend_lock);
+    ffam_lock_destroy(m, m->lock);
     m->host->free(m->host_ctx, m, sizeof(*m));
 }
 
@@ -56,6 +57,7 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
     struct ffa_mediator_config resolved;
     struct ffa_mediator *m;
     bool ok_lock, ok_be_lock = true;
+    uint32_t cpu;
     int ret;
 
     if (out == NULL || !host_ops_valid(host))
@@ -76,25 +78,26 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
     if (backend != NULL)
         m->be = *backend;
 
-    m->lock = med_lock_create(m, &ok_lock);
+    m->lock = ffam_lock_create(m, &ok_lock);
     if (m->be.ops != NULL && (m->be.ops->caps & FFA_BACKEND_CAP_CONCURRENT) == 0)
-        m->backend_lock = med_lock_create(m, &ok_be_lock);
-    m->vms = med_zalloc(m, sizeof(*m->vms) * m->cfg.max_vms);
+        m->backend_lock = ffam_lock_create(m, &ok_be_lock);
+    m->vms = ffam_zalloc(m, sizeof(*m->vms) * m->cfg.max_vms);
+    cpu = ffam_host_cpu(m);
     if (!ok_lock || !ok_be_lock || m->vms == NULL) {
-        mediator_free(m);
+        mediator_free(m, cpu);
         return FFA_RET_NO_MEMORY;
     }
 
     m->partinfo_tag = 1;
-    ret = fw_probe(m);
+    ret = ffam_fw_probe(m, cpu);
     if (ret == 0)
-        ret = own_buffers_setup(m);
+        ret = ffam_own_buffers_setup(m, cpu);
     if (ret == 0)
-        ret = partinfo_cache_sps(m);
+        ret = ffam_partinfo_cache_sps(m, cpu);
     if (ret == 0)
-        ret = resume_rights_init(m);
+        ret = ffam_resume_rights_init(m);
     if (ret != 0) {
-        mediator_free(m);
+        mediator_free(m, cpu);
         return ret;
     }
     *out = m;
@@ -103,11 +106,14 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
 
 void ffa_mediator_destroy(struct ffa_mediator *m)
 {
+    uint32_t cpu;
+
     if (m == NULL)
         return;
+    cpu = ffam_host_cpu(m);
     while (m->vm_count > 0)
-        ffa_vm_remove(m, m->vms[m->vm_count - 1]);
-    mediator_free(m);
+        ffam_vm_remove(m, m->vms[m->vm_count - 1], cpu);
+    mediator_free(m, cpu);
 }
 
 uint32_t ffa_mediator_fw_version(const struct ffa_mediator *m)
@@ -117,5 +123,5 @@ uint32_t ffa_mediator_fw_version(const struct ffa_mediator *m)
 
 bool ffa_mediator_fw_supports(const struct ffa_mediator *m, uint32_t fid)
 {
-    return fw_supports(m, fid & ~FFA_SMCCC_SVE_HINT);
+    return ffam_fw_supports(m, fid & ~FFA_SMCCC_SVE_HINT);
 }

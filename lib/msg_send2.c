@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Indirect messaging: FFA_MSG_SEND2 (v1.1). The message sits in the sender's TX buffer behind a
- * partition message header (secure-side.md 2.2):
+ * partition message header (Hafnium inc/vmapi/hf/ffa.h, struct ffa_partition_rxtx_header):
  *
  *   u32 flags @0 (SBZ), u32 reserved @4, u32 offset @8, u32 sender << 16 | receiver @12,
  *   u32 size @16                                                  -- 20 bytes, v1.1
@@ -9,7 +9,8 @@
  *
  * To an SP, the SPMC reads the VM's TX buffer itself (forwarded FFA_MSG_SEND2 with the VM's ID in
  * w1). To another VM, the mediator copies the message into the receiver's RX buffer, records the
- * "RX buffer full" framework notification and tells the host (xen-mediator.md 2.7).
+ * "RX buffer full" framework notification and tells the host (as Xen's
+ * xen/arch/arm/tee/ffa_msg.c, ffa_handle_msg_send2(), does under CONFIG_FFA_VM_TO_VM).
  *
  * The header is copied out of guest memory once and only the copy is validated: a sibling vCPU
  * rewriting the TX buffer meanwhile cannot change what was checked (Xen's 2026 audit found a
@@ -32,14 +33,14 @@ static uint32_t hdr_size(uint32_t version)
     return version >= FFA_VERSION_1_2 ? HDR_SIZE_V1_2 : HDR_SIZE_V1_1;
 }
 
-bool send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm)
+bool ffam_send2_supported(const struct ffa_mediator *m, const struct ffa_vm *vm)
 {
     if (vm != NULL && vm->version < FFA_VERSION_1_1)
         return false;
-    if (!vm_buffers_supported(m))
+    if (!ffam_vm_buffers_supported(m))
         return false;
     return (m->cfg.flags & FFA_CFG_VM_TO_VM) != 0 ||
-           (fw_supports(m, FFA_MSG_SEND2) && m->fwd_vm_buffers);
+           (ffam_fw_supports(m, FFA_MSG_SEND2) && m->fwd_vm_buffers);
 }
 
 /* Copy the header out of the TX buffer once, then check the copy against the buffer size. */
@@ -68,11 +69,11 @@ static int32_t read_header(const struct ffa_vm *vm, const uint8_t *tx, uint32_t 
 }
 
 /* To an SP: the SPMC reads the message from the VM's TX buffer (w1[31:16] = the sender VM). */
-static int32_t send_to_sp(struct ffa_mediator *m, struct ffa_vm *vm)
+static int32_t send_to_sp(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
-    if (!fw_supports(m, FFA_MSG_SEND2) || !vm->mbox.forwarded)
+    if (!ffam_fw_supports(m, FFA_MSG_SEND2) || !vm->mbox.forwarded)
         return FFA_RET_NOT_SUPPORTED;
-    return fw_simple_call(m, FFA_MSG_SEND2, (uint64_t)vm->id << 16, 0, 0);
+    return ffam_fw_simple_call(m, cpu, FFA_MSG_SEND2, (uint64_t)vm->id << 16, 0, 0);
 }
 
 /* Write the receiver's header (its own version's layout) and copy the payload, guest to guest. */
@@ -93,7 +94,8 @@ static void deliver(uint8_t *rx, uint32_t rx_hdr, const struct send2_hdr *h, con
  * NO_MEMORY if the message does not fit it. m->lock is held across the copy, so the receiver
  * cannot be removed under it.
  */
-static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, const uint8_t *tx)
+static int32_t send_to_vm(struct ffa_mediator *m, uint32_t cpu, const struct send2_hdr *h,
+                          const uint8_t *tx)
 {
     struct ffa_vm *dst;
     uint8_t *rx = NULL;
@@ -102,27 +104,27 @@ static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, con
 
     if ((m->cfg.flags & FFA_CFG_VM_TO_VM) == 0)
         return FFA_RET_INVALID_PARAMETERS;
-    med_lock(m, m->lock);
-    dst = vm_find_locked(m, h->receiver);
+    ffam_lock(m, m->lock);
+    dst = ffam_vm_find_in_locked_table(m, h->receiver);
     if (dst == NULL || __atomic_load_n(&dst->version, __ATOMIC_ACQUIRE) < FFA_VERSION_1_1) {
-        med_unlock(m, m->lock);
+        ffam_unlock(m, m->lock);
         return FFA_RET_INVALID_PARAMETERS;
     }
-    ret = vm_rx_acquire(m, dst, &rx, &rx_size);
+    ret = ffam_vm_rx_acquire(m, dst, cpu, &rx, &rx_size);
     if (ret == 0) {
         rx_hdr = hdr_size(dst->version);
         if (h->size > rx_size - rx_hdr) {
-            vm_rx_fill_done(m, dst, false);
+            ffam_vm_rx_fill_done(m, dst, cpu, false);
             ret = FFA_RET_NO_MEMORY;
         } else {
             deliver(rx, rx_hdr, h, tx);
-            med_lock(m, dst->lock);
+            ffam_lock(m, dst->lock);
             dst->mbox.fw_notif |= FFA_FW_NOTIF_RX_FULL;
-            med_unlock(m, dst->lock);
-            vm_rx_fill_done(m, dst, true);
+            ffam_unlock(m, dst->lock);
+            ffam_vm_rx_fill_done(m, dst, cpu, true);
         }
     }
-    med_unlock(m, m->lock);
+    ffam_unlock(m, m->lock);
     if (ret == 0 && m->host->notify != NULL)
         m->host->notify(m->host_ctx, h->receiver, 0, FFA_HOST_EVENT_RX_FULL);
     return ret;
@@ -134,7 +136,8 @@ static int32_t send_to_vm(struct ffa_mediator *m, const struct send2_hdr *h, con
  * NOT_SUPPORTED below v1.1; DENIED without a TX buffer; BUSY while another vCPU sends;
  * INVALID_PARAMETERS for a bad header; then what the receiver's side answers.
  */
-void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     struct send2_hdr h;
@@ -142,7 +145,7 @@ void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
     uint32_t tx_size;
     int32_t ret;
 
-    if (!send2_supported(m, vm)) {
+    if (!ffam_send2_supported(m, vm)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -151,7 +154,7 @@ void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
         reply_error(vm, regs, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     if (vm->mbox.tx == NULL)
         ret = FFA_RET_DENIED;
     else if (vm->mbox.tx_busy)
@@ -162,7 +165,7 @@ void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
         vm->mbox.tx_busy = true;
     tx = vm->mbox.tx;
     tx_size = vm->mbox.pages * FFA_PAGE_SIZE;
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;
@@ -170,11 +173,11 @@ void ffa_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
 
     ret = read_header(vm, tx, tx_size, &h);
     if (ret == 0)
-        ret = FFA_ID_IS_SECURE(h.receiver) ? send_to_sp(m, vm) : send_to_vm(m, &h, tx);
+        ret = FFA_ID_IS_SECURE(h.receiver) ? send_to_sp(m, vm, cpu) : send_to_vm(m, cpu, &h, tx);
 
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     vm->mbox.tx_busy = false;
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
     if (ret != 0) {
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x: FFA_MSG_SEND2 refused: %d", vm->id, ret);
         reply_error(vm, regs, ret);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Function and status-code names (secure-side.md 1.5 and 2.1). */
+/* Function and status-code names (TF-A include/services/ffa_svc.h; Hafnium inc/vmapi/hf/ffa.h). */
 #include "ffa/names.h"
 
 #include "ffa/abi.h"

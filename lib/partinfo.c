@@ -2,7 +2,9 @@
 /*
  * Partition discovery: FFA_PARTITION_INFO_GET and FFA_PARTITION_INFO_GET_REGS, answered by the
  * mediator from the SP list the SPMC gave at create time and from its own VM table
- * (secure-side.md 2.2; xen-mediator.md 2.5; linux-client.md 1).
+ * (Hafnium src/api.c, api_ffa_partition_info_get() and api_ffa_partition_info_get_regs(); Xen
+ * xen/arch/arm/tee/ffa_partinfo.c, ffa_handle_partition_info_get(); what Linux's
+ * drivers/firmware/arm_ffa/driver.c expects of them at probe).
  *
  * What a VM sees, in order: the secure partitions (one entry per partition and UUID for v1.2
  * callers, one per partition before v1.2, as Hafnium), then itself if it negotiated v1.2 (as Xen:
@@ -12,7 +14,7 @@
  */
 #include "internal.h"
 
-/* Partition properties (secure-side.md 2.2). */
+/* Partition properties (FF-A v1.2; Hafnium inc/vmapi/hf/ffa.h, FFA_PARTITION_*). */
 #define PROP_DIRECT_REQ_RECV  (1u << 0)
 #define PROP_DIRECT_REQ_SEND  (1u << 1)
 #define PROP_INDIRECT_MSG     (1u << 2)
@@ -21,7 +23,8 @@
 /*
  * Bits a caller of each version may see; the rest are reserved for it. v1.0 defines [2:0], v1.1
  * adds up to bit 8; bits 9 and 10 (DIRECT_REQ2) are v1.2 and would mislead a v1.1 caller, to
- * whom the mediator refuses DIRECT_REQ2 (secure-side.md 2.2 gives ~0x7FF for v1.1/v1.2 alike).
+ * whom the mediator refuses DIRECT_REQ2 (the specification reserves ~0x7FF for v1.1 and v1.2
+ * alike).
  */
 #define PROPS_V1_0 0x7u
 #define PROPS_V1_1 0x1ffu
@@ -58,7 +61,10 @@ static bool uuid_equal(const uint8_t *a, const uint8_t *b)
     return true;
 }
 
-/* The UUID in w1..w4 (or x1/x2): 16 bytes, little-endian within each word (secure-side.md 1.3). */
+/*
+ * The UUID in w1..w4 (or x1/x2): 16 bytes, little-endian within each word (Hafnium
+ * inc/vmapi/hf/ffa.h, ffa_uuid_to_u64x2()).
+ */
 static void uuid_from_words(uint8_t *uuid, uint64_t lo, uint64_t hi)
 {
     le_put(uuid, lo, 8);
@@ -75,11 +81,11 @@ static uint32_t vm_props(const struct ffa_mediator *m, const struct ffa_vm *v)
 {
     uint32_t p = PROP_DIRECT_REQ_SEND;
 
-    if (send2_supported(m, NULL))
+    if (ffam_send2_supported(m, NULL))
         p |= PROP_INDIRECT_MSG;
     if (!v->aarch32)
         p |= PROP_AARCH64;
-    if (v->version >= FFA_VERSION_1_2 && fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2))
+    if (v->version >= FFA_VERSION_1_2 && ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2))
         p |= PROP_DIRECT_REQ2_SEND;
     return p;
 }
@@ -195,7 +201,8 @@ static void write_entry(void *ctx, uint32_t index, const struct pi_entry *e)
  * INVALID_PARAMETERS: bad flags, a count-only query from v1.0, a UUID no partition has;
  * DENIED: no RX buffer; BUSY: the RX buffer is not free; NO_MEMORY: the list does not fit.
  */
-void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm,
+                                    struct ffa_regs *regs, uint32_t cpu)
 {
     uint8_t uuid_buf[16];
     const uint8_t *uuid = uuid_buf;
@@ -214,22 +221,22 @@ void ffa_handle_partition_info_get(struct ffa_mediator *m, struct ffa_vm *vm, st
         return;
     }
 
-    med_lock(m, m->lock);
+    ffam_lock(m, m->lock);
     count = partinfo_count(m, vm, uuid);
     if (count == 0 && uuid != NULL)
         ret = FFA_RET_INVALID_PARAMETERS;
     else if (flags == 0)
-        ret = vm_rx_acquire(m, vm, &w.rx, &rx_size);
+        ret = ffam_vm_rx_acquire(m, vm, cpu, &w.rx, &rx_size);
     if (ret == 0 && flags == 0) {
         if ((uint64_t)count * entry_size > rx_size) {
-            vm_rx_fill_done(m, vm, false);
+            ffam_vm_rx_fill_done(m, vm, cpu, false);
             ret = FFA_RET_NO_MEMORY;
         } else {
             partinfo_walk(m, vm, uuid, 0, count, write_entry, &w);
-            vm_rx_fill_done(m, vm, true);
+            ffam_vm_rx_fill_done(m, vm, cpu, true);
         }
     }
-    med_unlock(m, m->lock);
+    ffam_unlock(m, m->lock);
 
     if (ret != 0) {
         reply_error(vm, regs, ret);
@@ -263,8 +270,8 @@ static void write_regs_entry(void *ctx, uint32_t index, const struct pi_entry *e
  * INVALID_PARAMETERS: a tag with start 0, nothing to list, start past the end, unknown UUID;
  * RETRY: the tag is not the current one (the list changed since the first call).
  */
-void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
-                                        struct ffa_regs *regs)
+void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *vm,
+                                         struct ffa_regs *regs)
 {
     uint8_t uuid_buf[16];
     const uint8_t *uuid = uuid_buf;
@@ -282,7 +289,7 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
     if (uuid_is_nil(uuid_buf))
         uuid = NULL;
 
-    med_lock(m, m->lock);
+    ffam_lock(m, m->lock);
     cur_tag = m->partinfo_tag;
     total = partinfo_count(m, vm, uuid);
     if (start == 0 && tag != 0)
@@ -296,7 +303,7 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
         ffa_memset(&regs->x[3], 0, sizeof(regs->x[0]) * (FFA_NUM_REGS - 3));
         partinfo_walk(m, vm, uuid, start, start + w.count, write_regs_entry, &w);
     }
-    med_unlock(m, m->lock);
+    ffam_unlock(m, m->lock);
 
     if (ret != 0) {
         reply_error(vm, regs, ret);
@@ -315,14 +322,14 @@ void ffa_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *v
  * the buffer back. Entries whose ID lacks bit 15 are not secure partitions and are dropped, as
  * Xen does. Returns 0, or NO_MEMORY; any other failure leaves the list empty (logged).
  */
-int partinfo_cache_sps(struct ffa_mediator *m)
+int ffam_partinfo_cache_sps(struct ffa_mediator *m, uint32_t cpu)
 {
     struct ffa_regs r = {{FFA_PARTITION_INFO_GET}};
     uint32_t count, size, kept = 0;
 
-    if (!m->own_mapped || !fw_supports(m, FFA_PARTITION_INFO_GET))
+    if (!m->own_mapped || !ffam_fw_supports(m, FFA_PARTITION_INFO_GET))
         return 0;
-    fw_call(m, &r, &r);
+    ffam_fw_call(m, cpu, &r, &r);
     if ((uint32_t)r.x[0] != FFA_SUCCESS_32 && (uint32_t)r.x[0] != FFA_SUCCESS_64) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: FFA_PARTITION_INFO_GET from the SPMC failed: %d",
                 ffa_error_code(r.x[2]));
@@ -334,15 +341,15 @@ int partinfo_cache_sps(struct ffa_mediator *m)
     if (size < INFO_SIZE_V1_1 || size > FFA_PAGE_SIZE || count > FFA_PAGE_SIZE / size) {
         MED_LOG(m, FFA_LOG_ERROR, "ffa: SPMC partition list of %u entries of %u bytes refused",
                 count, size);
-        fw_simple_call(m, FFA_RX_RELEASE, 0, 0, 0);
+        ffam_fw_simple_call(m, cpu, FFA_RX_RELEASE, 0, 0, 0);
         return 0;
     }
     if (count > 0) {
-        m->sps = med_zalloc(m, sizeof(*m->sps) * count);
+        m->sps = ffam_zalloc(m, sizeof(*m->sps) * count);
         m->sp_alloc = count;
         if (m->sps == NULL) {
             m->sp_alloc = 0;
-            fw_simple_call(m, FFA_RX_RELEASE, 0, 0, 0);
+            ffam_fw_simple_call(m, cpu, FFA_RX_RELEASE, 0, 0, 0);
             return FFA_RET_NO_MEMORY;
         }
     }
@@ -361,15 +368,15 @@ int partinfo_cache_sps(struct ffa_mediator *m)
         kept++;
     }
     m->sp_count = kept;
-    if (fw_simple_call(m, FFA_RX_RELEASE, 0, 0, 0) != 0)
+    if (ffam_fw_simple_call(m, cpu, FFA_RX_RELEASE, 0, 0, 0) != 0)
         MED_LOG0(m, FFA_LOG_ERROR, "ffa: FFA_RX_RELEASE of the mediator's buffer failed");
     MED_LOG(m, FFA_LOG_INFO, "ffa: %u secure partition entries", kept);
     return 0;
 }
 
-void partinfo_free(struct ffa_mediator *m)
+void ffam_partinfo_free(struct ffa_mediator *m)
 {
-    med_free(m, m->sps, sizeof(*m->sps) * m->sp_alloc);
+    ffam_free(m, m->sps, sizeof(*m->sps) * m->sp_alloc);
     m->sps = NULL;
     m->sp_count = m->sp_alloc = 0;
 }

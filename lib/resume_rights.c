@@ -8,7 +8,8 @@
  * a VM's DIRECT_REQ, DIRECT_REQ2 or FFA_RUN comes back as FFA_INTERRUPT or FFA_YIELD, the context
  * named in w1 (endpoint << 16 | vCPU) belongs to that VM until it completes, and another VM's
  * FFA_RUN of it gets DENIED (Hafnium's answer when the caller may not run a target). Xen keeps no
- * such state (xen-mediator.md 2.3).
+ * such state (xen/arch/arm/tee/ffa_msg.c, ffa_handle_run(): resuming is left to the guest and
+ * the SPMC).
  *
  * The table has one slot per secure execution context the SPMC listed (a context is preempted for
  * at most one request at a time), allocated at create time: recording never allocates.
@@ -23,7 +24,7 @@ struct resume_slot {
     uint16_t vm_id;
 };
 
-int resume_rights_init(struct ffa_mediator *m)
+int ffam_resume_rights_init(struct ffa_mediator *m)
 {
     uint32_t slots = 0;
     bool ok;
@@ -37,22 +38,22 @@ int resume_rights_init(struct ffa_mediator *m)
         slots = RESUME_SLOTS_DEFAULT; /* no SP list: a fixed table */
     if (slots > RESUME_SLOTS_MAX)
         slots = RESUME_SLOTS_MAX;
-    m->resume_lock = med_lock_create(m, &ok);
+    m->resume_lock = ffam_lock_create(m, &ok);
     if (!ok)
         return FFA_RET_NO_MEMORY;
-    m->resume = med_zalloc(m, sizeof(*m->resume) * slots);
+    m->resume = ffam_zalloc(m, sizeof(*m->resume) * slots);
     if (m->resume == NULL)
         return FFA_RET_NO_MEMORY;
     m->resume_slots = slots;
     return 0;
 }
 
-void resume_rights_free(struct ffa_mediator *m)
+void ffam_resume_rights_free(struct ffa_mediator *m)
 {
-    med_free(m, m->resume, sizeof(*m->resume) * m->resume_slots);
+    ffam_free(m, m->resume, sizeof(*m->resume) * m->resume_slots);
     m->resume = NULL;
     m->resume_slots = 0;
-    med_lock_destroy(m, m->resume_lock);
+    ffam_lock_destroy(m, m->resume_lock);
     m->resume_lock = NULL;
 }
 
@@ -66,16 +67,16 @@ static struct resume_slot *find(struct ffa_mediator *m, uint32_t target)
 }
 
 /* May `vm` give cycles to `target` with FFA_RUN? DENIED if another VM's request is parked there. */
-int32_t resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target)
+int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target)
 {
     struct resume_slot *s;
     uint16_t owner = 0;
 
-    med_lock(m, m->resume_lock);
+    ffam_lock(m, m->resume_lock);
     s = find(m, target);
     if (s != NULL && s->vm_id != vm->id)
         owner = s->vm_id;
-    med_unlock(m, m->resume_lock);
+    ffam_unlock(m, m->resume_lock);
     if (owner == 0)
         return 0;
     MED_LOG(m, FFA_LOG_WARN, "ffa: VM 0x%x tried to run 0x%x, parked for VM 0x%x", vm->id, target,
@@ -84,11 +85,11 @@ int32_t resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uin
 }
 
 /* `target` is now parked for `vm` (the answer was FFA_INTERRUPT or FFA_YIELD naming it). */
-void resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target)
+void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target)
 {
     struct resume_slot *s;
 
-    med_lock(m, m->resume_lock);
+    ffam_lock(m, m->resume_lock);
     s = find(m, target);
     if (s == NULL)
         s = find(m, 0);
@@ -96,28 +97,28 @@ void resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_
         s->target = target;
         s->vm_id = vm->id;
     }
-    med_unlock(m, m->resume_lock);
+    ffam_unlock(m, m->resume_lock);
     if (s == NULL)
         MED_LOG(m, FFA_LOG_ERROR, "ffa: no slot to record that 0x%x is parked for VM 0x%x", target,
                 vm->id);
 }
 
 /* `target` is no longer parked (its request completed or it aborted). */
-void resume_rights_release(struct ffa_mediator *m, uint32_t target)
+void ffam_resume_rights_release(struct ffa_mediator *m, uint32_t target)
 {
     struct resume_slot *s;
 
-    med_lock(m, m->resume_lock);
+    ffam_lock(m, m->resume_lock);
     s = find(m, target);
     if (s != NULL)
         s->target = 0;
-    med_unlock(m, m->resume_lock);
+    ffam_unlock(m, m->resume_lock);
 }
 
 /* A VM is going away: forget what was parked for it. */
-void resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm)
+void ffam_resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm)
 {
-    med_lock(m, m->resume_lock);
+    ffam_lock(m, m->resume_lock);
     for (uint32_t i = 0; i < m->resume_slots; i++) {
         if (m->resume[i].target != 0 && m->resume[i].vm_id == vm->id) {
             MED_LOG(m, FFA_LOG_WARN, "ffa: VM 0x%x removed with 0x%x still parked", vm->id,
@@ -125,5 +126,5 @@ void resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm)
             m->resume[i].target = 0;
         }
     }
-    med_unlock(m, m->resume_lock);
+    ffam_unlock(m, m->resume_lock);
 }

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A VM's RX/TX buffer pair: FFA_RXTX_MAP_32/64, FFA_RXTX_UNMAP, FFA_RX_RELEASE, and the RX
- * ownership protocol the rest of the mediator uses to fill a VM's RX buffer
- * (secure-side.md 2.2 and 6; xen-mediator.md 2.4).
+ * ownership protocol the rest of the mediator uses to fill a VM's RX buffer (Hafnium src/api.c,
+ * api_ffa_rxtx_map(), api_ffa_rxtx_unmap(), api_ffa_rx_release(), api_ffa_rx_acquire(); Xen
+ * xen/arch/arm/tee/ffa_rxtx.c, ffa_handle_rxtx_map(), ffa_rx_acquire(), ffa_rx_release()).
  *
  * Guest memory is reached only through the host's guest_map callback, which translates the
  * guest's addresses and checks that they are RAM the VM may use that way.
  */
 #include "internal.h"
 
-bool vm_buffers_supported(const struct ffa_mediator *m)
+bool ffam_vm_buffers_supported(const struct ffa_mediator *m)
 {
     return m->host->guest_map != NULL;
 }
@@ -28,8 +29,8 @@ static bool ranges_overlap(uint64_t a, uint64_t b, uint32_t pages)
  * that wraps, TX and RX overlapping, memory the host refuses; DENIED: already mapped;
  * NO_MEMORY: the host cannot map it. With forwarding, the SPMC's refusal is returned.
  */
-void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
-                         uint32_t fid)
+void ffam_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu, uint32_t fid)
 {
     uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : UINT64_C(0xffffffff);
     uint64_t tx_ipa = regs->x[1] & mask, rx_ipa = regs->x[2] & mask;
@@ -39,7 +40,7 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
     void *tx = NULL, *rx = NULL;
     int32_t ret;
 
-    if (!vm_buffers_supported(m)) {
+    if (!ffam_vm_buffers_supported(m)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -52,10 +53,10 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
         return;
     }
 
-    med_lock(m, vm->lock);
-    /* One pair per VM (secure-side.md 2.2: "only one pair per lifetime" of a mapping). */
+    ffam_lock(m, vm->lock);
+    /* One pair per VM: a second map while one is mapped is DENIED (Hafnium api_ffa_rxtx_map). */
     if (vm->mbox.tx != NULL) {
-        med_unlock(m, vm->lock);
+        ffam_unlock(m, vm->lock);
         reply_error(vm, regs, FFA_RET_DENIED);
         return;
     }
@@ -67,7 +68,7 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
             m->host->guest_unmap(m->host_ctx, vm->id, tx, pages);
     }
     if (ret == 0 && m->fwd_vm_buffers) {
-        ret = own_forward_rxtx_map(m, vm->id, tx_pa, rx_pa, pages);
+        ret = ffam_own_forward_rxtx_map(m, cpu, vm->id, tx_pa, rx_pa, pages);
         if (ret != 0) {
             m->host->guest_unmap(m->host_ctx, vm->id, rx, pages);
             m->host->guest_unmap(m->host_ctx, vm->id, tx, pages);
@@ -81,7 +82,7 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
         vm->mbox.rx_state = RX_FREE;
         vm->mbox.rx_from_spmc = false;
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
 
     if (ret != 0) {
         /* The host answers INVALID_PARAMETERS or NO_MEMORY; anything else is its bug. */
@@ -95,18 +96,18 @@ void ffa_handle_rxtx_map(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
 }
 
 /* Give an RX buffer the mediator acquired from the SPMC back to it. Caller holds vm->lock. */
-static int32_t release_to_spmc(struct ffa_mediator *m, struct ffa_vm *vm)
+static int32_t release_to_spmc(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     /* FFA_RX_RELEASE from the hypervisor: w1[15:0] = the VM whose buffer it is. */
-    return fw_simple_call(m, FFA_RX_RELEASE, vm->id, 0, 0);
+    return ffam_fw_simple_call(m, cpu, FFA_RX_RELEASE, vm->id, 0, 0);
 }
 
 /* Unmap both buffers and tell the SPMC. Caller holds vm->lock and checked the state. */
-static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm)
+static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
     if (vm->mbox.forwarded) {
-        /* The hypervisor names the VM in w1[31:16] (secure-side.md 2.2). */
-        int32_t ret = fw_simple_call(m, FFA_RXTX_UNMAP, (uint64_t)vm->id << 16, 0, 0);
+        /* The hypervisor names the VM in w1[31:16] (Hafnium api_ffa_rxtx_unmap). */
+        int32_t ret = ffam_fw_simple_call(m, cpu, FFA_RXTX_UNMAP, (uint64_t)vm->id << 16, 0, 0);
 
         if (ret != 0)
             return ret;
@@ -118,9 +119,9 @@ static int32_t unmap_locked(struct ffa_mediator *m, struct ffa_vm *vm)
 }
 
 /*
- * w1 carries an endpoint ID only when the hypervisor calls; a VM must send 0. Older Linux
- * kernels send their own ID (linux-client.md 7, item 6), which is tolerated; another VM's ID is
- * refused.
+ * w1 carries an endpoint ID only when the hypervisor calls; a VM must send 0. Linux kernels before
+ * commit a4e8473b775 (drivers/firmware/arm_ffa/driver.c, ffa_rxtx_unmap()) send their own ID in
+ * w1[31:16], which is tolerated; another VM's ID is refused.
  */
 static bool own_or_zero(const struct ffa_vm *vm, uint32_t id_field)
 {
@@ -128,12 +129,13 @@ static bool own_or_zero(const struct ffa_vm *vm, uint32_t id_field)
 }
 
 /* FFA_RXTX_UNMAP: INVALID_PARAMETERS if nothing is mapped; DENIED while the VM owns its RX. */
-void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     int32_t ret;
 
-    if (!vm_buffers_supported(m)) {
+    if (!ffam_vm_buffers_supported(m)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -141,14 +143,14 @@ void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
         reply_error(vm, regs, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     if (vm->mbox.tx == NULL)
         ret = FFA_RET_INVALID_PARAMETERS;
     else if (vm->mbox.rx_state != RX_FREE || vm->mbox.tx_busy)
         ret = FFA_RET_DENIED; /* a message the VM has not released, or one being written */
     else
-        ret = unmap_locked(m, vm);
-    med_unlock(m, vm->lock);
+        ret = unmap_locked(m, vm, cpu);
+    ffam_unlock(m, vm->lock);
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;
@@ -161,12 +163,13 @@ void ffa_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
  * not the VM's. When the SPMC knows the buffers, it may have filled the RX buffer itself (a
  * message from an SP), so a release the mediator cannot account for is the SPMC's to judge.
  */
-void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu)
 {
     uint32_t w1 = (uint32_t)regs->x[1];
     int32_t ret = 0;
 
-    if (!vm_buffers_supported(m)) {
+    if (!ffam_vm_buffers_supported(m)) {
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
@@ -174,12 +177,12 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
         reply_error(vm, regs, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     if (vm->mbox.rx == NULL) {
         ret = FFA_RET_DENIED;
     } else if (vm->mbox.rx_state == RX_FULL) {
         if (vm->mbox.rx_from_spmc)
-            ret = release_to_spmc(m, vm);
+            ret = release_to_spmc(m, vm, cpu);
         vm->mbox.rx_state = RX_FREE;
         vm->mbox.rx_from_spmc = false;
         /*
@@ -189,11 +192,11 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
          */
         vm->mbox.fw_notif &= ~FFA_FW_NOTIF_RX_FULL;
     } else if (vm->mbox.rx_state == RX_FREE && vm->mbox.forwarded) {
-        ret = release_to_spmc(m, vm);
+        ret = release_to_spmc(m, vm, cpu);
     } else {
         ret = FFA_RET_DENIED;
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
     if (ret != 0) {
         reply_error(vm, regs, ret);
         return;
@@ -205,21 +208,22 @@ void ffa_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa
  * Take a VM's RX buffer for the mediator to fill (partition info, a message from another VM).
  * DENIED if nothing is mapped; BUSY if the VM still owns it or someone is filling it, or if the
  * SPMC holds it (a message from an SP). On success the buffer is in RX_WRITING with the lock
- * dropped; vm_rx_fill_done() ends the fill.
+ * dropped; ffam_vm_rx_fill_done() ends the fill.
  */
-int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, uint32_t *size)
+int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
+                           uint32_t *size)
 {
     int32_t ret = 0;
 
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     if (vm->mbox.rx == NULL) {
         ret = FFA_RET_DENIED;
     } else if (vm->mbox.rx_state != RX_FREE) {
         ret = FFA_RET_BUSY;
     } else {
         if (vm->mbox.forwarded) {
-            /* The SPMC arbitrates the buffer it may also fill (secure-side.md 2.2). */
-            ret = fw_simple_call(m, FFA_RX_ACQUIRE, vm->id, 0, 0);
+            /* The SPMC arbitrates the buffer it may also fill (Hafnium api_ffa_rx_acquire). */
+            ret = ffam_fw_simple_call(m, cpu, FFA_RX_ACQUIRE, vm->id, 0, 0);
             if (ret == FFA_RET_DENIED)
                 ret = FFA_RET_BUSY; /* its mailbox is full: from the VM's side, busy */
         }
@@ -230,19 +234,19 @@ int32_t vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint8_t **rx, u
             *size = vm->mbox.pages * FFA_PAGE_SIZE;
         }
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
     return ret;
 }
 
 /* End a fill: the VM owns the buffer (filled) or it goes back to free (not filled). */
-void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled)
+void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled)
 {
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     if (filled) {
         vm->mbox.rx_state = RX_FULL;
     } else {
         if (vm->mbox.rx_from_spmc) {
-            int32_t ret = release_to_spmc(m, vm);
+            int32_t ret = release_to_spmc(m, vm, cpu);
 
             if (ret != 0)
                 MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: FFA_RX_RELEASE to the SPMC: %d", vm->id,
@@ -251,20 +255,20 @@ void vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, bool filled)
         vm->mbox.rx_state = RX_FREE;
         vm->mbox.rx_from_spmc = false;
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
 }
 
 /* At VM removal: give back an RX buffer the SPMC lent, unmap everything. */
-void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm)
+void ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
 {
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     if (vm->mbox.tx != NULL) {
         int32_t ret = 0;
 
         if (vm->mbox.rx_from_spmc)
-            ret = release_to_spmc(m, vm);
+            ret = release_to_spmc(m, vm, cpu);
         if (ret == 0)
-            ret = unmap_locked(m, vm);
+            ret = unmap_locked(m, vm, cpu);
         if (ret != 0) {
             /* The SPMC refused: the guest pages are unmapped anyway, the VM is going away. */
             MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: SPMC refused the unmap at removal: %d", vm->id,
@@ -274,5 +278,5 @@ void vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm)
             vm->mbox = (struct vm_mailbox){0};
         }
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
 }

@@ -2,7 +2,8 @@
 /*
  * FFA_VERSION: per-VM negotiation.
  *
- * Rules (secure-side.md 2.2 and 1.4; xen-mediator.md 2.1):
+ * Rules (Hafnium src/api.c, api_ffa_version(); Xen xen/arch/arm/tee/ffa.c, ffa_handle_call() and
+ * its version negotiation):
  *  - The reply is a bare w0: our version (1.2), or NOT_SUPPORTED. Never SUCCESS/ERROR.
  *  - Bit 31 is MBZ and the major must be 1, else NOT_SUPPORTED (Hafnium; Xen skips the bit-31
  *    check).
@@ -19,7 +20,7 @@ static void reply_version(const struct ffa_vm *vm, struct ffa_regs *r, uint32_t 
     reply8(vm, r, w0, 0, 0, 0, 0, 0, 0, 0);
 }
 
-void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
+void ffam_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs)
 {
     uint32_t req = (uint32_t)regs->x[1];
     uint32_t want, locked;
@@ -34,11 +35,11 @@ void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_re
     /* Once locked the version never changes: only an open negotiation needs the lock. */
     locked = __atomic_load_n(&vm->version, __ATOMIC_ACQUIRE);
     if (locked == 0) {
-        med_lock(m, vm->lock);
+        ffam_lock(m, vm->lock);
         locked = vm->version;
         if (locked == 0)
             vm->version_req = want;
-        med_unlock(m, vm->lock);
+        ffam_unlock(m, vm->lock);
     }
 
     if (locked != 0 && locked != want) {
@@ -55,18 +56,18 @@ void ffa_handle_version(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_re
  * never called FFA_VERSION: the call then fails with NOT_SUPPORTED and negotiation stays open
  * (as Xen: a guest must say which layouts it speaks before anything else).
  */
-uint32_t vm_lock_version(struct ffa_mediator *m, struct ffa_vm *vm)
+uint32_t ffam_vm_close_negotiation(struct ffa_mediator *m, struct ffa_vm *vm)
 {
     uint32_t v;
 
-    med_lock(m, vm->lock);
+    ffam_lock(m, vm->lock);
     v = vm->version;
     if (v == 0 && vm->version_req != 0) {
         v = vm->version_req;
         vm->clear_x8_x17 = !vm->aarch32 && v >= FFA_VERSION_1_2;
         __atomic_store_n(&vm->version, v, __ATOMIC_RELEASE);
-        __atomic_store_n(&vm->fast_fids, vm->aarch32 ? ~FFA_SMCCC_64 : ~0u, __ATOMIC_RELEASE);
+        __atomic_store_n(&vm->slow_fid_bits, vm->aarch32 ? FFA_SMCCC_64 : 0u, __ATOMIC_RELEASE);
     }
-    med_unlock(m, vm->lock);
+    ffam_unlock(m, vm->lock);
     return v;
 }

@@ -27,37 +27,39 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
 
     if (m == NULL || out == NULL)
         return FFA_RET_INVALID_PARAMETERS;
-    /* 0 is the hypervisor; bit 15 marks secure endpoints (secure-side.md 1.2). */
+    /* 0 is the hypervisor; bit 15 marks secure endpoints (Hafnium inc/vmapi/hf/ffa.h, FF-A v1.2).
+     */
     if (id == FFA_ID_HYPERVISOR || FFA_ID_IS_SECURE(id) || vcpu_count == 0)
         return FFA_RET_INVALID_PARAMETERS;
     if ((flags & ~FFA_VM_AARCH32) != 0)
         return FFA_RET_INVALID_PARAMETERS;
 
-    vm = med_zalloc(m, sizeof(*vm));
+    vm = ffam_zalloc(m, sizeof(*vm));
     if (vm == NULL)
         return FFA_RET_NO_MEMORY;
     vm->m = m;
     vm->id = id;
     vm->vcpu_count = vcpu_count;
     vm->aarch32 = (flags & FFA_VM_AARCH32) != 0;
-    vm->lock = med_lock_create(m, &ok);
+    vm->slow_fid_bits = ~0u; /* every call takes the slow path until the version is locked */
+    vm->lock = ffam_lock_create(m, &ok);
     if (!ok) {
-        med_free(m, vm, sizeof(*vm));
+        ffam_free(m, vm, sizeof(*vm));
         return FFA_RET_NO_MEMORY;
     }
 
-    med_lock(m, m->lock);
+    ffam_lock(m, m->lock);
     slot = vm_slot(m, id);
     if (slot < m->vm_count && m->vms[slot]->id == id) {
-        med_unlock(m, m->lock);
-        med_lock_destroy(m, vm->lock);
-        med_free(m, vm, sizeof(*vm));
+        ffam_unlock(m, m->lock);
+        ffam_lock_destroy(m, vm->lock);
+        ffam_free(m, vm, sizeof(*vm));
         return FFA_RET_DENIED;
     }
     if (m->vm_count == m->cfg.max_vms) {
-        med_unlock(m, m->lock);
-        med_lock_destroy(m, vm->lock);
-        med_free(m, vm, sizeof(*vm));
+        ffam_unlock(m, m->lock);
+        ffam_lock_destroy(m, vm->lock);
+        ffam_free(m, vm, sizeof(*vm));
         return FFA_RET_NO_MEMORY;
     }
     for (uint32_t i = m->vm_count; i > slot; i--)
@@ -65,7 +67,7 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
     m->vms[slot] = vm;
     m->vm_count++;
     m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
-    med_unlock(m, m->lock);
+    ffam_unlock(m, m->lock);
 
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x added with %u vCPUs", id, vcpu_count);
     *out = vm;
@@ -74,15 +76,19 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
 
 int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
 {
-    uint32_t slot;
-
     if (m == NULL || vm == NULL || vm->m != m)
         return FFA_RET_INVALID_PARAMETERS;
+    return ffam_vm_remove(m, vm, ffam_host_cpu(m));
+}
 
-    med_lock(m, m->lock);
+int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
+{
+    uint32_t slot;
+
+    ffam_lock(m, m->lock);
     slot = vm_slot(m, vm->id);
     if (slot >= m->vm_count || m->vms[slot] != vm) {
-        med_unlock(m, m->lock);
+        ffam_unlock(m, m->lock);
         return FFA_RET_INVALID_PARAMETERS;
     }
     for (uint32_t i = slot; i + 1 < m->vm_count; i++)
@@ -90,17 +96,17 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm)
     m->vm_count--;
     m->vms[m->vm_count] = NULL;
     m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
-    med_unlock(m, m->lock);
+    ffam_unlock(m, m->lock);
 
-    vm_buffers_teardown(m, vm);
-    resume_rights_forget_vm(m, vm);
+    ffam_vm_buffers_teardown(m, vm, cpu);
+    ffam_resume_rights_forget_vm(m, vm);
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x removed", vm->id);
-    med_lock_destroy(m, vm->lock);
-    med_free(m, vm, sizeof(*vm));
+    ffam_lock_destroy(m, vm->lock);
+    ffam_free(m, vm, sizeof(*vm));
     return 0;
 }
 
-struct ffa_vm *vm_find_locked(struct ffa_mediator *m, uint16_t id)
+struct ffa_vm *ffam_vm_find_in_locked_table(struct ffa_mediator *m, uint16_t id)
 {
     uint32_t slot = vm_slot(m, id);
 
@@ -111,9 +117,9 @@ struct ffa_vm *ffa_vm_find(struct ffa_mediator *m, uint16_t id)
 {
     struct ffa_vm *vm;
 
-    med_lock(m, m->lock);
-    vm = vm_find_locked(m, id);
-    med_unlock(m, m->lock);
+    ffam_lock(m, m->lock);
+    vm = ffam_vm_find_in_locked_table(m, id);
+    ffam_unlock(m, m->lock);
     return vm;
 }
 
@@ -131,8 +137,8 @@ uint32_t ffa_vm_framework_notifications(struct ffa_vm *vm)
 {
     uint32_t pending;
 
-    med_lock(vm->m, vm->lock);
+    ffam_lock(vm->m, vm->lock);
     pending = vm->mbox.fw_notif;
-    med_unlock(vm->m, vm->lock);
+    ffam_unlock(vm->m, vm->lock);
     return pending;
 }

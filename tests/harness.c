@@ -192,6 +192,30 @@ const struct ffa_host_ops test_host_ops_full = {
     .notify = h_notify,
 };
 
+static uint32_t h_current_cpu(void *host)
+{
+    struct test_host *h = host;
+
+    h->current_cpu_calls++;
+    return h->current_cpu;
+}
+
+const struct ffa_host_ops test_host_ops_cpu = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+    .current_cpu = h_current_cpu,
+};
+
 void th_host_cleanup(struct test_host *h)
 {
     assert_int_equal(h->live_maps, 0);
@@ -235,13 +259,16 @@ static uint32_t fw_bit(uint32_t fid)
     return 0;
 }
 
-void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis)
+/* The probe, with `cpu_match` (0 or FFA_MOCK_CPU) and `cpu` on every step. */
+static void expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
+                         uint32_t cpu_match, uint32_t cpu)
 {
     size_t n;
     const uint32_t *abis = ffa_mediator_probe_list(&n);
     struct ffa_mock_step v = {
         .call = {{FFA_VERSION, FFA_MEDIATOR_VERSION}},
-        .match = FFA_MOCK_X_ALL,
+        .match = FFA_MOCK_X_ALL | cpu_match,
+        .cpu = cpu,
         .reply = {{fw_version}},
     };
 
@@ -249,7 +276,8 @@ void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abi
     for (size_t i = 0; i < n; i++) {
         struct ffa_mock_step s = {
             .call = {{FFA_FEATURES, abis[i]}},
-            .match = FFA_MOCK_X_ALL,
+            .match = FFA_MOCK_X_ALL | cpu_match,
+            .cpu = cpu,
         };
 
         if (fw_abis & fw_bit(abis[i])) {
@@ -260,6 +288,17 @@ void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abi
         }
         assert_int_equal(ffa_mock_expect(mock, &s), 0);
     }
+}
+
+void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis)
+{
+    expect_probe(mock, fw_version, fw_abis, 0, 0);
+}
+
+void th_expect_probe_on_cpu(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
+                            uint32_t cpu)
+{
+    expect_probe(mock, fw_version, fw_abis, FFA_MOCK_CPU, cpu);
 }
 
 /* ---- The scripted SPMC's side of the mediator's own buffers and SP list ---- */
@@ -324,6 +363,7 @@ static void expect_own_buffers(struct fixture *f, uint32_t fw_abis)
 struct fixture *th_fixture_open(const struct th_opts *o)
 {
     struct fixture *f = calloc(1, sizeof(*f));
+    const struct ffa_host_ops *host_ops;
     struct ffa_backend be;
 
     assert_non_null(f);
@@ -336,10 +376,11 @@ struct fixture *th_fixture_open(const struct th_opts *o)
     if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0)
         expect_own_buffers(f, o->fw_abis);
     be = ffa_mock_backend(f->mock);
-    assert_int_equal(ffa_mediator_create(&o->cfg,
-                                         o->full_host ? &test_host_ops_full : &test_host_ops,
-                                         &f->host, &be, &f->m),
-                     0);
+    if (o->host_ops != NULL)
+        host_ops = o->host_ops;
+    else
+        host_ops = o->full_host ? &test_host_ops_full : &test_host_ops;
+    assert_int_equal(ffa_mediator_create(&o->cfg, host_ops, &f->host, &be, &f->m), 0);
     assert_int_equal(ffa_mock_pending(f->mock), 0);
     assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, o->vm_flags, &f->vm), 0);
     if (o->vm_version != 0) {
@@ -373,7 +414,7 @@ struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_
 
 void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 {
-    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, regs), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, 0, regs), FFA_CALL_HANDLED);
 }
 
 void th_fixture_free(struct fixture *f)
@@ -392,7 +433,7 @@ void th_fixture_free(struct fixture *f)
 
 void th_call(struct fixture *f, struct ffa_regs *regs)
 {
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, regs), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, regs), FFA_CALL_HANDLED);
 }
 
 void th_assert_error(const struct ffa_regs *r, int32_t code)
@@ -421,6 +462,15 @@ void th_fill_high(struct ffa_regs *r, uint64_t seed)
 void th_expect(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, struct ffa_regs reply)
 {
     struct ffa_mock_step s = {.call = call, .match = match, .reply = reply};
+
+    assert_int_equal(ffa_mock_expect(mock, &s), 0);
+}
+
+void th_expect_on_cpu(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, uint32_t cpu,
+                      struct ffa_regs reply)
+{
+    struct ffa_mock_step s = {
+        .call = call, .match = match | FFA_MOCK_CPU, .cpu = cpu, .reply = reply};
 
     assert_int_equal(ffa_mock_expect(mock, &s), 0);
 }

@@ -50,11 +50,16 @@ struct test_host {
     unsigned notifies;
     uint16_t notified_vm;
     enum ffa_host_event notified_event;
+    /* the processor current_cpu answers (test_host_ops_cpu), and how often it was asked */
+    uint32_t current_cpu;
+    unsigned current_cpu_calls;
 };
 
 /* Callbacks without guest memory, and with everything (guest_map, page_alloc, notify). */
 extern const struct ffa_host_ops test_host_ops;
 extern const struct ffa_host_ops test_host_ops_full;
+/* test_host_ops_full plus current_cpu, which answers test_host.current_cpu. */
+extern const struct ffa_host_ops test_host_ops_cpu;
 
 /* The host view of guest memory at `ipa` of VM `vm` (allocating its RAM on first use). */
 uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa);
@@ -86,10 +91,11 @@ struct th_sp {
 
 /* How to build a fixture. */
 struct th_opts {
-    uint32_t fw_abis;    /* FW_* the secure world reports */
-    uint32_t vm_flags;   /* for the first VM (TEST_VM_ID, 2 vCPUs) */
-    uint32_t vm_version; /* FFA_VERSION asked by it; 0: none */
-    int full_host;       /* test_host_ops_full: guest memory, page_alloc, notify */
+    const struct ffa_host_ops *host_ops; /* NULL: test_host_ops, or _full with full_host */
+    uint32_t fw_abis;                    /* FW_* the secure world reports */
+    uint32_t vm_flags;                   /* for the first VM (TEST_VM_ID, 2 vCPUs) */
+    uint32_t vm_version;                 /* FFA_VERSION asked by it; 0: none */
+    int full_host;                       /* test_host_ops_full: guest memory, page_alloc, notify */
     struct ffa_mediator_config cfg;
     const struct th_sp *sps; /* what PARTITION_INFO_GET lists (with FW_PARTINFO) */
     size_t sp_count;
@@ -116,6 +122,9 @@ void th_mock_fail(void *ctx, const char *message);
 
 /* Script the probe ffa_mediator_create() performs: FFA_VERSION, then FFA_FEATURES per ABI. */
 void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis);
+/* The same, every call expected on processor `cpu`. */
+void th_expect_probe_on_cpu(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
+                            uint32_t cpu);
 
 /*
  * Create a fixture: mock + mediator (probe scripted with fw_abis, firmware at v1.2) + VM
@@ -152,6 +161,9 @@ struct ffa_regs th_regs(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint
 
 /* Expect one secure-world call (registers selected by `match`) and answer `reply`. */
 void th_expect(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, struct ffa_regs reply);
+/* The same, issued on processor `cpu`. */
+void th_expect_on_cpu(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, uint32_t cpu,
+                      struct ffa_regs reply);
 
 /* Fill x8..x17 with a recognisable pattern. */
 void th_fill_high(struct ffa_regs *r, uint64_t seed);

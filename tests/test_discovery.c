@@ -56,9 +56,9 @@ static void test_spm_id_get_cache_is_shared_by_vms(void **state)
               th_regs(FFA_SUCCESS_32, 0, 0x8123, 0, 0, 0, 0, 0));
     spm_id_get(f);
     assert_int_equal(ffa_vm_add(f->m, 7, 1, 0, &other), 0);
-    assert_int_equal(ffa_mediator_handle(f->m, other, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, other, 0, 0, &r), FFA_CALL_HANDLED);
     r = th_regs(FFA_SPM_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(f->m, other, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, other, 0, 0, &r), FFA_CALL_HANDLED);
     assert_int_equal(r.x[2], 0x8123);
     th_fixture_free(f);
 }

@@ -11,7 +11,7 @@ static void assert_declined(struct fixture *f, uint64_t x0)
 
     th_fill_high(&r, 50);
     before = r;
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, &r), FFA_CALL_DECLINED);
+    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, &r), FFA_CALL_DECLINED);
     assert_memory_equal(&r, &before, sizeof(r));
 }
 
@@ -201,10 +201,10 @@ static void test_bad_vcpu_index_gets_invalid_parameters(void **state)
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
     (void)state;
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 2, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 2, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(f->m, NULL, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, NULL, 0, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     th_fixture_free(f);
 }
@@ -216,7 +216,7 @@ static void test_vm_of_another_mediator_gets_invalid_parameters(void **state)
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
     (void)state;
-    assert_int_equal(ffa_mediator_handle(a->m, b->vm, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(a->m, b->vm, 0, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     th_fixture_free(a);
     th_fixture_free(b);

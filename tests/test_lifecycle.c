@@ -261,18 +261,18 @@ static void test_without_a_secure_world_only_local_abis_work(void **state)
     assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &h, NULL, &m), 0);
     assert_int_equal(ffa_mediator_fw_version(m), 0);
     assert_int_equal(ffa_vm_add(m, 3, 1, 0, &vm), 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     assert_int_equal(r.x[2], 3);
     r = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (3u << 16) | 0x8001, 0, 0, 0, 0, 0, 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     r = th_regs(FFA_RUN, 0x80010000, 0, 0, 0, 0, 0, 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     r = th_regs(FFA_SPM_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     ffa_mediator_destroy(m);
     assert_int_equal(h.live_allocs, 0);
@@ -289,9 +289,9 @@ static void test_host_without_locks_works(void **state)
     (void)state;
     assert_int_equal(ffa_mediator_create(NULL, &ops, &h, NULL, &m), 0);
     assert_int_equal(ffa_vm_add(m, 9, 1, 0, &vm), 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     assert_int_equal(r.x[2], 9);
     ffa_mediator_destroy(m);
     assert_int_equal(h.live_allocs, 0);
@@ -317,11 +317,11 @@ static void *worker_main(void *arg)
     for (int i = 0; i < 2000; i++) {
         struct ffa_regs r = {{FFA_VERSION, FFA_VERSION_1_1}};
 
-        ffa_mediator_handle(w->m, w->vm, (uint16_t)(i & 1), &r);
+        ffa_mediator_handle(w->m, w->vm, (uint16_t)(i & 1), 0, &r);
         if (r.x[0] != FFA_VERSION_1_2)
             w->errors++;
         r = (struct ffa_regs){{FFA_ID_GET}};
-        ffa_mediator_handle(w->m, w->vm, (uint16_t)(i & 1), &r);
+        ffa_mediator_handle(w->m, w->vm, (uint16_t)(i & 1), 0, &r);
         if (r.x[0] != FFA_SUCCESS_32 || r.x[2] != ffa_vm_id(w->vm))
             w->errors++;
     }

@@ -30,14 +30,19 @@ static struct ffa_mock *capturing_mock(struct captured *c)
     return mock;
 }
 
-static struct ffa_regs call_mock(struct ffa_mock *mock, struct ffa_regs in)
+static struct ffa_regs call_mock_on(struct ffa_mock *mock, uint32_t cpu, struct ffa_regs in)
 {
     struct ffa_backend be = ffa_mock_backend(mock);
     struct ffa_regs out;
 
     memset(&out, 0xcc, sizeof(out));
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, cpu, &in, &out);
     return out;
+}
+
+static struct ffa_regs call_mock(struct ffa_mock *mock, struct ffa_regs in)
+{
+    return call_mock_on(mock, 0, in);
 }
 
 static void test_matching_call_gets_the_scripted_reply(void **state)
@@ -120,6 +125,202 @@ static void test_leftover_expectations_fail_verify(void **state)
     assert_non_null(strstr(c.msg, "1 expected call(s) never made"));
     assert_non_null(strstr(c.msg, "call FFA_VERSION x1=0x10002"));
     ffa_mock_destroy(mock);
+}
+
+/* ---- The processor a call is issued on ---- */
+
+/* A capturing mock, a second mock to stand for a real secure world, and a recording's text. */
+struct cpu_fixture {
+    struct captured c;
+    struct ffa_mock *mock;
+    struct ffa_mock *real;
+    struct ffa_recorder *rec;
+    FILE *out; /* the recording, into text */
+    char *text;
+    size_t text_len;
+};
+
+static int setup_cpu(void **state)
+{
+    struct cpu_fixture *t = calloc(1, sizeof(*t));
+
+    assert_non_null(t);
+    t->mock = capturing_mock(&t->c);
+    t->real = ffa_mock_create();
+    assert_non_null(t->real);
+    ffa_mock_set_fail_handler(t->real, th_mock_fail, NULL);
+    *state = t;
+    return 0;
+}
+
+static int teardown_cpu(void **state)
+{
+    struct cpu_fixture *t = *state;
+
+    ffa_recorder_destroy(t->rec);
+    if (t->out != NULL)
+        fclose(t->out);
+    ffa_mock_destroy(t->mock);
+    ffa_mock_destroy(t->real);
+    free(t->text);
+    free(t);
+    return 0;
+}
+
+static void test_step_expecting_a_cpu_refuses_a_call_on_another(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->mock;
+    struct captured *c = &t->c;
+    struct ffa_regs out;
+
+    th_expect_on_cpu(mock, 0, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0), 3,
+                     th_regs(FFA_SUCCESS_32, 0, 1, 0, 0, 0, 0, 0));
+    out = call_mock_on(mock, 2, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(c->count, 1);
+    assert_non_null(strstr(c->msg, "expected FFA_ID_GET, got FFA_ID_GET on cpu 2"));
+    assert_non_null(strstr(c->msg, "cpu  3                    2                     <-- mismatch"));
+    th_assert_error(&out, FFA_RET_ABORTED);
+    assert_int_equal(ffa_mock_verify(mock), -1);
+}
+
+static void test_step_expecting_a_cpu_accepts_a_call_on_it(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->mock;
+    struct captured *c = &t->c;
+    struct ffa_regs out;
+
+    th_expect_on_cpu(mock, 0, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0), 3,
+                     th_regs(FFA_SUCCESS_32, 0, 1, 0, 0, 0, 0, 0));
+    out = call_mock_on(mock, 3, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(out.x[0], FFA_SUCCESS_32);
+    assert_int_equal(c->count, 0);
+    assert_int_equal(ffa_mock_verify(mock), 0);
+}
+
+static void test_step_without_a_cpu_accepts_any_cpu(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->mock;
+    struct captured *c = &t->c;
+
+    th_expect(mock, 0, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_SUCCESS_32, 0, 1, 0, 0, 0, 0, 0));
+    th_expect(mock, 0, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_SUCCESS_32, 0, 1, 0, 0, 0, 0, 0));
+    assert_int_equal(call_mock_on(mock, 0, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0)).x[0],
+                     FFA_SUCCESS_32);
+    assert_int_equal(call_mock_on(mock, 0xffffffffu, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0)).x[0],
+                     FFA_SUCCESS_32);
+    assert_int_equal(c->count, 0);
+    assert_int_equal(ffa_mock_verify(mock), 0);
+}
+
+static void test_leftover_expectation_shows_its_cpu(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->mock;
+    struct captured *c = &t->c;
+
+    th_expect_on_cpu(mock, FFA_MOCK_X(1), th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0),
+                     4, th_regs(FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(ffa_mock_verify(mock), -1);
+    assert_non_null(strstr(c->msg, "call FFA_VERSION x1=0x10002 cpu=4"));
+}
+
+static const char cpu_script[] = "call FFA_ID_GET cpu=3\n"
+                                 "reply FFA_SUCCESS_32 x2=1\n"
+                                 "call FFA_ID_GET x*=0 cpu=0x10\n"
+                                 "reply FFA_SUCCESS_32 x2=2\n"
+                                 "call FFA_ID_GET cpu=any\n"
+                                 "reply FFA_SUCCESS_32 x2=3\n"
+                                 "call FFA_ID_GET\n"
+                                 "reply FFA_SUCCESS_32 x2=4\n";
+
+static void test_script_cpu_words_name_the_processor(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->mock;
+    struct captured *c = &t->c;
+    struct ffa_regs id = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+
+    assert_int_equal(ffa_mock_load_string(mock, cpu_script, "cpu", NULL, 0), 0);
+    assert_int_equal(call_mock_on(mock, 3, id).x[2], 1);
+    assert_int_equal(call_mock_on(mock, 16, id).x[2], 2);
+    assert_int_equal(call_mock_on(mock, 9, id).x[2], 3); /* cpu=any */
+    assert_int_equal(call_mock_on(mock, 5, id).x[2], 4); /* no cpu word: any */
+    assert_int_equal(c->count, 0);
+    assert_int_equal(ffa_mock_verify(mock), 0);
+}
+
+static void test_script_cpu_mismatch_names_the_line(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->mock;
+    struct captured *c = &t->c;
+
+    assert_int_equal(ffa_mock_load_string(mock, cpu_script, "cpu", NULL, 0), 0);
+    call_mock_on(mock, 4, th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(c->count, 1);
+    assert_non_null(strstr(c->msg, "(script line 1)"));
+    assert_non_null(strstr(c->msg, "cpu  3                    4                     <-- mismatch"));
+}
+
+static void test_script_cpu_syntax_errors(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_mock *mock = t->real;
+    char err[256] = "";
+
+    assert_int_equal(
+        ffa_mock_load_string(mock, "call FFA_ID_GET cpu=x\n", "s.ffa", err, sizeof(err)), -1);
+    assert_string_equal(err, "s.ffa:1: cpu takes a 32-bit number or any: x");
+    assert_int_equal(
+        ffa_mock_load_string(mock, "call FFA_ID_GET cpu=0x100000000\n", "s.ffa", err, sizeof(err)),
+        -1);
+    assert_string_equal(err, "s.ffa:1: cpu takes a 32-bit number or any: 0x100000000");
+    assert_int_equal(
+        ffa_mock_load_string(mock, "call FFA_ID_GET cpu=FFA_RUN\n", "s.ffa", err, sizeof(err)), -1);
+    assert_string_equal(err, "s.ffa:1: cpu takes a 32-bit number or any: FFA_RUN");
+    assert_int_equal(ffa_mock_load_string(mock, "call FFA_ID_GET\nreply FFA_SUCCESS_32 cpu=1\n",
+                                          "s.ffa", err, sizeof(err)),
+                     -1);
+    assert_string_equal(err, "s.ffa:2: expected xN=value: cpu=1");
+    assert_int_equal(ffa_mock_pending(mock), 0);
+}
+
+/* The recorder writes each call's processor; the recording replays only on the same ones. */
+static void test_recorded_cpus_replay_and_are_checked(void **state)
+{
+    struct cpu_fixture *t = *state;
+    struct ffa_backend real_be = ffa_mock_backend(t->real), rec_be;
+    struct ffa_regs q = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0x18001, 0, 7, 0, 0, 0, 0);
+    struct ffa_regs out;
+
+    t->out = open_memstream(&t->text, &t->text_len);
+    assert_non_null(t->out);
+    th_expect(t->real, 0, q, th_regs(FFA_MSG_SEND_DIRECT_RESP_32, 0x80010001, 0, 8, 0, 0, 0, 0));
+    th_expect(t->real, 0, q, th_regs(FFA_MSG_SEND_DIRECT_RESP_32, 0x80010001, 0, 9, 0, 0, 0, 0));
+    t->rec = ffa_recorder_create(&real_be, t->out);
+    rec_be = ffa_recorder_backend(t->rec);
+    ffa_backend_call(&rec_be, 2, &q, &out);
+    assert_int_equal(out.x[3], 8);
+    ffa_backend_call(&rec_be, 5, &q, &out);
+    assert_int_equal(out.x[3], 9);
+    fflush(t->out);
+    assert_int_equal(ffa_mock_verify(t->real), 0);
+    assert_non_null(strstr(t->text, "call FFA_MSG_SEND_DIRECT_REQ_32 x1=0x18001 x3=0x7 x*=0 cpu=2\n"
+                                    "reply FFA_MSG_SEND_DIRECT_RESP_32 x1=0x80010001 x3=0x8\n"));
+    assert_non_null(strstr(t->text, "x*=0 cpu=5\n"));
+
+    assert_int_equal(ffa_mock_load_string(t->mock, t->text, "recording", NULL, 0), 0);
+    assert_int_equal(call_mock_on(t->mock, 2, q).x[3], 8);
+    assert_int_equal(t->c.count, 0);
+    call_mock_on(t->mock, 4, q); /* recorded on 5 */
+    assert_int_equal(t->c.count, 1);
+    assert_non_null(
+        strstr(t->c.msg, "cpu  5                    4                     <-- mismatch"));
 }
 
 static const char demo_script[] = "# probe\n"
@@ -260,7 +461,7 @@ static void play_session(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_r
     *n = 0;
     for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
         replies[*n] = calls[i];
-        assert_int_equal(ffa_mediator_handle(m, vm, 0, &replies[*n]), FFA_CALL_HANDLED);
+        assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &replies[*n]), FFA_CALL_HANDLED);
         (*n)++;
     }
 }
@@ -338,6 +539,21 @@ int main(void)
         cmocka_unit_test(test_script_file_loads),
         cmocka_unit_test(test_format_line_round_trips_through_the_parser),
         cmocka_unit_test(test_recorded_session_replays_in_the_mock),
+        cmocka_unit_test_setup_teardown(test_step_expecting_a_cpu_refuses_a_call_on_another,
+                                        setup_cpu, teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_step_expecting_a_cpu_accepts_a_call_on_it, setup_cpu,
+                                        teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_step_without_a_cpu_accepts_any_cpu, setup_cpu,
+                                        teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_leftover_expectation_shows_its_cpu, setup_cpu,
+                                        teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_script_cpu_words_name_the_processor, setup_cpu,
+                                        teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_script_cpu_mismatch_names_the_line, setup_cpu,
+                                        teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_script_cpu_syntax_errors, setup_cpu, teardown_cpu),
+        cmocka_unit_test_setup_teardown(test_recorded_cpus_replay_and_are_checked, setup_cpu,
+                                        teardown_cpu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

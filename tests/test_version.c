@@ -70,11 +70,11 @@ static void test_version_negotiates_each_supported_version(void **state)
         struct ffa_regs r = th_regs(FFA_VERSION, versions[i], 0, 0, 0, 0, 0, 0);
 
         assert_int_equal(ffa_vm_add(f->m, (uint16_t)(0x10 + i), 1, 0, &vm), 0);
-        assert_int_equal(ffa_mediator_handle(f->m, vm, 0, &r), FFA_CALL_HANDLED);
+        assert_int_equal(ffa_mediator_handle(f->m, vm, 0, 0, &r), FFA_CALL_HANDLED);
         assert_int_equal(r.x[0], FFA_MEDIATOR_VERSION);
         assert_int_equal(ffa_vm_version(vm), 0);
         r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-        assert_int_equal(ffa_mediator_handle(f->m, vm, 0, &r), FFA_CALL_HANDLED);
+        assert_int_equal(ffa_mediator_handle(f->m, vm, 0, 0, &r), FFA_CALL_HANDLED);
         assert_int_equal(ffa_vm_version(vm), versions[i]);
     }
 }
@@ -178,9 +178,9 @@ static void test_versions_are_per_vm(void **state)
     assert_int_equal(ffa_vm_add(f->m, 2, 1, 0, &other), 0);
     version_call(f, FFA_VERSION_1_2);
     lock_with_id_get(f);
-    assert_int_equal(ffa_mediator_handle(f->m, other, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, other, 0, 0, &r), FFA_CALL_HANDLED);
     r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(f->m, other, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, other, 0, 0, &r), FFA_CALL_HANDLED);
     assert_int_equal(r.x[2], 2);
     assert_int_equal(ffa_vm_version(other), FFA_VERSION_1_0);
     assert_int_equal(ffa_vm_version(f->vm), FFA_VERSION_1_2);

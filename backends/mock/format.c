@@ -83,14 +83,21 @@ int ffa_mock_format_line(char *buf, size_t len, const char *verb, const struct f
     return format_regs(buf, len, verb, regs, nonzero_regs(regs), exact ? " x*=0" : NULL);
 }
 
-int mock_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step)
+int ffamk_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step)
 {
-    if ((step->match & FFA_MOCK_X_ALL) == FFA_MOCK_X_ALL)
-        return format_regs(buf, len, "call", &step->call, nonzero_regs(&step->call), " x*=0");
-    return format_regs(buf, len, "call", &step->call, step->match | FFA_MOCK_X(0), NULL);
+    char tail[32] = "";
+    int exact = (step->match & FFA_MOCK_X_ALL) == FFA_MOCK_X_ALL;
+
+    if ((step->match & FFA_MOCK_CPU) != 0)
+        snprintf(tail, sizeof(tail), "%s cpu=%u", exact ? " x*=0" : "", step->cpu);
+    else if (exact)
+        snprintf(tail, sizeof(tail), " x*=0");
+    if (exact)
+        return format_regs(buf, len, "call", &step->call, nonzero_regs(&step->call), tail);
+    return format_regs(buf, len, "call", &step->call, step->match | FFA_MOCK_X(0), tail);
 }
 
-int mock_parse_value(const char *word, uint64_t *value)
+int ffamk_parse_value(const char *word, uint64_t *value)
 {
     const char *name;
     uint32_t fid;

@@ -128,11 +128,21 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
         *pos += (size_t)n < len - *pos ? (size_t)n : len - *pos;
 }
 
-/* Registers side by side: every register the step matches, and every non-zero actual one. */
+/*
+ * Registers side by side: the processor, every register the step matches, and every non-zero
+ * actual one.
+ */
 static void append_reg_table(char *buf, size_t len, size_t *pos, const struct ffa_mock_step *s,
-                             const struct ffa_regs *actual)
+                             uint32_t cpu, const struct ffa_regs *actual)
 {
+    int cares_cpu = s != NULL && (s->match & FFA_MOCK_CPU) != 0;
+    char exp_cpu[16] = "any";
+
+    if (cares_cpu)
+        snprintf(exp_cpu, sizeof(exp_cpu), "%u", s->cpu);
     append(buf, len, pos, "  reg  %-20s %-20s\n", "expected", "actual");
+    append(buf, len, pos, "  cpu  %-20s %-20u%s\n", exp_cpu, cpu,
+           cares_cpu && s->cpu != cpu ? "  <-- mismatch" : "");
     for (unsigned i = 0; i < FFA_NUM_REGS; i++) {
         int cares = s != NULL && (s->match & FFA_MOCK_X(i)) != 0;
         char exp[64] = "any", act[64];
@@ -159,7 +169,7 @@ static void report(struct ffa_mock *mock, const char *message)
     pthread_mutex_lock(&mock->lock);
 }
 
-static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs *out)
+static void mock_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs, struct ffa_regs *out)
 {
     struct ffa_mock *mock = ctx;
     const struct ffa_regs call = *in_regs; /* `out` may alias the input */
@@ -169,14 +179,16 @@ static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs
     size_t pos = 0;
     size_t call_no;
     uint32_t diff = 0;
+    int cpu_differs;
 
     pthread_mutex_lock(&mock->lock);
     call_no = ++mock->calls;
     memset(out, 0, sizeof(*out));
     if (mock->next == mock->count) {
-        append(msg, sizeof(msg), &pos, "ffa mock: unexpected call #%zu %s: no expectations left\n",
-               call_no, fid_label(in->x[0]));
-        append_reg_table(msg, sizeof(msg), &pos, NULL, in);
+        append(msg, sizeof(msg), &pos,
+               "ffa mock: unexpected call #%zu %s: no expectations left (cpu %u)\n", call_no,
+               fid_label(in->x[0]), cpu);
+        append_reg_table(msg, sizeof(msg), &pos, NULL, cpu, in);
         out->x[0] = FFA_ERROR;
         out->x[2] = (uint32_t)FFA_RET_ABORTED;
         report(mock, msg);
@@ -188,14 +200,15 @@ static void mock_call(void *ctx, const struct ffa_regs *in_regs, struct ffa_regs
         if ((s->match & FFA_MOCK_X(i)) != 0 && s->call.x[i] != in->x[i])
             diff |= FFA_MOCK_X(i);
     }
-    if (diff != 0) {
+    cpu_differs = (s->match & FFA_MOCK_CPU) != 0 && s->cpu != cpu;
+    if (diff != 0 || cpu_differs) {
         char where[32] = "";
 
         if (s->line != 0)
             snprintf(where, sizeof(where), " (script line %u)", s->line);
-        append(msg, sizeof(msg), &pos, "ffa mock: call #%zu%s: expected %s, got %s\n", call_no,
-               where, fid_label(s->call.x[0]), fid_label(in->x[0]));
-        append_reg_table(msg, sizeof(msg), &pos, s, in);
+        append(msg, sizeof(msg), &pos, "ffa mock: call #%zu%s: expected %s, got %s on cpu %u\n",
+               call_no, where, fid_label(s->call.x[0]), fid_label(in->x[0]), cpu);
+        append_reg_table(msg, sizeof(msg), &pos, s, cpu, in);
         out->x[0] = FFA_ERROR;
         out->x[2] = (uint32_t)FFA_RET_ABORTED;
         report(mock, msg);
@@ -225,7 +238,7 @@ int ffa_mock_verify(struct ffa_mock *mock)
         for (size_t i = mock->next; i < mock->count && i < mock->next + 8; i++) {
             char line[512];
 
-            mock_format_expectation(line, sizeof(line), &mock->steps[i]);
+            ffamk_format_expectation(line, sizeof(line), &mock->steps[i]);
             append(msg, sizeof(msg), &pos, "  %s\n", line);
         }
         report(mock, msg);

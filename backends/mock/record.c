@@ -13,16 +13,16 @@ struct ffa_recorder {
     FILE *out;
 };
 
-static void recorder_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void recorder_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct ffa_recorder *rec = ctx;
     const struct ffa_regs call = *in; /* `out` may alias the input */
     char line[1024];
 
     pthread_mutex_lock(&rec->lock);
-    ffa_backend_call(&rec->inner, &call, out);
+    ffa_backend_call(&rec->inner, cpu, &call, out);
     ffa_mock_format_line(line, sizeof(line), "call", &call, 1);
-    fprintf(rec->out, "%s\n", line);
+    fprintf(rec->out, "%s cpu=%u\n", line, cpu);
     ffa_mock_format_line(line, sizeof(line), "reply", out, 0);
     fprintf(rec->out, "%s\n", line);
     fflush(rec->out);

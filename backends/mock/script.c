@@ -3,11 +3,12 @@
  * The mock's text script format (README, "Mock script format"):
  *
  *   # comment
- *   call  <x0> [xN=<value>|xN=any]... [x*=0|x*=any]
+ *   call  <x0> [xN=<value>|xN=any]... [x*=0|x*=any] [cpu=<n>|cpu=any]
  *   reply <x0> [xN=<value>]...
  *
  * A value is a C integer literal, an FF-A function name or a status name. In a call, registers
- * not named are "any" unless x*=0 says they must be zero. In a reply, registers not named are 0.
+ * not named are "any" unless x*=0 says they must be zero, and the processor the call is issued on
+ * is "any" unless cpu=<n> (a C integer literal) names it. In a reply, registers not named are 0.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,31 @@ static int fail(struct parser *p, const char *what, const char *word)
         snprintf(p->err, p->err_len, "%s:%u: %s%s%s", p->name, p->line, what,
                  word != NULL ? ": " : "", word != NULL ? word : "");
     return -1;
+}
+
+/*
+ * "cpu=N" or "cpu=any": sets or clears the step's processor. Returns 1 if `word` is not a cpu
+ * word, 0 when it was applied, -1 (with the error set) for a bad value.
+ */
+static int parse_cpu(struct parser *p, const char *word)
+{
+    const char *value;
+    uint64_t n;
+
+    if (strncmp(word, "cpu=", 4) != 0)
+        return 1;
+    value = word + 4;
+    if (strcmp(value, "any") == 0) {
+        p->cur.match &= ~FFA_MOCK_CPU;
+        p->cur.cpu = 0;
+        return 0;
+    }
+    /* A number only: function and status names mean nothing here. */
+    if (value[0] < '0' || value[0] > '9' || ffamk_parse_value(value, &n) != 0 || n > UINT32_MAX)
+        return fail(p, "cpu takes a 32-bit number or any", value);
+    p->cur.match |= FFA_MOCK_CPU;
+    p->cur.cpu = (uint32_t)n;
+    return 0;
 }
 
 /* "xN=V": register number (-1 for "x*") and the value text. Returns -1 on a malformed word. */
@@ -87,12 +113,18 @@ static int parse_call(struct parser *p, char **words, int n)
     memset(&p->cur, 0, sizeof(p->cur));
     p->cur.line = p->line;
     p->cur.match = FFA_MOCK_X(0);
-    if (mock_parse_value(words[1], &p->cur.call.x[0]) != 0)
+    if (ffamk_parse_value(words[1], &p->cur.call.x[0]) != 0)
         return fail(p, "unknown function or value", words[1]);
     for (int i = 2; i < n; i++) {
         char *value;
-        int reg;
+        int reg, ret;
 
+        ret = parse_cpu(p, words[i]);
+        if (ret <= 0) {
+            if (ret < 0)
+                return ret;
+            continue;
+        }
         if (split_assignment(words[i], &reg, &value) != 0)
             return fail(p, "expected xN=value", words[i]);
         if (reg < 0) {
@@ -107,12 +139,13 @@ static int parse_call(struct parser *p, char **words, int n)
             p->cur.match &= ~FFA_MOCK_X(reg);
             continue;
         }
-        if (mock_parse_value(value, &p->cur.call.x[reg]) != 0)
+        if (ffamk_parse_value(value, &p->cur.call.x[reg]) != 0)
             return fail(p, "bad value", value);
         p->cur.match |= FFA_MOCK_X(reg);
     }
     if (zero_rest)
         p->cur.match |= FFA_MOCK_X_ALL & ~named; /* unnamed registers: must be zero */
+    _Static_assert((FFA_MOCK_X_ALL & FFA_MOCK_CPU) == 0, "x*=0 leaves the processor alone");
     p->in_call = 1;
     return 0;
 }
@@ -123,7 +156,7 @@ static int parse_reply(struct parser *p, char **words, int n)
         return fail(p, "reply without a call", NULL);
     if (n < 2)
         return fail(p, "reply needs x0", NULL);
-    if (mock_parse_value(words[1], &p->cur.reply.x[0]) != 0)
+    if (ffamk_parse_value(words[1], &p->cur.reply.x[0]) != 0)
         return fail(p, "unknown function or value", words[1]);
     for (int i = 2; i < n; i++) {
         char *value;
@@ -131,7 +164,7 @@ static int parse_reply(struct parser *p, char **words, int n)
 
         if (split_assignment(words[i], &reg, &value) != 0 || reg < 0)
             return fail(p, "expected xN=value", words[i]);
-        if (mock_parse_value(value, &p->cur.reply.x[reg]) != 0)
+        if (ffamk_parse_value(value, &p->cur.reply.x[reg]) != 0)
             return fail(p, "bad value", value);
     }
     p->in_call = 0;

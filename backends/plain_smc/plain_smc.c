@@ -13,6 +13,8 @@
 
 struct ffa_plain_smc {
     struct ffa_backend backend;
+    ffa_plain_smc_cpu_fn cpu_of; /* NULL: processor 0 */
+    void *cpu_arg;
     bool serialise;       /* the backend lacks FFA_BACKEND_CAP_CONCURRENT */
     pthread_mutex_t lock; /* guards calls into a non-concurrent backend */
     ffi_cif cif;          /* void (const struct ffa_regs *, struct ffa_regs *) */
@@ -31,6 +33,7 @@ static void forward(ffi_cif *cif, void *ret, void **args, void *user_data)
     const struct ffa_regs *in = *(const struct ffa_regs **)args[0];
     struct ffa_regs *out = *(struct ffa_regs **)args[1];
     struct ffa_regs copy;
+    uint32_t cpu = b->cpu_of != NULL ? b->cpu_of(b->cpu_arg) : 0;
 
     (void)cif;
     (void)ret;
@@ -41,12 +44,14 @@ static void forward(ffi_cif *cif, void *ret, void **args, void *user_data)
     }
     if (b->serialise)
         pthread_mutex_lock(&b->lock);
-    b->backend.ops->call(b->backend.ctx, in, out);
+    b->backend.ops->call(b->backend.ctx, cpu, in, out);
     if (b->serialise)
         pthread_mutex_unlock(&b->lock);
 }
 
-struct ffa_plain_smc *ffa_plain_smc_bind(const struct ffa_backend *backend, ffa_plain_smc_fn *fn)
+struct ffa_plain_smc *ffa_plain_smc_bind(const struct ffa_backend *backend,
+                                         ffa_plain_smc_cpu_fn cpu_of, void *cpu_arg,
+                                         ffa_plain_smc_fn *fn)
 {
     struct ffa_plain_smc *b;
     void *code = NULL;
@@ -57,6 +62,8 @@ struct ffa_plain_smc *ffa_plain_smc_bind(const struct ffa_backend *backend, ffa_
     if (b == NULL)
         return NULL;
     b->backend = *backend;
+    b->cpu_of = cpu_of;
+    b->cpu_arg = cpu_arg;
     b->serialise = (backend->ops->caps & FFA_BACKEND_CAP_CONCURRENT) == 0;
     if (pthread_mutex_init(&b->lock, NULL) != 0)
         goto err_free;

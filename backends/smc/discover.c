@@ -17,15 +17,16 @@ static uint32_t call_w0(const struct ffa_backend *be, uint32_t fid, uint32_t w1)
     struct ffa_regs in = {{fid, w1}};
     struct ffa_regs out = {{0}};
 
-    ffa_backend_call(be, &in, &out);
+    ffa_backend_call(be, 0, &in, &out);
     return (uint32_t)out.x[0];
 }
 
 /*
  * SMCCC_VERSION exists from SMCCC v1.1; v1.0 firmware answers it like any unknown function, with
  * NOT_SUPPORTED (-1). Any answer with bit 31 set is an error code, never a version. FF-A v1.2
- * needs SMCCC v1.2: only from there do SMC64/HVC64 calls carry x0..x17 (linux-client.md
- * "Transport"; Xen requires the same, xen-mediator.md 2.1).
+ * needs SMCCC v1.2: only from there do SMC64/HVC64 calls carry x0..x17 (Linux refuses to load its
+ * FF-A driver below it, drivers/firmware/arm_ffa/smccc.c; Xen's ffa_probe_fw() in
+ * xen/arch/arm/tee/ffa.c requires the same).
  */
 static int check_smccc(const struct ffa_backend *be, struct ffa_smc_discovery *d)
 {
@@ -38,9 +39,9 @@ static int check_smccc(const struct ffa_backend *be, struct ffa_smc_discovery *d
 }
 
 /*
- * FFA_VERSION answers a bare w0: a version (bit 31 clear) or NOT_SUPPORTED (secure-side.md 2:
- * "also the direct w0 return of FFA_VERSION on failure"). The mediator works with firmware of
- * major 1 from FFA_MEDIATOR_MIN_FW_VERSION on, as Xen's ffa_probe_fw (xen-mediator.md 2.1).
+ * FFA_VERSION answers a bare w0: a version (bit 31 clear) or NOT_SUPPORTED, never an FFA_ERROR
+ * (Hafnium src/api.c, api_ffa_version()). The mediator works with firmware of major 1 from
+ * FFA_MEDIATOR_MIN_FW_VERSION on, as Xen's ffa_probe_fw() (xen/arch/arm/tee/ffa.c).
  */
 static int check_ffa(const struct ffa_backend *be, struct ffa_smc_discovery *d)
 {

@@ -59,16 +59,26 @@ void ffa_hvc_call(const struct ffa_regs *in, struct ffa_regs *out)
     FFA_SMCCC_1_2_CALL("hvc #0", in, out);
 }
 
-/* The vtable signature carries a context; the conduit has none. */
-static void smc_backend_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+/*
+ * The vtable signature carries a context and a processor; the conduit uses neither. `smc #0` and
+ * `hvc #0` trap on the PE that executes them, so the call is issued on the processor the calling
+ * thread runs on, and `cpu` cannot redirect it. It is not checked either: the only number the PE
+ * knows about itself is MPIDR_EL1, and how it maps to the hypervisor's CPU index is the
+ * hypervisor's business (backend_smc.h).
+ */
+static void smc_backend_call(void *ctx, uint32_t cpu, const struct ffa_regs *in,
+                             struct ffa_regs *out)
 {
     (void)ctx;
+    (void)cpu;
     ffa_smc_call(in, out);
 }
 
-static void hvc_backend_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void hvc_backend_call(void *ctx, uint32_t cpu, const struct ffa_regs *in,
+                             struct ffa_regs *out)
 {
     (void)ctx;
+    (void)cpu;
     ffa_hvc_call(in, out);
 }
 

@@ -85,10 +85,12 @@ void ffa_unicorn_destroy(struct ffa_unicorn *spmc)
     free(s);
 }
 
-static void unicorn_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+/* `cpu` is not used yet: the SPMC models one PE. The multi-PE SPMC picks the PE with it. */
+static void unicorn_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct spmc *s = ctx;
 
+    (void)cpu;
     pthread_mutex_lock(&s->lock);
     ffau_run_nwd_call(s, &s->cpus[0], in, out);
     pthread_mutex_unlock(&s->lock);

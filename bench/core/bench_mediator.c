@@ -40,12 +40,13 @@ static void host_free(void *host, void *ptr, size_t size)
 static const struct ffa_host_ops host = {.alloc = host_alloc, .free = host_free};
 
 /* ---- Null backend: the cheapest possible secure world ---- */
-static void null_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void null_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     uint32_t fid = (uint32_t)in->x[0];
     uint64_t w1 = in->x[1], w3 = in->x[3]; /* read inputs first: `out` may be `in` */
 
     (void)ctx;
+    (void)cpu;
     /* A conduit writes all eighteen result registers. */
     memset(out, 0, sizeof(*out));
     if (fid == FFA_MSG_SEND_DIRECT_REQ_32) {
@@ -83,7 +84,7 @@ uint64_t bench_loop_version(struct ffa_mediator *m, struct ffa_vm *vm, long n)
 
         r.x[0] = FFA_VERSION;
         r.x[1] = FFA_VERSION_1_2;
-        ffa_mediator_handle(m, vm, 0, &r);
+        ffa_mediator_handle(m, vm, 0, 0, &r);
         sum += r.x[0];
     }
     return sum;
@@ -101,7 +102,7 @@ uint64_t bench_loop_direct_req(struct ffa_mediator *m, struct ffa_vm *vm, long n
         r.x[2] = 0;
         r.x[3] = (uint64_t)i;
         r.x[4] = r.x[5] = r.x[6] = r.x[7] = 0;
-        ffa_mediator_handle(m, vm, 0, &r);
+        ffa_mediator_handle(m, vm, 0, 0, &r);
         sum += r.x[3];
     }
     return sum;
@@ -165,9 +166,9 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Negotiate and lock v1.2, as a Linux guest does before its first direct request. */
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     r = (struct ffa_regs){{FFA_ID_GET}};
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
 
     printf("libffa-mediator core, null backend, one VM at v1.2\n");
     if (strcmp(which, "all") == 0 || strcmp(which, "version") == 0)

@@ -97,12 +97,13 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void spmc_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void spmc_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     uint32_t fid = (uint32_t)in->x[0];
     uint64_t x1 = in->x[1], x2 = in->x[2];
 
     (void)ctx;
+    (void)cpu;
     (void)x1;
     memset(out, 0, sizeof(*out));
     out->x[0] = FFA_SUCCESS_32;
@@ -174,11 +175,11 @@ int main(int argc, char **argv)
         if (guest_ram[id] == NULL || ffa_vm_add(m, id, 2, 0, &vms[id]) != 0)
             return 1;
         r = (struct ffa_regs){{FFA_VERSION, FFA_VERSION_1_2}};
-        ffa_mediator_handle(m, vms[id], 0, &r);
+        ffa_mediator_handle(m, vms[id], 0, 0, &r);
     }
     me = vms[1];
     r = (struct ffa_regs){{FFA_RXTX_MAP_64, TX_IPA, RX_IPA, PAGES}};
-    ffa_mediator_handle(m, me, 0, &r);
+    ffa_mediator_handle(m, me, 0, 0, &r);
     if (r.x[0] != FFA_SUCCESS_32)
         return 1;
 
@@ -188,10 +189,10 @@ int main(int argc, char **argv)
 
         for (long i = 0; i < n; i++) {
             r = (struct ffa_regs){{FFA_PARTITION_INFO_GET}};
-            ffa_mediator_handle(m, me, 0, &r);
+            ffa_mediator_handle(m, me, 0, 0, &r);
             entries = (uint32_t)r.x[2];
             r = (struct ffa_regs){{FFA_RX_RELEASE}};
-            ffa_mediator_handle(m, me, 0, &r);
+            ffa_mediator_handle(m, me, 0, 0, &r);
         }
         double t = (now_ns() - t0) / (double)n;
         if (t < best_full)
@@ -200,7 +201,7 @@ int main(int argc, char **argv)
         t0 = now_ns();
         for (long i = 0; i < n; i++) {
             r = (struct ffa_regs){{FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 1}};
-            ffa_mediator_handle(m, me, 0, &r);
+            ffa_mediator_handle(m, me, 0, 0, &r);
         }
         t = (now_ns() - t0) / (double)n;
         if (t < best_count)
@@ -212,7 +213,7 @@ int main(int argc, char **argv)
 
             do {
                 r = (struct ffa_regs){{FFA_PARTITION_INFO_GET_REGS, 0, 0, start | (tag << 16)}};
-                ffa_mediator_handle(m, me, 0, &r);
+                ffa_mediator_handle(m, me, 0, 0, &r);
                 calls_regs++;
                 tag = (r.x[2] >> 32) & 0xffff;
                 last = r.x[2] & 0xffff;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Benchmark of the Unicorn backend (issue 3 point 12):
+ * Benchmark of the Unicorn backend:
  *  - median round trip of a DIRECT_REQ_32 from a VM through the mediator to the echo SP and back;
  *  - beside it, a bare Unicorn enter -> trap -> exit round trip measured in the same run (the
  *    floor: uc_emu_start() at an `smc`, the interrupt hook stops the engine), with and without a
@@ -137,7 +137,7 @@ static double backend_round_trip(struct ffa_backend *be, int samples)
                 {FFA_MSG_SEND_DIRECT_REQ_32, (1u << 16) | SP_ID_ECHO, 0, (uint64_t)i, 2, 3, 4, 5}};
             struct ffa_regs a;
 
-            ffa_backend_call(be, &q, &a);
+            ffa_backend_call(be, 0, &q, &a);
         }
         if (s >= 0)
             v[s] = (now_ns() - t0) / BATCH;
@@ -175,12 +175,12 @@ static double mediator_round_trip(int samples, int *ok, int with_buffers)
     if (ffa_mediator_create(NULL, &demo_host_ops, NULL, &be, &m) != 0 ||
         ffa_vm_add(m, 1, 1, 0, &vm) != 0)
         return -1;
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     *ok = 1;
     if (with_buffers) {
         struct ffa_regs map = {{FFA_RXTX_MAP_64, DEMO_GUEST_IPA, DEMO_GUEST_IPA + 4096, 1}};
 
-        ffa_mediator_handle(m, vm, 0, &map);
+        ffa_mediator_handle(m, vm, 0, 0, &map);
         if (map.x[0] != FFA_SUCCESS_32 || !ffa_mediator_fw_supports(m, FFA_MSG_SEND2))
             *ok = 0;
     }
@@ -191,7 +191,7 @@ static double mediator_round_trip(int samples, int *ok, int with_buffers)
             struct ffa_regs q = {
                 {FFA_MSG_SEND_DIRECT_REQ_32, (1u << 16) | SP_ID_ECHO, 0, (uint64_t)i, 2, 3, 4, 5}};
 
-            ffa_mediator_handle(m, vm, 0, &q);
+            ffa_mediator_handle(m, vm, 0, 0, &q);
             if (q.x[0] != FFA_MSG_SEND_DIRECT_RESP_32 || q.x[3] != (uint64_t)i)
                 *ok = 0;
         }

@@ -55,7 +55,7 @@ static struct ffa_regs guest_call(struct demo *d, struct ffa_regs r)
     char buf[256];
 
     printf("  VM %u -> %s\n", VM_ID, demo_decode(&call, NULL, 0, buf, sizeof(buf)));
-    if (ffa_mediator_handle(d->m, d->vm, 0, &r) != FFA_CALL_HANDLED) {
+    if (ffa_mediator_handle(d->m, d->vm, 0, 0, &r) != FFA_CALL_HANDLED) {
         printf("  (declined: not an FF-A call)\n");
         failures++;
         return r;
@@ -96,7 +96,11 @@ static void section(const char *title)
     printf("\n== %s ==\n", title);
 }
 
-/* "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb": the 16 bytes in order (secure-side.md 1.3). */
+/*
+ * "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb": the 16 bytes in order, as they sit in a partition
+ * descriptor or in w1..w4 read little-endian (the canonical form the arm-ffa crate's
+ * UuidHelper::from_u32_regs() gives the register words).
+ */
 static void uuid_text(const uint8_t *u, char *out)
 {
     char *p = out;

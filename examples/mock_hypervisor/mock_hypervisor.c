@@ -52,24 +52,28 @@ struct traced {
     struct ffa_backend_ops ops;
 };
 
-static void traced_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void traced_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct traced *t = ctx;
     char buf[256];
 
-    printf("        secure world <- %s\n", ffa_trace_describe(in, 0, buf, sizeof(buf)));
-    ffa_backend_call(&t->inner, in, out);
+    printf("        secure world <- cpu %u: %s\n", cpu,
+           ffa_trace_describe(in, 0, buf, sizeof(buf)));
+    ffa_backend_call(&t->inner, cpu, in, out);
     printf("        secure world -> %s\n", ffa_trace_describe(out, 1, buf, sizeof(buf)));
 }
 
 /* ---- The hypervisor's SMC trap handler ---- */
+/* The physical CPU the guest's only vCPU runs on (a real hypervisor: smp_processor_id()). */
+#define GUEST_PCPU 2u
+
 static void trap_smc(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
                      struct ffa_regs *regs)
 {
     char buf[256];
 
     printf("guest vCPU %u  -> %s\n", vcpu, ffa_trace_describe(regs, 0, buf, sizeof(buf)));
-    if (ffa_mediator_handle(m, vm, vcpu, regs) == FFA_CALL_DECLINED) {
+    if (ffa_mediator_handle(m, vm, vcpu, GUEST_PCPU, regs) == FFA_CALL_DECLINED) {
         /* Not FF-A: a real hypervisor routes PSCI, SMCCC arch calls... elsewhere. */
         regs->x[0] = FFA_SMCCC_UNKNOWN;
         printf("guest vCPU %u <-  declined by the mediator: SMCCC unknown function\n", vcpu);

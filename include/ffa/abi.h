@@ -3,7 +3,8 @@
  * FF-A (Arm DEN0077) wire constants: function IDs, status codes, versions and endpoint IDs.
  *
  * Everything here is a fact of the ABI, shared by the mediator core, every backend and every test.
- * Values follow ../shared/reference/secure-side.md sections 1 and 2 (ABI table).
+ * Values follow the FF-A specification (Arm DEN0077A, v1.2) as TF-A's
+ * include/services/ffa_svc.h and Hafnium's inc/vmapi/hf/ffa.h define them.
  *
  * Freestanding: this header needs only <stdint.h> and <stdbool.h>.
  */
@@ -17,7 +18,7 @@
 extern "C" {
 #endif
 
-/* ---- SMCCC function-ID anatomy (SMCCC v1.2+, secure-side.md 1.1) ---- */
+/* ---- SMCCC function-ID anatomy (Arm SMC Calling Convention, DEN0028, v1.2 and later) ---- */
 #define FFA_SMCCC_FAST_CALL  0x80000000u
 #define FFA_SMCCC_64         0x40000000u
 #define FFA_SMCCC_OWNER_MASK 0x3f000000u
@@ -30,8 +31,9 @@ extern "C" {
 #define FFA_SMCCC_UNKNOWN 0xffffffffu
 
 /*
- * FF-A function numbers span 0x60..0x97 (TF-A FFA_FNUM_MIN/MAX_VALUE; secure-side.md 1.1). A fast
- * call to the standard secure service with a number in that window is an FF-A call.
+ * FF-A function numbers span 0x60..0x97 (TF-A include/services/ffa_svc.h, FFA_FNUM_MIN_VALUE and
+ * FFA_FNUM_MAX_VALUE). A fast call to the standard secure service with a number in that window is
+ * an FF-A call.
  */
 #define FFA_FNUM_MIN 0x60u
 #define FFA_FNUM_MAX 0x97u
@@ -39,7 +41,7 @@ extern "C" {
 #define FFA_FID32(fnum) (0x84000000u | (fnum))
 #define FFA_FID64(fnum) (0xC4000000u | (fnum))
 
-/* ---- Function IDs (secure-side.md 2.1) ---- */
+/* ---- Function IDs (TF-A include/services/ffa_svc.h; Hafnium inc/vmapi/hf/ffa.h) ---- */
 #define FFA_ERROR                       FFA_FID32(0x60)
 #define FFA_SUCCESS_32                  FFA_FID32(0x61)
 #define FFA_SUCCESS_64                  FFA_FID64(0x61)
@@ -102,7 +104,7 @@ extern "C" {
 #define FFA_MSG_SEND_DIRECT_REQ2        FFA_FID64(0x8D)
 #define FFA_MSG_SEND_DIRECT_RESP2       FFA_FID64(0x8E)
 
-/* ---- Status codes, carried in w2 of FFA_ERROR (secure-side.md 1.5) ---- */
+/* ---- Status codes, carried in w2 of FFA_ERROR (Hafnium inc/vmapi/hf/ffa.h, FFA_*) ---- */
 #define FFA_RET_SUCCESS            0
 #define FFA_RET_NOT_SUPPORTED      (-1)
 #define FFA_RET_INVALID_PARAMETERS (-2)
@@ -114,7 +116,7 @@ extern "C" {
 #define FFA_RET_ABORTED            (-8)
 #define FFA_RET_NO_DATA            (-9)
 
-/* ---- Versions: bit31 MBZ | major[30:16] | minor[15:0] (secure-side.md 1.4) ---- */
+/* ---- Versions: bit31 MBZ | major[30:16] | minor[15:0] (Hafnium api_ffa_version()) ---- */
 #define FFA_VERSION_MAKE(major, minor) ((uint32_t)(((major) << 16) | (minor)))
 #define FFA_VERSION_MAJOR(v)           (((v) >> 16) & 0x7fffu)
 #define FFA_VERSION_MINOR(v)           ((v)&0xffffu)
@@ -123,7 +125,11 @@ extern "C" {
 #define FFA_VERSION_1_1                FFA_VERSION_MAKE(1, 1)
 #define FFA_VERSION_1_2                FFA_VERSION_MAKE(1, 2)
 
-/* ---- Endpoint IDs (secure-side.md 1.2) ---- */
+/*
+ * ---- Endpoint IDs ----
+ * Bit 15 marks a secure-world endpoint (FF-A v1.2); 0 is the hypervisor and 0x8000 the SPMC
+ * (Hafnium's HF_HYPERVISOR_VM_ID and HF_SPMC_VM_ID).
+ */
 #define FFA_ID_SECURE_BIT    0x8000u /* bit 15 set: a secure-world endpoint */
 #define FFA_ID_HYPERVISOR    0x0000u
 #define FFA_ID_SPMC          0x8000u

@@ -22,7 +22,8 @@ extern "C" {
  * Capability bits of a backend (struct ffa_backend_ops.caps).
  *
  * FFA_BACKEND_CAP_CONCURRENT: call() may run on several threads at once (a real SMC conduit: one
- *   call per physical CPU). Without it the mediator serialises every call() under its own lock.
+ *   call per physical CPU). Without it the mediator serialises every call() under its own lock,
+ *   whatever `cpu` each call names.
  * FFA_BACKEND_CAP_EMULATED: the secure world is a model running on the host (mock, Unicorn); the
  *   mediator uses this only for diagnostics.
  */
@@ -39,8 +40,21 @@ struct ffa_backend_ops {
      * (endpoint 0) would: in->x[0] is the function ID, in->x[1..17] the arguments; the backend
      * writes all of out->x[0..17]. `in` and `out` may be the same struct, as a conduit's
      * registers are in-out: read every input before writing any output. Required.
+     *
+     * `cpu` is the physical processor (PE) the call is issued on: its 0-based index as the
+     * hypervisor numbers its physical CPUs (as Linux's and Xen's smp_processor_id()). The
+     * secure world keeps per-PE state: an SP with one execution context per PE runs the context
+     * of the PE the call arrives on (Hafnium src/api.c, api_ffa_get_vm_vcpu()), so an emulated
+     * secure world with several PEs uses `cpu` to pick the PE. A real SMC conduit cannot choose:
+     * the instruction runs on the PE the caller runs on (backend_smc.h). The mediator passes the
+     * processor the hypervisor supplied (ffa_mediator_handle(), or the host's current_cpu
+     * callback outside a guest's call); what an index beyond the backend's PEs means is the
+     * backend's to say (the mock only compares it).
+     *
+     * The mediator may call this with some of its locks held (a VM's RX buffer is arbitrated
+     * with the SPMC under the VM's lock), so call() must not call back into the mediator.
      */
-    void (*call)(void *ctx, const struct ffa_regs *in, struct ffa_regs *out);
+    void (*call)(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out);
     /* Release ctx and everything the backend owns. Optional (NULL: nothing to release). */
     void (*destroy)(void *ctx);
 };
@@ -50,11 +64,11 @@ struct ffa_backend {
     void *ctx;
 };
 
-/* Convenience: forward one call through a backend. */
-static inline void ffa_backend_call(const struct ffa_backend *be, const struct ffa_regs *in,
-                                    struct ffa_regs *out)
+/* Convenience: forward one call through a backend, issued on physical processor `cpu`. */
+static inline void ffa_backend_call(const struct ffa_backend *be, uint32_t cpu,
+                                    const struct ffa_regs *in, struct ffa_regs *out)
 {
-    be->ops->call(be->ctx, in, out);
+    be->ops->call(be->ctx, cpu, in, out);
 }
 
 /* Convenience: destroy a backend if it has a destructor. Safe on a zeroed struct. */

@@ -4,11 +4,12 @@
  *
  * A test states, in order, the calls it expects the mediator to make into the secure world and
  * the reply to each. Each expectation names x0 (the function ID) and the registers it cares
- * about; the others are "any" unless the step says otherwise. The mock fails loudly on an
- * unexpected call, a register mismatch, or steps left over at ffa_mock_verify(): the failure
+ * about; the others are "any" unless the step says otherwise. It may also name the processor the
+ * call must be issued on (FFA_MOCK_CPU; by default any). The mock fails loudly on an unexpected
+ * call, a register or processor mismatch, or steps left over at ffa_mock_verify(): the failure
  * handler gets a message naming the function by its FF-A name with expected against actual
- * registers. The default handler prints it to stderr and aborts; tests route it to their
- * framework (cmocka: fail_msg()).
+ * registers and processor. The default handler prints it to stderr and aborts; tests route it to
+ * their framework (cmocka: fail_msg()).
  *
  * Scripts can also be text (README, "Mock script format"), loaded from a file or a string, and the
  * recorder wraps any backend and writes the exchange it sees in that same format, so a session
@@ -34,11 +35,14 @@ extern "C" {
 /* Bits of ffa_mock_step.match: register n must equal call.x[n]. x0 is always compared. */
 #define FFA_MOCK_X(n)  (UINT32_C(1) << (n))
 #define FFA_MOCK_X_ALL UINT32_C(0x3ffff) /* x0..x17: the exact register file */
+/* Bit of ffa_mock_step.match: the call must be issued on processor `cpu` (else: any processor). */
+#define FFA_MOCK_CPU (UINT32_C(1) << 31)
 
 /* One expected call into the secure world and the secure world's answer. */
 struct ffa_mock_step {
     struct ffa_regs call;  /* expected registers (only those selected by `match` matter) */
-    uint32_t match;        /* FFA_MOCK_X() bits */
+    uint32_t match;        /* FFA_MOCK_X() bits, and FFA_MOCK_CPU */
+    uint32_t cpu;          /* expected processor index (backend.h), with FFA_MOCK_CPU */
     struct ffa_regs reply; /* what the secure world answers: all of x0..x17 */
     unsigned line;         /* script line, for messages (0 for steps written in C) */
     /*
@@ -98,8 +102,9 @@ size_t ffa_mock_calls(const struct ffa_mock *mock);
 struct ffa_recorder;
 
 /*
- * Wrap `inner`: every call goes to it unchanged, and the call with its reply is appended to `out`
- * as a script step that matches all eighteen registers exactly (`x*=0` plus the non-zero ones).
+ * Wrap `inner`: every call goes to it unchanged (on the processor it names), and the call with
+ * its reply is appended to `out` as a script step that matches all eighteen registers exactly
+ * (`x*=0` plus the non-zero ones) and the processor (`cpu=N`).
  * `out` stays owned by the caller and must stay open while the recorder lives. Returns NULL when
  * out of memory.
  */

@@ -13,6 +13,14 @@
  *
  * Capabilities: FFA_BACKEND_CAP_CONCURRENT. Every physical CPU may be inside its own SMC at the
  * same time: the SPMD/SPMC keeps per-CPU state, and the mediator does not serialise calls.
+ *
+ * The processor: the backend's call() ignores its `cpu` argument. An SMC (or HVC) traps on the PE
+ * that executes it, so the call always goes to the secure world's state for the processor the
+ * calling thread runs on; no argument can redirect it. The index is not checked either: a PE
+ * knows only its MPIDR_EL1, and how that maps to the hypervisor's CPU numbering is the
+ * hypervisor's. What keeps the two consistent is the hypervisor: it passes
+ * ffa_mediator_handle() the processor its trap handler runs on (smp_processor_id()) and does
+ * not migrate the thread during the call, and a host's current_cpu callback answers the same.
  */
 #ifndef FFA_BACKEND_SMC_H
 #define FFA_BACKEND_SMC_H
@@ -87,7 +95,8 @@ struct ffa_smc_discovery {
  * ffa_mediator_create() makes, so the negotiation is not disturbed). Stops at the first failure.
  * `out` may be NULL. Returns an enum ffa_smc_discovery_status value.
  *
- * Any backend works (mock, Unicorn, SMC): the helper only issues two calls through it.
+ * Any backend works (mock, Unicorn, SMC): the helper only issues two calls through it, both on
+ * processor 0 (the boot CPU; the SMC conduit ignores the index and traps where the caller runs).
  */
 int ffa_smc_discover(const struct ffa_backend *backend, struct ffa_smc_discovery *out);
 

@@ -8,6 +8,18 @@
  *
  * Required: alloc, free. Everything else is optional; what a missing callback disables is said
  * beside it.
+ *
+ * Which callbacks run while the mediator holds one of its own locks: lock and unlock (the
+ * mediator nests its locks in one fixed order and never takes one it holds), log (anywhere),
+ * guest_map and guest_unmap (under the VM's lock). None of them may call into the mediator or take
+ * a lock the mediator could hold. alloc, free, lock_create, lock_destroy, page_alloc, page_free,
+ * notify and current_cpu are called with no mediator lock held. The backend's call() may run under
+ * mediator locks too (backend.h).
+ *
+ * The processor of each secure-world call: the mediator issues every call into the secure world
+ * on a physical processor index (struct ffa_backend_ops.call). A guest's call carries it
+ * (ffa_mediator_handle()'s `cpu`); calls the mediator makes on its own take it from
+ * current_cpu below.
  */
 #ifndef FFA_HOST_H
 #define FFA_HOST_H
@@ -54,7 +66,11 @@ struct ffa_host_ops {
      * Locks. Either all four are set, or all four are NULL, which promises that the host never
      * enters the mediator from two threads at once. lock_create() returns an opaque lock or NULL
      * on failure; lock()/unlock() must be a mutual-exclusion pair (a spinlock is fine: the
-     * mediator never sleeps or calls back into itself while holding one).
+     * mediator never sleeps or calls back into itself while holding one). The mediator nests
+     * its locks in one fixed order and may hold one across a single secure-world call: the
+     * buffer-management calls (FFA_RXTX_MAP/UNMAP, FFA_RX_ACQUIRE/RELEASE forwarded for a VM,
+     * the one-time FFA_SPM_ID_GET), and every call into a backend without
+     * FFA_BACKEND_CAP_CONCURRENT; a direct request to a concurrent backend runs with none held.
      */
     void *(*lock_create)(void *host);
     void (*lock_destroy)(void *host, void *lock);
@@ -96,6 +112,22 @@ struct ffa_host_ops {
 
     /* Signal an event for a VM (see enum ffa_host_event). Optional. */
     void (*notify)(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event);
+
+    /*
+     * The physical processor (PE) the calling thread runs on now: its 0-based index as the
+     * hypervisor numbers its CPUs (smp_processor_id()), the same numbering as the `cpu` argument
+     * of ffa_mediator_handle(). Every secure-world call is issued on a processor (backend.h).
+     * For a guest's call the hypervisor names it in ffa_mediator_handle(); this callback names
+     * it for the calls the mediator makes on its own, outside any guest call: the probe and
+     * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add(),
+     * ffa_vm_remove() and ffa_mediator_destroy(). It is called at most once per such entry
+     * point (ffa_mediator_create(), ffa_vm_remove() and ffa_mediator_destroy() ask; ffa_vm_add()
+     * has no secure-world work today and does not), with no mediator lock held, and never on
+     * the per-call path. Optional: NULL means processor 0, which is right for a single-PE secure
+     * world and for the SMC conduit (whose calls run where the caller runs whatever the index
+     * says).
+     */
+    uint32_t (*current_cpu)(void *host);
 };
 
 #ifdef __cplusplus

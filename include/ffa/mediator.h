@@ -18,6 +18,14 @@
  * while any call for that VM (or mediator) is in progress: a hypervisor removes a VM after its
  * vCPUs have stopped. Two mediators never share state.
  *
+ * Processors: the secure world is always called on a physical processor (PE), named by its
+ * 0-based index in the hypervisor's own numbering (backend.h). For the secure-world calls made
+ * while handling a guest's call, the hypervisor names the PE in ffa_mediator_handle()'s `cpu`.
+ * For the calls the mediator makes on its own (the probe in ffa_mediator_create(), and the work
+ * of ffa_vm_add(), ffa_vm_remove() and ffa_mediator_destroy()) it asks the host's current_cpu
+ * callback, at most once per entry point (host.h); without that callback they are issued on
+ * processor 0.
+ *
  * Errors: functions that return int return 0 or a negative FF-A status code (FFA_RET_*), so a
  * hypervisor can log them with ffa_error_name().
  */
@@ -164,18 +172,23 @@ enum ffa_call_status {
 };
 
 /*
- * Handle one SMC/HVC from vCPU `vcpu` of `vm`. `regs` holds the guest's x0..x17 on entry and the
- * reply on return (only when FFA_CALL_HANDLED). x0..x7 of a reply are always written; x8..x17 are
- * zeroed for AArch64 VMs that negotiated v1.2 (FF-A v1.2: unused result registers are zero) and
- * preserved otherwise, except where an ABI returns results there (DIRECT_RESP2,
- * PARTITION_INFO_GET_REGS).
+ * Handle one SMC/HVC from vCPU `vcpu` of `vm`, trapped on physical processor `cpu`: the 0-based
+ * index, as the hypervisor numbers its physical CPUs, of the PE the vCPU runs on while making
+ * the call (smp_processor_id() in the trap handler). Every secure-world call the mediator makes
+ * on behalf of this guest call is issued on `cpu` (struct ffa_backend_ops.call); the mediator
+ * only passes it on.
+ *
+ * `regs` holds the guest's x0..x17 on entry and the reply on return (only when
+ * FFA_CALL_HANDLED). x0..x7 of a reply are always written; x8..x17 are zeroed for AArch64 VMs
+ * that negotiated v1.2 (FF-A v1.2: unused result registers are zero) and preserved otherwise,
+ * except where an ABI returns results there (DIRECT_RESP2, PARTITION_INFO_GET_REGS).
  *
  * A call is FF-A when x0 is a fast call to the standard secure service with a function number in
  * 0x60..0x97 (bit 16, the SMCCC SVE hint, is ignored). Every FF-A call gets an FF-A reply; the
  * mediator never fails in any other way. Thread safe (see the top of this file).
  */
 enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
-                                         struct ffa_regs *regs);
+                                         uint32_t cpu, struct ffa_regs *regs);
 
 /* True if `fid` (x0 of a call) is one ffa_mediator_handle() claims. Pure. */
 bool ffa_is_ffa_call(uint64_t fid);

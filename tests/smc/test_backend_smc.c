@@ -99,7 +99,7 @@ static void vtable_round_trip(enum ffa_smc_conduit conduit, const char *name, ui
     assert_null(be.ops->destroy);
     sw_install(sw_reply_set2, NULL);
     sw_distinct_regs(&in, 1);
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     assert_int_equal(sw_trace()->traps, 1);
     assert_int_equal(sw_trace()->last_insn, insn);
     assert_regs_equal(&sw_trace()->last_in, &in);
@@ -134,7 +134,7 @@ static void test_unknown_conduit_gives_no_backend(void **state)
 
 static void world_is_mock(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
 {
-    ffa_backend_call(ctx, in, out);
+    ffa_backend_call(ctx, 0, in, out);
 }
 
 static void test_mediator_over_smc_forwards_direct_req2_with_all_registers(void **state)
@@ -168,9 +168,9 @@ static void test_mediator_over_smc_forwards_direct_req2_with_all_registers(void 
     assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &host, &smc_be, &m), 0);
     assert_int_equal(ffa_vm_add(m, TEST_VM_ID, 1, 0, &vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(m, vm, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &r), FFA_CALL_HANDLED);
     r = call;
-    assert_int_equal(ffa_mediator_handle(m, vm, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &r), FFA_CALL_HANDLED);
     assert_regs_equal(&r, &reply);
     /* The probe (FFA_VERSION, one FFA_FEATURES per probed ABI) and the request all went
      * through `smc #0`. */

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,7 +40,7 @@ static void bound_mock_init(struct bound_mock *bm)
     ffa_mock_set_fail_handler(bm->mock, th_mock_fail, NULL);
     be = ffa_mock_backend(bm->mock);
     bm->fn = NULL;
-    bm->binding = ffa_plain_smc_bind(&be, &bm->fn);
+    bm->binding = ffa_plain_smc_bind(&be, NULL, NULL, &bm->fn);
     assert_non_null(bm->binding);
     assert_non_null(bm->fn);
 }
@@ -157,13 +158,87 @@ static void test_bind_refuses_missing_arguments(void **state)
     ffa_plain_smc_fn fn = NULL;
 
     (void)state;
-    assert_null(ffa_plain_smc_bind(NULL, &fn));
-    assert_null(ffa_plain_smc_bind(&be, NULL));
-    assert_null(ffa_plain_smc_bind(&empty, &fn));
-    assert_null(ffa_plain_smc_bind(&broken, &fn));
+    assert_null(ffa_plain_smc_bind(NULL, NULL, NULL, &fn));
+    assert_null(ffa_plain_smc_bind(&be, NULL, NULL, NULL));
+    assert_null(ffa_plain_smc_bind(&empty, NULL, NULL, &fn));
+    assert_null(ffa_plain_smc_bind(&broken, NULL, NULL, &fn));
     assert_null(fn);
     ffa_plain_smc_release(NULL);
     ffa_mock_destroy(mock);
+}
+
+/* ---- The processor: a plain function has none, the binding's callback names it ---- */
+
+struct cpu_bound {
+    struct ffa_mock *mock;
+    struct ffa_plain_smc *binding;
+    ffa_plain_smc_fn fn;
+    uint32_t cpu;   /* what cpu_of answers */
+    unsigned asked; /* how often it was asked */
+};
+
+static uint32_t cpu_of(void *arg)
+{
+    struct cpu_bound *b = arg;
+
+    b->asked++;
+    return b->cpu;
+}
+
+static int setup_cpu_bound(void **state)
+{
+    struct cpu_bound *b = calloc(1, sizeof(*b));
+    struct ffa_backend be;
+
+    assert_non_null(b);
+    b->mock = ffa_mock_create();
+    assert_non_null(b->mock);
+    ffa_mock_set_fail_handler(b->mock, th_mock_fail, NULL);
+    be = ffa_mock_backend(b->mock);
+    b->binding = ffa_plain_smc_bind(&be, cpu_of, b, &b->fn);
+    assert_non_null(b->binding);
+    *state = b;
+    return 0;
+}
+
+static int teardown_cpu_bound(void **state)
+{
+    struct cpu_bound *b = *state;
+
+    ffa_plain_smc_release(b->binding);
+    ffa_mock_destroy(b->mock);
+    free(b);
+    return 0;
+}
+
+static void test_bound_function_issues_each_call_on_the_cpu_its_callback_names(void **state)
+{
+    struct cpu_bound *b = *state;
+    struct ffa_regs call = tagged(FFA_ID_GET, 0x100), reply = tagged(FFA_SUCCESS_32, 0x200);
+
+    th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 6, reply);
+    th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 1, reply);
+    b->cpu = 6;
+    call_and_check(b->fn, call, reply);
+    b->cpu = 1;
+    call_and_check(b->fn, call, reply);
+    assert_int_equal(b->asked, 2);
+    assert_int_equal(ffa_mock_verify(b->mock), 0);
+}
+
+static void test_bound_function_without_a_cpu_callback_issues_on_cpu_0(void **state)
+{
+    struct cpu_bound *b = *state;
+    struct ffa_backend be = ffa_mock_backend(b->mock);
+    struct ffa_regs call = tagged(FFA_ID_GET, 0x100), reply = tagged(FFA_SUCCESS_32, 0x200);
+
+    ffa_plain_smc_release(b->binding);
+    b->binding = ffa_plain_smc_bind(&be, NULL, NULL, &b->fn);
+    assert_non_null(b->binding);
+    th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 0, reply);
+    call_and_check(b->fn, call, reply);
+    assert_int_equal(b->asked, 0);
+    assert_int_equal(ffa_mock_verify(b->mock), 0);
 }
 
 /* ---- Several threads: a counting backend that checks every call it gets is its own ---- */
@@ -177,10 +252,11 @@ struct echo {
     unsigned dwell_ns;    /* time spent inside each call */
 };
 
-static void echo_call(void *ctx, const struct ffa_regs *in, struct ffa_regs *out)
+static void echo_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct echo *e = ctx;
 
+    (void)cpu;
     if (atomic_fetch_add(&e->inside, 1) != 0)
         atomic_fetch_add(&e->overlaps, 1);
     for (int i = 1; i < FFA_NUM_REGS; i++) {
@@ -252,8 +328,8 @@ static void test_two_functions_on_two_threads_do_not_interfere(void **state)
     struct ffa_backend be_a = {&echo_concurrent_ops, &ea}, be_b = {&echo_concurrent_ops, &eb};
     struct worker w[2] = {{.tag = ea.tag, .iterations = CALLS},
                           {.tag = eb.tag, .iterations = CALLS}};
-    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, &w[0].fn);
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, &w[1].fn);
+    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, NULL, NULL, &w[0].fn);
+    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, NULL, NULL, &w[1].fn);
 
     (void)state;
     assert_non_null(a);
@@ -275,7 +351,7 @@ static void test_calls_into_a_non_concurrent_backend_never_overlap(void **state)
     struct echo e = {.tag = 0xc0000000000ull, .dwell_ns = 20000};
     struct ffa_backend be = {&echo_serial_ops, &e};
     struct worker w[2] = {{.tag = e.tag, .iterations = CALLS}, {.tag = e.tag, .iterations = CALLS}};
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, &w[0].fn);
+    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, NULL, NULL, &w[0].fn);
 
     (void)state;
     assert_non_null(b);
@@ -323,6 +399,11 @@ int main(void)
         cmocka_unit_test(test_releasing_one_function_leaves_the_other_working),
         cmocka_unit_test(test_bound_function_accepts_one_struct_for_in_and_out),
         cmocka_unit_test(test_bind_refuses_missing_arguments),
+        cmocka_unit_test_setup_teardown(
+            test_bound_function_issues_each_call_on_the_cpu_its_callback_names, setup_cpu_bound,
+            teardown_cpu_bound),
+        cmocka_unit_test_setup_teardown(test_bound_function_without_a_cpu_callback_issues_on_cpu_0,
+                                        setup_cpu_bound, teardown_cpu_bound),
         cmocka_unit_test(test_two_functions_on_two_threads_do_not_interfere),
         cmocka_unit_test(test_calls_into_a_non_concurrent_backend_never_overlap),
         cmocka_unit_test(test_legacy_global_conduit_can_be_pointed_at_a_mock),

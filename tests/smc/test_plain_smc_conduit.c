@@ -42,9 +42,9 @@ static void test_functions_bound_to_smc_hvc_and_mock_each_use_their_own(void **s
     assert_non_null(mock);
     ffa_mock_set_fail_handler(mock, th_mock_fail, NULL);
     mock_be = ffa_mock_backend(mock);
-    b_smc = ffa_plain_smc_bind(&smc_be, &fn_smc);
-    b_hvc = ffa_plain_smc_bind(&hvc_be, &fn_hvc);
-    b_mock = ffa_plain_smc_bind(&mock_be, &fn_mock);
+    b_smc = ffa_plain_smc_bind(&smc_be, NULL, NULL, &fn_smc);
+    b_hvc = ffa_plain_smc_bind(&hvc_be, NULL, NULL, &fn_hvc);
+    b_mock = ffa_plain_smc_bind(&mock_be, NULL, NULL, &fn_mock);
     assert_non_null(b_smc);
     assert_non_null(b_hvc);
     assert_non_null(b_mock);

@@ -38,11 +38,11 @@ static void test_backend_version_is_1_2_bare_w0(void **state)
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = {{FFA_VERSION, FFA_VERSION_1_1}}, out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     assert_int_equal(out.x[0], FFA_VERSION_1_2);
     assert_int_equal(out.x[2], 0);
     in.x[1] = 0x80010002u;
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     assert_int_equal(out.x[0], 0xffffffffu);
 }
 
@@ -52,10 +52,10 @@ static void test_backend_features_unimplemented_is_not_supported(void **state)
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = {{FFA_FEATURES, FFA_RXTX_MAP_64}}, out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     th_assert_error(&out, FFA_RET_NOT_SUPPORTED);
     in.x[1] = FFA_RUN;
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     assert_int_equal(out.x[0], FFA_SUCCESS_32);
 }
 
@@ -65,7 +65,7 @@ static void test_backend_id_get_is_the_hypervisor(void **state)
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = {{FFA_ID_GET}}, out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     assert_int_equal(out.x[0], FFA_SUCCESS_32);
     assert_int_equal(out.x[2], 0);
 }
@@ -115,7 +115,7 @@ static void test_direct_req2_with_offered_uuid_is_echoed(void **state)
 
     r.x[17] = 0x17;
     assert_int_equal(
-        ffa_mediator_handle(((struct ucf *)*state)->m, ((struct ucf *)*state)->vm, 0, &r),
+        ffa_mediator_handle(((struct ucf *)*state)->m, ((struct ucf *)*state)->vm, 0, 0, &r),
         FFA_CALL_HANDLED);
     assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP2);
     assert_int_equal(r.x[4], 4);
@@ -160,7 +160,7 @@ static void test_backend_direct_req_from_secure_sender_is_invalid(void **state)
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = {{FFA_MSG_SEND_DIRECT_REQ_32, 0x80028001u}}, out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     th_assert_error(&out, FFA_RET_INVALID_PARAMETERS);
 }
 
@@ -170,7 +170,7 @@ static void test_backend_framework_message_is_invalid(void **state)
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = {{FFA_MSG_SEND_DIRECT_REQ_32, 0x00018001u, 0x80000004u}}, out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     th_assert_error(&out, FFA_RET_INVALID_PARAMETERS);
 }
 
@@ -203,7 +203,7 @@ static void test_backend_run_with_high_registers_is_invalid(void **state)
     struct ffa_regs in = {{FFA_RUN, FFA_TARGET_INFO(SP_ID_ECHO, 0)}}, out;
 
     in.x[9] = 1;
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     th_assert_error(&out, FFA_RET_INVALID_PARAMETERS);
 }
 
@@ -213,10 +213,10 @@ static void test_backend_unimplemented_abi_is_not_supported(void **state)
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = {{FFA_PARTITION_INFO_GET}}, out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     th_assert_error(&out, FFA_RET_NOT_SUPPORTED);
     in.x[0] = FFA_MSG_WAIT;
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     th_assert_error(&out, FFA_RET_NOT_SUPPORTED);
 }
 

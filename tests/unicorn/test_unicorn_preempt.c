@@ -207,11 +207,11 @@ static void test_another_vm_cannot_resume_a_request_preempted_for_vm1(void **sta
 
     (void)state;
     assert_int_equal(ffa_vm_add(f->m, 2, 1, 0, &vm2), 0);
-    assert_int_equal(ffa_mediator_handle(f->m, vm2, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, vm2, 0, 0, &r), FFA_CALL_HANDLED);
     r = ucf_req(f, SP_ID_WORKER, SP_CMD_COMPUTE, LONG, 0, 0, 0);
     assert_int_equal(r.x[0], FFA_INTERRUPT);
     r = th_regs(FFA_RUN, FFA_TARGET_INFO(SP_ID_WORKER, 0), 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(f->m, vm2, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, vm2, 0, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_DENIED);
     assert_int_equal(ucf_state(f, SP_ID_WORKER), FFA_UNICORN_EC_PREEMPTED); /* untouched */
     /* VM 1 finishes its own request and gets its own answer. */

@@ -32,7 +32,7 @@ static void scenario(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs 
 
     for (int i = 0; i < STEPS; i++) {
         out[i] = calls[i];
-        assert_int_equal(ffa_mediator_handle(m, vm, 0, &out[i]), FFA_CALL_HANDLED);
+        assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &out[i]), FFA_CALL_HANDLED);
     }
 }
 

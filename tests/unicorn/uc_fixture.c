@@ -205,7 +205,7 @@ static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp
         0);
     assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, 0, &f->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, &r), FFA_CALL_HANDLED);
     assert_int_equal(r.x[0], FFA_VERSION_1_2);
     return f;
 }
@@ -257,7 +257,7 @@ struct ffa_regs ucf_fw(struct ucf *f, uint64_t x0, uint64_t x1, uint64_t x2, uin
     struct ffa_backend be = ffa_unicorn_backend(f->spmc);
     struct ffa_regs in = th_regs(x0, x1, x2, x3, x4, x5, 0, 0), out;
 
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     return out;
 }
 
@@ -266,7 +266,7 @@ struct ffa_regs ucf_vm(struct ucf *f, struct ffa_vm *vm, uint64_t x0, uint64_t x
 {
     struct ffa_regs r = th_regs(x0, x1, x2, x3, x4, x5, 0, 0);
 
-    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, 0, &r), FFA_CALL_HANDLED);
     return r;
 }
 
@@ -336,7 +336,7 @@ struct ffa_regs ucf_sp_req(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4,
 
     if (f->m != NULL)
         return ucf_req(f, sp, w3, w4, w5, w6, w7);
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     return out;
 }
 
@@ -461,7 +461,7 @@ struct ffa_regs ucf_call(struct ucf *f, uint64_t x0, uint64_t x1, uint64_t x2, u
 {
     struct ffa_regs r = th_regs(x0, x1, x2, x3, x4, x5, x6, x7);
 
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, &r), FFA_CALL_HANDLED);
     return r;
 }
 

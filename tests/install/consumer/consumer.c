@@ -47,10 +47,10 @@ int main(void)
     }
     if (ffa_mediator_create(NULL, &host, NULL, &be, &m) != 0 || ffa_vm_add(m, 1, 1, 0, &vm) != 0)
         return 1;
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     printf("FFA_VERSION -> 0x%llx\n", (unsigned long long)r.x[0]);
     r = (struct ffa_regs){{FFA_ID_GET}};
-    ffa_mediator_handle(m, vm, 0, &r);
+    ffa_mediator_handle(m, vm, 0, 0, &r);
     printf("FFA_ID_GET -> %s id %llu\n", ffa_func_name((uint32_t)r.x[0]),
            (unsigned long long)r.x[2]);
     ffa_mediator_destroy(m);
