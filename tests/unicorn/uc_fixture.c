@@ -367,7 +367,7 @@ static struct ffa_regs sp_req64(struct ucf *f, uint16_t sp, uint64_t x3, uint64_
 
     if (f->m != NULL)
         return ucf_call(f, in.x[0], in.x[1], 0, x3, x4, x5, x6, x7);
-    ffa_backend_call(&be, &in, &out);
+    ffa_backend_call(&be, 0, &in, &out);
     return out;
 }
 
