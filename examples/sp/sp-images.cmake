@@ -22,7 +22,9 @@ set(FFA_SP_IMAGES ON CACHE INTERNAL "example SP images are built")
 set(FFA_SP_DIR ${PROJECT_BINARY_DIR}/sp CACHE INTERNAL "where the example SP images are built")
 file(MAKE_DIRECTORY ${FFA_SP_DIR})
 
-# Flags from unicorn-notes.md "Building SP images".
+# Bare metal: no libc, no start files, a static non-PIE image; general registers only (FP/SIMD is
+# off at entry) and no unaligned accesses (data accesses with the MMU off are to Device memory,
+# where the Arm architecture faults unaligned ones).
 set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -Werror -march=armv8-a -ffreestanding -nostdlib
     -nostartfiles -static -no-pie -fno-pic -mgeneral-regs-only -mstrict-align
     -fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -I${FFA_SP_SRC}/common)

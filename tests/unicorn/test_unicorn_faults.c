@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Containment (issue 3 point 8): a faulting or runaway SP is aborted, its caller gets
+ * Containment: a faulting or runaway SP is aborted, its caller gets
  * FFA_ERROR(ABORTED), later requests get ABORTED, the other SPs keep working, the host survives,
  * and the log names the SP, the PC and the reason.
  */

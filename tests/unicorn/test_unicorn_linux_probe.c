@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Real-client check (issue 4 point 5): the Linux arm_ffa driver's probe (linux-client.md 1.1
- * steps 2-9, 1.3 and 1.4), replayed call by call for a guest at v1.0, v1.1 and v1.2, through the
- * mediator, against the emulated secure world running the example SPs. Every reply is judged as
- * the driver judges it (what is fatal there fails the test), and then against what is true:
- * the partitions of the manifests, with their IDs, UUIDs and properties.
+ * Real-client check: the Linux arm_ffa driver's probe (drivers/firmware/arm_ffa/driver.c
+ * ffa_init(): FFA_VERSION, FFA_ID_GET, the RX/TX size from FFA_FEATURES, FFA_RXTX_MAP, the
+ * optional features, then ffa_setup_partitions() through __ffa_partition_info_get() or
+ * __ffa_partition_info_get_regs()), replayed call by call for a guest at v1.0, v1.1 and v1.2,
+ * through the mediator, against the emulated secure world running the example SPs. Every reply is
+ * judged as the driver judges it (what is fatal there fails the test), and then against what is
+ * true: the partitions of the manifests, with their IDs, UUIDs and properties.
  */
 #include <string.h>
 
@@ -34,7 +36,7 @@ static const struct {
 };
 #define NSPS 10u
 
-/* struct ffa_partition_info as the driver keeps it (linux-client.md 1.4). */
+/* struct ffa_partition_info as the driver keeps it (include/linux/arm_ffa.h). */
 struct part {
     uint16_t id, exec_ctxt;
     uint32_t props;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Partition lists larger than an RX buffer (issue 4 point 4): 22 messenger SPs with 8 UUIDs each
+ * Partition lists larger than an RX buffer: 22 messenger SPs with 8 UUIDs each
  * make 176 entries of 24 bytes for v1.2 callers, more than one 4 KiB page. FFA_PARTITION_INFO_GET
  * answers NO_MEMORY into a one-page buffer, for the hypervisor and for an SP, while a count-only
  * query, a two-page buffer and a v1.1 caller (one entry per partition) get their list, and an SP

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Indirect messaging with the emulated SPMC (issue 4 points 3 and 5): VM -> SP -> VM exchanges
+ * Indirect messaging with the emulated SPMC: VM -> SP -> VM exchanges
  * through the mediator with the messenger SPs, SP -> SP relays, FFA_MSG_WAIT releasing or
  * retaining an SP's RX buffer, mailboxes that are busy, copies that fault, a VM that went away,
- * and every error code of FFA_MSG_SEND2 on both sides (secure-side.md 2.2 and 6).
+ * and every error code of FFA_MSG_SEND2 on both sides (Hafnium src/api.c api_ffa_msg_send2()).
  */
 #include <string.h>
 

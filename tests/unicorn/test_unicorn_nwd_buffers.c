@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The SPMC's normal-world buffer ABIs (issue 4 point 4; secure-side.md 2.2 and 6), called
- * straight into the backend with the test as the hypervisor: its own RX/TX pair by address, a
- * VM's in the forwarded form (endpoint RX/TX descriptor in the hypervisor's TX), FFA_RXTX_UNMAP,
+ * The SPMC's normal-world buffer ABIs (DEN0077A v1.2 FFA_RXTX_MAP and friends; Hafnium src/api.c),
+ * called straight into the backend with the test as the hypervisor: its own RX/TX pair by address,
+ * a VM's in the forwarded form (endpoint RX/TX descriptor in the hypervisor's TX), FFA_RXTX_UNMAP,
  * FFA_RX_ACQUIRE/RELEASE and FFA_PARTITION_INFO_GET into the hypervisor's RX buffer, with every
  * error code. The host's ns_memory resolves the hypervisor's pages and the fake guest RAM.
  */

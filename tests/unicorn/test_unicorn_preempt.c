@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Preemption and resumption (issue 3 point 7; secure-side.md 3.4): signaled, queued and
- * managed-exit non-secure interrupts from the budget and from another thread, FFA_YIELD, chains.
+ * Preemption and resumption (FF-A v1.1, DEN0077A section 8.3.1, and Hafnium's SPMC documentation,
+ * docs/secure-partition-manager/secure-partition-manager.rst): signaled, queued and managed-exit
+ * non-secure interrupts from the budget and from another thread, FFA_YIELD, chains.
  */
 #include <pthread.h>
 #include <time.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Record then replay (issue 3 point 11): a scenario played against the Unicorn backend through the
+ * Record then replay: a scenario played against the Unicorn backend through the
  * mock's recorder is loaded into a fresh mock; the same guest calls through a new mediator on the
  * mock get identical replies.
  */

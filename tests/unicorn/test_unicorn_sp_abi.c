@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What an SP may call (issue 3 points 4 and 5), exercised by real SPs: the generic SP_CMD_CALL
+ * What an SP may call, exercised by real SPs: the generic SP_CMD_CALL
  * command makes the S-EL0 SP (SVC) or the forwarder (S-EL1, SMC) issue a call and report the
  * SPMC's answer; SP-to-SP requests and loops go through the forwarders.
  */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What an SP may do with buffers (issue 4 point 4; secure-side.md 2.2 and 6), through the
- * messenger SPs' commands: FFA_RXTX_MAP_64 / UNMAP of its own pages, the manifest's rx_tx-info
- * pair, FFA_RX_RELEASE, FFA_PARTITION_INFO_GET with SP-visible properties and the entry size of
- * the caller's version, FFA_FEATURES, and the RX buffer being read-only to its SP while mapped.
+ * What an SP may do with buffers (DEN0077A v1.2 FFA_RXTX_MAP, FFA_RX_RELEASE,
+ * FFA_PARTITION_INFO_GET and _GET_REGS; Hafnium src/api.c), through the messenger SPs' commands:
+ * FFA_RXTX_MAP_64 / UNMAP of its own pages, the manifest's rx_tx-info pair, FFA_RX_RELEASE,
+ * FFA_PARTITION_INFO_GET with SP-visible properties and the entry size of the caller's version,
+ * FFA_FEATURES, and the RX buffer being read-only to its SP while mapped.
  */
 #include <libfdt.h>
 #include <stdio.h>

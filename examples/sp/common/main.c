@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The message loop every example SP runs after its init: wait, answer each direct request through
- * sp_handle_request(), hand anything else (FFA_RUN) to sp_handle_other(), repeat (secure-side.md
- * 7.4 pattern).
+ * sp_handle_request(), hand anything else (FFA_RUN) to sp_handle_other(), repeat. The pattern of
+ * Trusted Services' SPs (components/messaging/ffa/libsp/ffa.c ffa_msg_wait(),
+ * ffa_msg_send_direct_resp(): a DIRECT_RESP returns with the next request).
  */
 #include "sp_ffa.h"
 
