@@ -70,7 +70,6 @@ int32_t ffau_dmsg_req(struct spmc *s, struct ec *from, uint32_t fid, const struc
 {
     bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2;
     uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
-    int last = req2 ? FFA_NUM_REGS - 1 : 7;
     struct sp *to = NULL;
     int32_t ret = check_req(s, from != NULL ? from->sp : NULL, fid, in, &to);
 
@@ -79,21 +78,28 @@ int32_t ffau_dmsg_req(struct spmc *s, struct ec *from, uint32_t fid, const struc
             ffau_log_refused(s, from->sp, "direct request", ret);
         return ret;
     }
+    /* Fixed-length copies (the compiler unrolls them): this is the hot path of every request. */
     regs_zero(&nx->regs);
     nx->regs.x[0] = fid;
     nx->regs.x[1] = (uint32_t)in->x[1];
-    for (int i = 2; i <= last; i++)
-        nx->regs.x[i] = in->x[i] & mask;
+    if (req2) {
+        for (int i = 2; i < FFA_NUM_REGS; i++)
+            nx->regs.x[i] = in->x[i];
+    } else {
+        for (int i = 2; i < 8; i++)
+            nx->regs.x[i] = in->x[i] & mask;
+    }
     return ffau_rt_direct_req(s, from, to, req2, FFA_SENDER((uint32_t)in->x[1]), nx);
 }
 
+/* One OR of x8..x17, no early exit: they are zero in every response that is accepted. */
 static bool high_regs_zero(const struct ffa_regs *in)
 {
-    for (int i = 8; i < FFA_NUM_REGS; i++) {
-        if (in->x[i] != 0)
-            return false;
-    }
-    return true;
+    uint64_t any = 0;
+
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        any |= in->x[i];
+    return any == 0;
 }
 
 /*
@@ -106,7 +112,6 @@ int32_t ffau_dmsg_resp(struct spmc *s, struct ec *ec, uint32_t fid, const struct
     uint32_t w1 = (uint32_t)in->x[1];
     bool resp2 = fid == FFA_MSG_SEND_DIRECT_RESP2;
     uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
-    int last = resp2 ? FFA_NUM_REGS - 1 : 7;
 
     if ((resp2 ? (in->x[2] | in->x[3]) : (uint32_t)in->x[2]) != 0 ||
         (!resp2 && ec->sp->version >= FFA_VERSION_1_2 && !high_regs_zero(in)) ||
@@ -118,7 +123,12 @@ int32_t ffau_dmsg_resp(struct spmc *s, struct ec *ec, uint32_t fid, const struct
     regs_zero(&nx->regs);
     nx->regs.x[0] = fid;
     nx->regs.x[1] = w1;
-    for (int i = resp2 ? 4 : 3; i <= last; i++)
-        nx->regs.x[i] = in->x[i] & mask;
+    if (resp2) {
+        for (int i = 4; i < FFA_NUM_REGS; i++)
+            nx->regs.x[i] = in->x[i];
+    } else {
+        for (int i = 3; i < 8; i++)
+            nx->regs.x[i] = in->x[i] & mask;
+    }
     return ffau_rt_direct_resp(s, ec, resp2, FFA_RECEIVER(w1), nx);
 }

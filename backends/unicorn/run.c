@@ -53,8 +53,14 @@ static void after_exit(struct spmc *s, struct cpu *cpu, struct ec *ec, struct ex
     }
 }
 
-/* Run from `nx` (a context to run) until the CPU goes back to the normal world with *out. */
-static void run(struct spmc *s, struct cpu *cpu, struct next *nx, struct ffa_regs *out)
+/*
+ * Run from `nx` (a context to run) until the CPU goes back to the normal world with *out.
+ * Inlined into both callers: every return of a frame older than the engine's entry costs a
+ * mispredicted return after Unicorn's longjmp out of its CPU loop, so the world switch keeps the
+ * call chain above uc_emu_start() short (perf, bench_unicorn).
+ */
+static inline __attribute__((always_inline)) void run(struct spmc *s, struct cpu *cpu,
+                                                      struct next *nx, struct ffa_regs *out)
 {
     struct ec *ec = NULL;
     struct exit_info ex;
@@ -96,6 +102,7 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
 {
     struct next nx;
 
+    pthread_mutex_lock(&s->lock);
     /* An interrupt raised before this call was the normal world's own: start clean. */
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->in_call, true, __ATOMIC_RELEASE);
@@ -106,6 +113,7 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
         run(s, cpu, &nx, out);
     __atomic_store_n(&cpu->in_call, false, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&s->lock);
 }
 
 void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
