@@ -83,7 +83,11 @@ const struct ffa_host_ops test_host_ops = {
 
 /* ---- Fake guest memory ---- */
 
-static struct test_guest *guest_of(struct test_host *h, uint16_t vm)
+/*
+ * The RAM of guest `vm`, allocated on first use; NULL when out of memory or guests. It does not
+ * assert: the mediator calls it (through guest_map) with its locks held.
+ */
+static struct test_guest *find_guest(struct test_host *h, uint16_t vm)
 {
     for (int i = 0; i < TEST_MAX_GUESTS; i++) {
         if (h->guests[i].ram != NULL && h->guests[i].vm_id == vm)
@@ -91,14 +95,24 @@ static struct test_guest *guest_of(struct test_host *h, uint16_t vm)
     }
     for (int i = 0; i < TEST_MAX_GUESTS; i++) {
         if (h->guests[i].ram == NULL) {
-            h->guests[i].vm_id = vm;
             h->guests[i].ram = calloc(TEST_RAM_PAGES, 4096);
-            assert_non_null(h->guests[i].ram);
+            if (h->guests[i].ram == NULL)
+                return NULL;
+            h->guests[i].vm_id = vm;
             return &h->guests[i];
         }
     }
-    fail_msg("more than %d guests", TEST_MAX_GUESTS);
     return NULL;
+}
+
+static struct test_guest *guest_of(struct test_host *h, uint16_t vm)
+{
+    struct test_guest *g = find_guest(h, vm);
+
+    if (g == NULL)
+        fail_msg("no RAM for guest 0x%x (out of memory, or more than %d guests)", vm,
+                 TEST_MAX_GUESTS);
+    return g;
 }
 
 uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa)
@@ -112,6 +126,7 @@ static int h_guest_map(void *host, uint16_t vm_id, uint64_t ipa, uint32_t pages,
 {
     struct test_host *h = host;
     uint64_t end = ipa + (uint64_t)pages * 4096;
+    struct test_guest *g;
 
     if (h->guest_map_fails != 0) {
         int ret = h->guest_map_fails;
@@ -123,7 +138,10 @@ static int h_guest_map(void *host, uint16_t vm_id, uint64_t ipa, uint32_t pages,
         return FFA_RET_INVALID_PARAMETERS;
     if ((access & FFA_GUEST_WRITE) != 0 && end > TEST_RO_IPA)
         return FFA_RET_INVALID_PARAMETERS;
-    *va = th_guest_ptr(h, vm_id, ipa);
+    g = find_guest(h, vm_id);
+    if (g == NULL)
+        return FFA_RET_NO_MEMORY;
+    *va = g->ram + (ipa - TEST_RAM_IPA);
     for (uint32_t i = 0; pa != NULL && i < pages; i++) {
         uint64_t page_ipa = ipa + (uint64_t)i * 4096;
 
@@ -216,20 +234,62 @@ const struct ffa_host_ops test_host_ops_cpu = {
     .current_cpu = h_current_cpu,
 };
 
-void th_host_cleanup(struct test_host *h)
+/* Count one problem a teardown found: print it (the test fails once everything is freed). */
+static int problem(long actual, const char *what)
 {
-    assert_int_equal(h->live_maps, 0);
-    assert_int_equal(h->live_pages, 0);
+    if (actual == 0)
+        return 0;
+    print_error("teardown: %ld %s left\n", actual, what);
+    return 1;
+}
+
+int th_host_release(struct test_host *h)
+{
+    int bad = 0;
+
     for (int i = 0; i < TEST_MAX_GUESTS; i++) {
         free(h->guests[i].ram);
         h->guests[i].ram = NULL;
     }
+    bad |= problem(h->live_maps, "guest mapping(s)");
+    bad |= problem(h->live_pages, "mapped guest page(s)");
+    bad |= problem(h->live_allocs, "host allocation(s)");
+    bad |= problem(h->live_locks, "host lock(s)");
+    return bad ? -1 : 0;
+}
+
+void th_host_cleanup(struct test_host *h)
+{
+    long maps = h->live_maps, pages = h->live_pages;
+
+    for (int i = 0; i < TEST_MAX_GUESTS; i++) {
+        free(h->guests[i].ram);
+        h->guests[i].ram = NULL;
+    }
+    assert_int_equal(maps, 0);
+    assert_int_equal(pages, 0);
 }
 
 void th_mock_fail(void *ctx, const char *message)
 {
     (void)ctx;
     fail_msg("%s", message);
+}
+
+void th_mock_record(void *ctx, const char *message)
+{
+    struct fixture *f = ctx;
+
+    f->mock_failures++;
+    snprintf(f->mock_message, sizeof(f->mock_message), "%s", message);
+}
+
+void th_check_mock(struct fixture *f)
+{
+    if (f->mock_failures == f->mock_failures_reported)
+        return;
+    f->mock_failures_reported = f->mock_failures;
+    fail_msg("%s", f->mock_message);
 }
 
 /* The FW_* bit of each ABI the mediator may probe. */
@@ -255,13 +315,16 @@ static uint32_t fw_bit(uint32_t fid)
         if (bits[i].fid == fid)
             return bits[i].bit;
     }
-    fail_msg("the mediator probes 0x%x, which the harness does not know", fid);
+    print_error("the mediator probes 0x%x, which the harness does not know\n", fid);
     return 0;
 }
 
-/* The probe, with `cpu_match` (0 or FFA_MOCK_CPU) and `cpu` on every step. */
-static void expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
-                         uint32_t cpu_match, uint32_t cpu)
+/*
+ * Script the probe, with `cpu_match` (0 or FFA_MOCK_CPU) and `cpu` on every step; returns 0, or -1
+ * (reason printed). Does not assert: setups use it.
+ */
+static int script_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
+                        uint32_t cpu_match, uint32_t cpu)
 {
     size_t n;
     const uint32_t *abis = ffa_mediator_probe_list(&n);
@@ -272,33 +335,39 @@ static void expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw
         .reply = {{fw_version}},
     };
 
-    assert_int_equal(ffa_mock_expect(mock, &v), 0);
+    if (ffa_mock_expect(mock, &v) != 0)
+        return -1;
     for (size_t i = 0; i < n; i++) {
+        uint32_t bit = fw_bit(abis[i]);
         struct ffa_mock_step s = {
             .call = {{FFA_FEATURES, abis[i]}},
             .match = FFA_MOCK_X_ALL | cpu_match,
             .cpu = cpu,
         };
 
-        if (fw_abis & fw_bit(abis[i])) {
+        if (bit == 0)
+            return -1;
+        if (fw_abis & bit) {
             s.reply.x[0] = FFA_SUCCESS_32;
         } else {
             s.reply.x[0] = FFA_ERROR;
             s.reply.x[2] = (uint32_t)FFA_RET_NOT_SUPPORTED;
         }
-        assert_int_equal(ffa_mock_expect(mock, &s), 0);
+        if (ffa_mock_expect(mock, &s) != 0)
+            return -1;
     }
+    return 0;
 }
 
 void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis)
 {
-    expect_probe(mock, fw_version, fw_abis, 0, 0);
+    assert_int_equal(script_probe(mock, fw_version, fw_abis, 0, 0), 0);
 }
 
 void th_expect_probe_on_cpu(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis,
                             uint32_t cpu)
 {
-    expect_probe(mock, fw_version, fw_abis, FFA_MOCK_CPU, cpu);
+    assert_int_equal(script_probe(mock, fw_version, fw_abis, FFA_MOCK_CPU, cpu), 0);
 }
 
 /* ---- The scripted SPMC's side of the mediator's own buffers and SP list ---- */
@@ -334,7 +403,7 @@ static void write_sp_list(void *ctx, const struct ffa_regs *call)
     }
 }
 
-static void expect_own_buffers(struct fixture *f, uint32_t fw_abis)
+static int expect_own_buffers(struct fixture *f, uint32_t fw_abis)
 {
     struct ffa_mock_step map = {
         .call = {{FFA_RXTX_MAP_64, 0, 0, 1}},
@@ -350,46 +419,236 @@ static void expect_own_buffers(struct fixture *f, uint32_t fw_abis)
         .effect = write_sp_list,
         .effect_ctx = f,
     };
+    struct ffa_mock_step release = {
+        .call = {{FFA_RX_RELEASE}},
+        .match = FFA_MOCK_X_ALL,
+        .reply = {{FFA_SUCCESS_32}},
+    };
 
-    assert_int_equal(ffa_mock_expect(f->mock, &map), 0);
+    if (ffa_mock_expect(f->mock, &map) != 0)
+        return -1;
     f->own_buffers = 1;
     if ((fw_abis & FW_PARTINFO) == 0)
-        return;
-    assert_int_equal(ffa_mock_expect(f->mock, &list), 0);
-    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0),
-              th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0));
+        return 0;
+    if (ffa_mock_expect(f->mock, &list) != 0 || ffa_mock_expect(f->mock, &release) != 0)
+        return -1;
+    return 0;
 }
 
-struct fixture *th_fixture_open(const struct th_opts *o)
+int th_try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
+    uint32_t fid = (uint32_t)regs->x[0];
+
+    if (ffa_mediator_handle(f->m, vm, 0, 0, regs) != FFA_CALL_HANDLED) {
+        print_error("setup: call 0x%x was not handled\n", fid);
+        return -1;
+    }
+    if (f->mock_failures != f->mock_failures_reported) {
+        f->mock_failures_reported = f->mock_failures;
+        print_error("setup: call 0x%x: %s\n", fid, f->mock_message);
+        return -1;
+    }
+    return 0;
+}
+
+/* Build the fixture `f` (zeroed, owned by the caller) from `o`; returns 0 or -1 (printed). */
+static int fixture_build(struct fixture *f, const struct th_opts *o)
+{
     const struct ffa_host_ops *host_ops;
     struct ffa_backend be;
+    int ret;
 
-    assert_non_null(f);
     f->sps = o->sps;
     f->sp_count = o->sp_count;
     f->mock = ffa_mock_create();
-    assert_non_null(f->mock);
-    ffa_mock_set_fail_handler(f->mock, th_mock_fail, NULL);
-    th_expect_probe(f->mock, FFA_VERSION_1_2, o->fw_abis);
-    if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0)
-        expect_own_buffers(f, o->fw_abis);
+    if (f->mock == NULL) {
+        print_error("setup: ffa_mock_create: out of memory\n");
+        return -1;
+    }
+    ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
+    if (script_probe(f->mock, FFA_VERSION_1_2, o->fw_abis, 0, 0) != 0)
+        return th_setup_failed(NULL, "cannot script the probe");
+    if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0 &&
+        expect_own_buffers(f, o->fw_abis) != 0)
+        return th_setup_failed(NULL, "cannot script the mediator's own buffers");
     be = ffa_mock_backend(f->mock);
     if (o->host_ops != NULL)
         host_ops = o->host_ops;
     else
         host_ops = o->full_host ? &test_host_ops_full : &test_host_ops;
-    assert_int_equal(ffa_mediator_create(&o->cfg, host_ops, &f->host, &be, &f->m), 0);
-    assert_int_equal(ffa_mock_pending(f->mock), 0);
-    assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, o->vm_flags, &f->vm), 0);
+    ret = ffa_mediator_create(&o->cfg, host_ops, &f->host, &be, &f->m);
+    if (ret != 0) {
+        print_error("setup: ffa_mediator_create: %d\n", ret);
+        return -1;
+    }
+    if (f->mock_failures != 0 || ffa_mock_pending(f->mock) != 0) {
+        print_error("setup: the probe did not go as scripted: %s\n", f->mock_message);
+        return -1;
+    }
+    f->mock_failures_reported = f->mock_failures;
+    ret = ffa_vm_add(f->m, TEST_VM_ID, 2, o->vm_flags, &f->vm);
+    if (ret != 0) {
+        print_error("setup: ffa_vm_add: %d\n", ret);
+        return -1;
+    }
     if (o->vm_version != 0) {
         struct ffa_regs r = th_regs(FFA_VERSION, o->vm_version, 0, 0, 0, 0, 0, 0);
 
-        th_call(f, &r);
-        assert_int_equal(r.x[0], FFA_MEDIATOR_VERSION);
+        if (th_try_call(f, f->vm, &r) != 0)
+            return -1;
+        if (r.x[0] != FFA_MEDIATOR_VERSION) {
+            print_error("setup: FFA_VERSION answered 0x%llx\n", (unsigned long long)r.x[0]);
+            return -1;
+        }
     }
-    return f;
+    return 0;
+}
+
+int th_setup(void **state, const struct th_opts *o)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    *state = NULL;
+    if (f == NULL) {
+        print_error("setup: out of memory\n");
+        return -1;
+    }
+    if (fixture_build(f, o) != 0) {
+        th_fixture_release(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+int th_setup_bench(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    *state = NULL;
+    if (f == NULL || (f->mock = ffa_mock_create()) == NULL) {
+        free(f);
+        print_error("setup: out of memory\n");
+        return -1;
+    }
+    ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
+    *state = f;
+    return 0;
+}
+
+int th_setup_new(void **state, uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version)
+{
+    struct th_opts o = {.fw_abis = fw_abis, .vm_flags = vm_flags, .vm_version = vm_version};
+
+    return th_setup(state, &o);
+}
+
+int th_setup_two(void **state, const struct th_opts *a, const struct th_opts *b)
+{
+    struct th_two *two = calloc(1, sizeof(*two));
+    void *fa = NULL, *fb = NULL;
+
+    *state = NULL;
+    if (two == NULL) {
+        print_error("setup: out of memory\n");
+        return -1;
+    }
+    if (th_setup(&fa, a) != 0 || th_setup(&fb, b) != 0) {
+        th_fixture_release(fa);
+        free(two);
+        return -1;
+    }
+    two->a = fa;
+    two->b = fb;
+    *state = two;
+    return 0;
+}
+
+int th_teardown_two(void **state)
+{
+    struct th_two *two = *state;
+    int bad = 0;
+
+    if (two != NULL) {
+        bad |= th_fixture_release(two->a) != 0;
+        bad |= th_fixture_release(two->b) != 0;
+        free(two);
+    }
+    *state = NULL;
+    return bad ? -1 : 0;
+}
+
+int th_setup_failed(void **state, const char *why)
+{
+    print_error("setup: %s\n", why);
+    if (state != NULL) {
+        th_fixture_release(*state);
+        *state = NULL;
+    }
+    return -1;
+}
+
+int th_fixture_release(struct fixture *f)
+{
+    int bad = 0;
+
+    if (f == NULL)
+        return 0;
+    if (f->mock != NULL) {
+        /* Whatever the test left, nothing below may longjmp before everything is freed. */
+        ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
+        if (f->m != NULL && f->own_buffers) {
+            struct ffa_mock_step unmap = {
+                .call = {{FFA_RXTX_UNMAP}},
+                .match = FFA_MOCK_X_ALL,
+                .reply = {{FFA_SUCCESS_32}},
+            };
+
+            bad |= ffa_mock_expect(f->mock, &unmap) != 0;
+        }
+    }
+    ffa_mediator_destroy(f->m);
+    f->m = NULL;
+    if (f->mock != NULL) {
+        unsigned before = f->mock_failures;
+
+        /*
+         * A mock failure th_check_mock() reported already failed the test; one it did not see
+         * (a call made outside th_call(), or during the destroy above) and steps never consumed
+         * fail the teardown.
+         */
+        if (f->mock_failures_reported != before) {
+            print_error("teardown: %s\n", f->mock_message);
+            bad = 1;
+        }
+        f->mock_failures_reported = before;
+        if (ffa_mock_verify(f->mock) != 0 && f->mock_failures != before) {
+            print_error("teardown: %s\n", f->mock_message);
+            bad = 1;
+        }
+        ffa_mock_destroy(f->mock);
+        f->mock = NULL;
+    }
+    bad |= th_host_release(&f->host) != 0;
+    free(f);
+    return bad ? -1 : 0;
+}
+
+int th_teardown(void **state)
+{
+    int ret = th_fixture_release(*state);
+
+    *state = NULL;
+    return ret;
+}
+
+struct fixture *th_fixture_open(const struct th_opts *o)
+{
+    void *state;
+
+    if (th_setup(&state, o) != 0)
+        fail_msg("cannot build the fixture (see above)");
+    return state;
 }
 
 struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version)
@@ -397,6 +656,49 @@ struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_
     struct th_opts o = {.fw_abis = fw_abis, .vm_flags = vm_flags, .vm_version = vm_version};
 
     return th_fixture_open(&o);
+}
+
+void th_fixture_free(struct fixture *f)
+{
+    if (th_fixture_release(f) != 0)
+        fail_msg("the fixture was not left clean (see above)");
+}
+
+int th_try_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version,
+                  struct ffa_vm **vm)
+{
+    struct ffa_regs r = th_regs(FFA_VERSION, version, 0, 0, 0, 0, 0, 0);
+    int ret = ffa_vm_add(f->m, id, 2, flags, vm);
+
+    if (ret != 0) {
+        print_error("setup: ffa_vm_add(0x%x): %d\n", id, ret);
+        return -1;
+    }
+    if (th_try_call(f, *vm, &r) != 0)
+        return -1;
+    r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+    if (th_try_call(f, *vm, &r) != 0)
+        return -1;
+    if (r.x[0] != FFA_SUCCESS_32 || r.x[2] != id) {
+        print_error("setup: FFA_ID_GET of VM 0x%x answered 0x%llx, 0x%llx\n", id,
+                    (unsigned long long)r.x[0], (unsigned long long)r.x[2]);
+        return -1;
+    }
+    return 0;
+}
+
+int th_try_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages)
+{
+    struct ffa_regs r = th_regs(FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, pages, 0, 0, 0, 0);
+
+    if (th_try_call(f, vm, &r) != 0)
+        return -1;
+    if (r.x[0] != FFA_SUCCESS_32) {
+        print_error("setup: FFA_RXTX_MAP_64 of VM 0x%x answered 0x%llx, error %d\n", ffa_vm_id(vm),
+                    (unsigned long long)r.x[0], (int32_t)r.x[2]);
+        return -1;
+    }
+    return 0;
 }
 
 struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version)
@@ -414,26 +716,15 @@ struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_
 
 void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 {
-    assert_int_equal(ffa_mediator_handle(f->m, vm, 0, 0, regs), FFA_CALL_HANDLED);
-}
+    int ret = ffa_mediator_handle(f->m, vm, 0, 0, regs);
 
-void th_fixture_free(struct fixture *f)
-{
-    if (f->own_buffers)
-        th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0),
-                  th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0));
-    ffa_mediator_destroy(f->m);
-    assert_int_equal(ffa_mock_verify(f->mock), 0);
-    ffa_mock_destroy(f->mock);
-    th_host_cleanup(&f->host);
-    assert_int_equal(f->host.live_allocs, 0);
-    assert_int_equal(f->host.live_locks, 0);
-    free(f);
+    th_check_mock(f);
+    assert_int_equal(ret, FFA_CALL_HANDLED);
 }
 
 void th_call(struct fixture *f, struct ffa_regs *regs)
 {
-    assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, regs), FFA_CALL_HANDLED);
+    th_call_vm(f, f->vm, regs);
 }
 
 void th_assert_error(const struct ffa_regs *r, int32_t code)

@@ -2,6 +2,17 @@
 /*
  * Test harness: host callbacks that count allocations and check for leaks, real locks, a log
  * capture, and helpers that script the secure world's side of the mediator's probe.
+ *
+ * Fixtures belong in cmocka setup/teardown (cmocka_unit_test_setup_teardown): cmocka runs the
+ * teardown after a failed assertion too, so everything is freed and AddressSanitizer's leak report
+ * stays meaningful. th_setup()/th_teardown() build and free a mediator fixture; neither stops
+ * half-way: a setup that fails frees what it built, and a teardown frees everything before it
+ * reports what it found wrong (leftover mock steps, leaked allocations, locks or mappings), which
+ * cmocka then counts as a failure.
+ *
+ * Nothing in the library's call path longjmps: the fixtures' mock records its failures instead
+ * (a longjmp out of the mediator would leave its locks held, and the teardown would deadlock), and
+ * th_call()/th_do() fail the test once the call has returned.
  */
 #ifndef FFA_TEST_HARNESS_H
 #define FFA_TEST_HARNESS_H
@@ -65,6 +76,11 @@ extern const struct ffa_host_ops test_host_ops_cpu;
 uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa);
 /* Release fake guest RAM; asserts that no mapping or page is left. */
 void th_host_cleanup(struct test_host *h);
+/*
+ * Release fake guest RAM and check that no guest mapping, allocation or lock is left, without
+ * stopping at the first problem. Returns 0, or -1 after printing every problem found.
+ */
+int th_host_release(struct test_host *h);
 
 /* Secure-world ABIs a probe script reports (bits for th_expect_probe). */
 #define FW_DIRECT_REQ_32 (1u << 0)
@@ -111,14 +127,25 @@ struct fixture {
     uint64_t own_tx_pa, own_rx_pa;
     const struct th_sp *sps;
     size_t sp_count;
+    /* Mock failures (th_mock_record), and how many of them already failed the test. */
+    unsigned mock_failures, mock_failures_reported;
+    char mock_message[8192]; /* the last one */
 };
 
 #define TEST_VM_ID  0x0001u
 #define TEST_SP_ID  0x8001u
 #define TEST_SP2_ID 0x8002u
 
-/* Route mock failures to cmocka. */
+/* Route mock failures to cmocka (fail_msg: longjmps, so only for mocks called from test code). */
 void th_mock_fail(void *ctx, const char *message);
+/*
+ * The fixtures' mock failure handler (ctx: the fixture): records the failure and returns, so the
+ * mock answers FFA_ERROR(ABORTED) and the mediator unwinds normally. th_check_mock() (called by
+ * th_call() and th_do()) and the teardown report it.
+ */
+void th_mock_record(void *ctx, const char *message);
+/* Fail the test with the mock's message if it recorded a failure not reported yet. */
+void th_check_mock(struct fixture *f);
 
 /* Script the probe ffa_mediator_create() performs: FFA_VERSION, then FFA_FEATURES per ABI. */
 void th_expect_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_abis);
@@ -129,14 +156,15 @@ void th_expect_probe_on_cpu(struct ffa_mock *mock, uint32_t fw_version, uint32_t
 /*
  * Create a fixture: mock + mediator (probe scripted with fw_abis, firmware at v1.2) + VM
  * TEST_VM_ID with 2 vCPUs and `flags`. Negotiates `vm_version` with FFA_VERSION if non-zero
- * (the version is then still open: the next call locks it).
+ * (the version is then still open: the next call locks it). Asserting versions of th_setup_new()
+ * and th_setup(), for callers outside cmocka setups; a test builds its fixture in a setup.
  */
 struct fixture *th_fixture_new(uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version);
 /* Build a fixture from options (scripts the own-buffer mapping and SP list when relevant). */
 struct fixture *th_fixture_open(const struct th_opts *o);
 /* Add a VM to the fixture's mediator, negotiate `version` and lock it with FFA_ID_GET. */
 struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version);
-/* Call for any VM, vCPU 0; assert handled. */
+/* Call for any VM, vCPU 0; assert handled, and th_check_mock(). */
 void th_call_vm(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs);
 
 /* Standard buffer addresses in fake guest RAM, and a helper that maps them (asserting success). */
@@ -149,7 +177,55 @@ struct ffa_regs th_do(struct fixture *f, struct ffa_vm *vm, struct ffa_regs r);
 /* Verify the mock, destroy everything and check that no allocation or lock leaked. */
 void th_fixture_free(struct fixture *f);
 
-/* Call the mediator for f->vm, vCPU 0; assert the call was handled. */
+/* ---- cmocka setup/teardown ---- */
+
+/*
+ * Build a fixture from `o` into *state. Returns 0, or -1 after printing why and freeing what was
+ * built (cmocka then reports the setup as failed and skips the test and its teardown).
+ */
+int th_setup(void **state, const struct th_opts *o);
+/*
+ * A fixture with only its host and a mock (failures recorded, as th_setup's): no mediator, no VM.
+ * For tests whose behaviour is creating the mediator: they create it into f->m (on &f->host,
+ * with ffa_mock_backend(f->mock) or no backend), and th_teardown() destroys it.
+ */
+int th_setup_bench(void **state);
+/* The same from th_fixture_new()'s arguments. */
+int th_setup_new(void **state, uint32_t fw_abis, uint32_t vm_flags, uint32_t vm_version);
+/*
+ * Destroy the fixture in *state (NULL is accepted) and check what th_fixture_free() checks: every
+ * mock step consumed and no mock failure left unreported, no allocation, lock, guest mapping or
+ * page left. Frees everything first, then returns -1 (reasons printed) or 0.
+ */
+int th_teardown(void **state);
+/* Destroy and check one fixture as th_teardown() does (NULL is accepted). */
+int th_fixture_release(struct fixture *f);
+/* Two independent fixtures (two mediators, two mocks, two hosts). */
+struct th_two {
+    struct fixture *a, *b;
+};
+/* Build a th_two into *state from two option sets; returns 0 or -1 (nothing left built). */
+int th_setup_two(void **state, const struct th_opts *a, const struct th_opts *b);
+/* Release both fixtures of a th_two, as th_teardown() does for one. */
+int th_teardown_two(void **state);
+/* For a setup whose later step failed: print `why`, release *state and return -1. */
+int th_setup_failed(void **state, const char *why);
+
+/*
+ * Setup steps that do not assert (an assertion in a setup would leak what it built): each returns
+ * 0, or -1 after printing the reason.
+ */
+/* th_add_vm() and th_map_buffers() without assertions. */
+int th_try_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t version,
+                  struct ffa_vm **vm);
+int th_try_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages);
+/* One call from `vm`, vCPU 0: handled, and no mock failure during it. */
+int th_try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs);
+
+/*
+ * Call the mediator for f->vm, vCPU 0; assert the call was handled and that the mock saw nothing
+ * wrong during it (th_check_mock).
+ */
 void th_call(struct fixture *f, struct ffa_regs *regs);
 
 /* Assert an FFA_ERROR reply with exactly this code and zeroed x1, x3..x7. */

@@ -17,15 +17,22 @@ static const struct ffa_regs success = {{FFA_SUCCESS_32}};
 
 /* ---- Guest calls: the processor the hypervisor passes ---- */
 
-/* A v1.2 VM with direct messaging and FFA_RUN, its version locked; no processor expected yet. */
-static int setup_messaging(void **state)
+/* Lock the version of the fixture's VM with FFA_ID_GET (no processor expected yet). */
+static int lock_version(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    th_call(f, &r);
-    *state = f;
+    if (th_try_call(*state, ((struct fixture *)*state)->vm, &r) != 0)
+        return th_setup_failed(state, "cannot lock the VM's version");
     return 0;
+}
+
+/* A v1.2 VM with direct messaging and FFA_RUN, its version locked. */
+static int setup_messaging(void **state)
+{
+    if (th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_2) != 0)
+        return -1;
+    return lock_version(state);
 }
 
 /* The same with RX/TX buffers forwarded to the SPMC. */
@@ -35,18 +42,15 @@ static int setup_forwarding(void **state)
                                    FW_RX_RELEASE,
                         .vm_version = FFA_VERSION_1_2,
                         .full_host = 1};
-    struct fixture *f = th_fixture_open(&o);
-    struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    th_call(f, &r);
-    *state = f;
-    return 0;
+    if (th_setup(state, &o) != 0)
+        return -1;
+    return lock_version(state);
 }
 
 static int teardown_fixture(void **state)
 {
-    th_fixture_free(*state);
-    return 0;
+    return th_teardown(state);
 }
 
 static struct ffa_regs call_on_cpu(struct fixture *f, uint32_t cpu, struct ffa_regs r)
@@ -143,71 +147,58 @@ static void test_rx_acquire_for_partition_info_is_issued_on_the_callers_cpu(void
 
 /* ---- The mediator's own calls: the host's current_cpu, or processor 0 ---- */
 
-/* A mediator being built by the test: host, mock, and (once created) the mediator. */
-struct own_calls {
-    struct test_host host;
-    struct ffa_mock *mock;
-    struct ffa_backend be;
-    struct ffa_mediator *m;
-    struct ffa_vm *vm;
-};
-
+/*
+ * A mediator the test builds (into f->m, on &f->host and ffa_mock_backend(f->mock)); the host's
+ * current_cpu answers HOST_CPU. The teardown destroys what is left and verifies the mock.
+ */
 static int setup_own_calls(void **state)
 {
-    struct own_calls *t = calloc(1, sizeof(*t));
-
-    assert_non_null(t);
-    t->mock = ffa_mock_create();
-    assert_non_null(t->mock);
-    ffa_mock_set_fail_handler(t->mock, th_mock_fail, NULL);
-    t->be = ffa_mock_backend(t->mock);
-    t->host.current_cpu = HOST_CPU;
-    *state = t;
+    if (th_setup_bench(state) != 0)
+        return -1;
+    ((struct fixture *)*state)->host.current_cpu = HOST_CPU;
     return 0;
 }
 
 static int teardown_own_calls(void **state)
 {
-    struct own_calls *t = *state;
+    return th_teardown(state);
+}
 
-    ffa_mediator_destroy(t->m);
-    assert_int_equal(ffa_mock_verify(t->mock), 0);
-    ffa_mock_destroy(t->mock);
-    th_host_cleanup(&t->host);
-    assert_int_equal(t->host.live_allocs, 0);
-    assert_int_equal(t->host.live_locks, 0);
-    free(t);
-    return 0;
+static int create(struct fixture *f, const struct ffa_host_ops *ops)
+{
+    struct ffa_backend be = ffa_mock_backend(f->mock);
+
+    return ffa_mediator_create(NULL, ops, &f->host, &be, &f->m);
 }
 
 static void test_probe_is_issued_on_the_hosts_current_cpu(void **state)
 {
-    struct own_calls *t = *state;
+    struct fixture *t = *state;
 
     th_expect_probe_on_cpu(t->mock, FFA_VERSION_1_2, FW_ALL_MSG, HOST_CPU);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops_cpu, &t->host, &t->be, &t->m), 0);
+    assert_int_equal(create(t, &test_host_ops_cpu), 0);
     assert_int_equal(ffa_mock_pending(t->mock), 0);
     assert_int_equal(t->host.current_cpu_calls, 1); /* asked once for the whole probe */
 }
 
 static void test_probe_without_current_cpu_is_issued_on_cpu_0(void **state)
 {
-    struct own_calls *t = *state;
+    struct fixture *t = *state;
 
     th_expect_probe_on_cpu(t->mock, FFA_VERSION_1_2, FW_ALL_MSG, 0);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops_full, &t->host, &t->be, &t->m), 0);
+    assert_int_equal(create(t, &test_host_ops_full), 0);
     assert_int_equal(ffa_mock_pending(t->mock), 0);
 }
 
 /* The mediator's own buffers: registered at create, unregistered at destroy, each where it runs. */
 static void test_own_buffers_are_registered_and_unregistered_on_the_current_cpu(void **state)
 {
-    struct own_calls *t = *state;
+    struct fixture *t = *state;
 
     th_expect_probe_on_cpu(t->mock, FFA_VERSION_1_2, FW_ALL_MSG | FW_RXTX_MAP_64, HOST_CPU);
     th_expect_on_cpu(t->mock, FFA_MOCK_X(3), th_regs(FFA_RXTX_MAP_64, 0, 0, 1, 0, 0, 0, 0),
                      HOST_CPU, success);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops_cpu, &t->host, &t->be, &t->m), 0);
+    assert_int_equal(create(t, &test_host_ops_cpu), 0);
     assert_int_equal(ffa_mock_pending(t->mock), 0);
 
     t->host.current_cpu = 1; /* destroy runs elsewhere */
@@ -221,13 +212,13 @@ static void test_own_buffers_are_registered_and_unregistered_on_the_current_cpu(
 /* Removing a VM unmaps its forwarded buffers on the processor ffa_vm_remove() runs on. */
 static void test_vm_remove_is_issued_on_the_hosts_current_cpu(void **state)
 {
-    struct own_calls *t = *state;
+    struct fixture *t = *state;
     struct ffa_regs r;
 
     th_expect_probe(t->mock, FFA_VERSION_1_2,
                     FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_ACQUIRE);
     th_expect(t->mock, FFA_MOCK_X(3), th_regs(FFA_RXTX_MAP_64, 0, 0, 1, 0, 0, 0, 0), success);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops_cpu, &t->host, &t->be, &t->m), 0);
+    assert_int_equal(create(t, &test_host_ops_cpu), 0);
     assert_int_equal(ffa_vm_add(t->m, TEST_VM_ID, 1, 0, &t->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
     assert_int_equal(ffa_mediator_handle(t->m, t->vm, 0, 0, &r), FFA_CALL_HANDLED);
@@ -251,13 +242,13 @@ static void test_vm_remove_is_issued_on_the_hosts_current_cpu(void **state)
 /* A VM left at destroy is removed on destroy's processor, asked once for both. */
 static void test_destroy_removes_vms_on_the_hosts_current_cpu(void **state)
 {
-    struct own_calls *t = *state;
+    struct fixture *t = *state;
     struct ffa_regs r;
 
     th_expect_probe(t->mock, FFA_VERSION_1_2,
                     FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_ACQUIRE);
     th_expect(t->mock, FFA_MOCK_X(3), th_regs(FFA_RXTX_MAP_64, 0, 0, 1, 0, 0, 0, 0), success);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops_cpu, &t->host, &t->be, &t->m), 0);
+    assert_int_equal(create(t, &test_host_ops_cpu), 0);
     assert_int_equal(ffa_vm_add(t->m, TEST_VM_ID, 1, 0, &t->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
     assert_int_equal(ffa_mediator_handle(t->m, t->vm, 0, 0, &r), FFA_CALL_HANDLED);
@@ -280,11 +271,11 @@ static void test_destroy_removes_vms_on_the_hosts_current_cpu(void **state)
 /* Guest calls never ask the host: the processor comes with the call. */
 static void test_guest_calls_do_not_ask_current_cpu(void **state)
 {
-    struct own_calls *t = *state;
+    struct fixture *t = *state;
     struct ffa_regs r;
 
     th_expect_probe(t->mock, FFA_VERSION_1_2, FW_ALL_MSG);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops_cpu, &t->host, &t->be, &t->m), 0);
+    assert_int_equal(create(t, &test_host_ops_cpu), 0);
     assert_int_equal(ffa_vm_add(t->m, TEST_VM_ID, 1, 0, &t->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
     assert_int_equal(ffa_mediator_handle(t->m, t->vm, 0, GUEST_CPU, &r), FFA_CALL_HANDLED);

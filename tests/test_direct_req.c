@@ -6,16 +6,25 @@
 #define W1_SP_TO_VM ((TEST_SP_ID << 16) | TEST_VM_ID)
 #define HI          0xa5a5a5a500000000ull /* garbage a 32-bit caller may leave in upper halves */
 
+/* A v1.2 VM; a v1.1 VM; a secure world that has only DIRECT_REQ_64. */
 static int setup(void **state)
 {
-    *state = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    return 0;
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_2);
+}
+
+static int setup_v1_1(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_1);
+}
+
+static int setup_fw_req64_only(void **state)
+{
+    return th_setup_new(state, FW_DIRECT_REQ_64, 0, FFA_VERSION_1_2);
 }
 
 static int teardown(void **state)
 {
-    th_fixture_free(*state);
-    return 0;
+    return th_teardown(state);
 }
 
 /* Send one REQ whose secure-world answer is `reply` (matched on x0 only); return the guest reply.
@@ -106,11 +115,10 @@ static void test_reply_x8_x17_zeroed_for_v1_2_guest(void **state)
 
 static void test_reply_preserves_guest_x8_x17_below_v1_2(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs reply = th_regs(FFA_MSG_SEND_DIRECT_RESP_64, W1_SP_TO_VM, 0, 1, 0, 0, 0, 0);
     struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_64, W1_VM_TO_SP, 0, 1, 0, 0, 0, 0);
 
-    (void)state;
     th_fill_high(&reply, 0x700); /* the secure world's x8..x17 must not reach the guest */
     th_fill_high(&r, 0x800);
     /* ...and the guest's x8..x17 must not reach the secure world (x*=0 in the expectation). */
@@ -120,16 +128,14 @@ static void test_reply_preserves_guest_x8_x17_below_v1_2(void **state)
     assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
     for (int i = 8; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0x800 + (uint64_t)i);
-    th_fixture_free(f);
 }
 
 static void test_aborted_reply_preserves_guest_x8_x17_below_v1_2(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs reply = th_regs(FFA_MEM_RETRIEVE_RESP, 0, 0, 0, 0, 0, 0, 0);
     struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, W1_VM_TO_SP, 0, 1, 0, 0, 0, 0);
 
-    (void)state;
     th_fill_high(&reply, 0x700);
     th_fill_high(&r, 0x800);
     th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
@@ -138,7 +144,6 @@ static void test_aborted_reply_preserves_guest_x8_x17_below_v1_2(void **state)
     th_assert_error(&r, FFA_RET_ABORTED);
     for (int i = 8; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0x800 + (uint64_t)i);
-    th_fixture_free(f);
 }
 
 static void test_sender_must_be_the_caller(void **state)
@@ -196,14 +201,12 @@ static void test_nonzero_partition_message_flags_are_the_spmcs_to_judge(void **s
 
 static void test_req_without_firmware_support_is_not_supported(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_DIRECT_REQ_64, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     /* Checked before the endpoint rules (Xen's order): a bad sender still gets NOT_SUPPORTED. */
     struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (0x7u << 16) | 0x7, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
-    th_fixture_free(f);
 }
 
 static void test_error_reply_is_passed_through(void **state)
@@ -239,15 +242,20 @@ static void test_yield_reply_is_passed_through_with_timeout(void **state)
     assert_int_equal(r.x[3], 2);
 }
 
-static void test_success_replies_are_passed_through(void **state)
+static void test_success32_reply_is_passed_through_masked(void **state)
 {
     struct ffa_regs r = req_with_reply(*state, FFA_MSG_SEND_DIRECT_REQ_32,
                                        th_regs(FFA_SUCCESS_32, 0, HI | 3, 0, 0, 0, 0, 0));
 
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(r.x[2], 3);
-    r = req_with_reply(*state, FFA_MSG_SEND_DIRECT_REQ_32,
-                       th_regs(FFA_SUCCESS_64, 0, HI | 3, 0, 0, 0, 0, 0));
+}
+
+static void test_success64_reply_is_passed_through_in_full(void **state)
+{
+    struct ffa_regs r = req_with_reply(*state, FFA_MSG_SEND_DIRECT_REQ_32,
+                                       th_regs(FFA_SUCCESS_64, 0, HI | 3, 0, 0, 0, 0, 0));
+
     assert_int_equal(r.x[0], FFA_SUCCESS_64);
     assert_int_equal(r.x[2], HI | 3);
 }
@@ -306,18 +314,22 @@ int main(void)
         T(test_req64_drops_upper_half_of_w1),
         T(test_resp32_is_masked_to_32_bits),
         T(test_reply_x8_x17_zeroed_for_v1_2_guest),
-        cmocka_unit_test(test_reply_preserves_guest_x8_x17_below_v1_2),
-        cmocka_unit_test(test_aborted_reply_preserves_guest_x8_x17_below_v1_2),
+        cmocka_unit_test_setup_teardown(test_reply_preserves_guest_x8_x17_below_v1_2, setup_v1_1,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_aborted_reply_preserves_guest_x8_x17_below_v1_2,
+                                        setup_v1_1, teardown),
         T(test_sender_must_be_the_caller),
         T(test_receiver_must_not_be_the_caller),
         T(test_receiver_must_be_secure),
         T(test_framework_message_from_a_vm_is_refused),
         T(test_nonzero_partition_message_flags_are_the_spmcs_to_judge),
-        cmocka_unit_test(test_req_without_firmware_support_is_not_supported),
+        cmocka_unit_test_setup_teardown(test_req_without_firmware_support_is_not_supported,
+                                        setup_fw_req64_only, teardown),
         T(test_error_reply_is_passed_through),
         T(test_interrupt_reply_is_passed_through),
         T(test_yield_reply_is_passed_through_with_timeout),
-        T(test_success_replies_are_passed_through),
+        T(test_success32_reply_is_passed_through_masked),
+        T(test_success64_reply_is_passed_through_in_full),
         T(test_resp_of_other_width_is_passed_through),
         T(test_resp2_reply_to_req_is_aborted),
         T(test_msg_wait_reply_to_req_is_aborted),

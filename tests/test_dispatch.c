@@ -4,6 +4,52 @@
 
 #include <string.h>
 
+/*
+ * One VM at the version it negotiated (or none yet), AArch64 or AArch32; two mediators side by
+ * side.
+ */
+static int setup_v1_2(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_2);
+}
+
+static int setup_v1_1(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_1);
+}
+
+static int setup_unnegotiated(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, 0);
+}
+
+static int setup_aarch32_v1_2(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, FFA_VM_AARCH32, FFA_VERSION_1_2);
+}
+
+static int setup_aarch32_v1_1(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, FFA_VM_AARCH32, FFA_VERSION_1_1);
+}
+
+static int setup_two_mediators(void **state)
+{
+    struct th_opts o = {.fw_abis = FW_ALL_MSG, .vm_version = FFA_VERSION_1_2};
+
+    return th_setup_two(state, &o, &o);
+}
+
+static int teardown(void **state)
+{
+    return th_teardown(state);
+}
+
+static int teardown_two_mediators(void **state)
+{
+    return th_teardown_two(state);
+}
+
 static void assert_declined(struct fixture *f, uint64_t x0)
 {
     struct ffa_regs r = th_regs(x0, 1, 2, 3, 4, 5, 6, 7);
@@ -17,9 +63,8 @@ static void assert_declined(struct fixture *f, uint64_t x0)
 
 static void test_non_ffa_calls_are_declined_untouched(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
 
-    (void)state;
     assert_declined(f, 0x80000000); /* SMCCC_VERSION (Arm architecture service) */
     assert_declined(f, 0x84000000); /* PSCI_VERSION: standard service, not FF-A */
     assert_declined(f, 0x8400005f); /* TRNG range, just below FF-A */
@@ -28,7 +73,6 @@ static void test_non_ffa_calls_are_declined_untouched(void **state)
     assert_declined(f, 0x04000063); /* yielding call, not a fast call */
     assert_declined(f, 0x84020063); /* reserved bits [23:17] set */
     assert_declined(f, 0xc6000063); /* OEM service */
-    th_fixture_free(f);
 }
 
 static void test_is_ffa_call_classifies_the_range(void **state)
@@ -45,64 +89,56 @@ static void test_is_ffa_call_classifies_the_range(void **state)
 
 static void test_sve_hint_bit_is_ignored(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, 0);
+    struct fixture *f = *state;
     struct ffa_regs r =
         th_regs(FFA_VERSION | FFA_SMCCC_SVE_HINT, FFA_VERSION_1_1, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r);
     assert_int_equal(r.x[0], FFA_VERSION_1_2);
     r = th_regs(FFA_ID_GET | FFA_SMCCC_SVE_HINT, 0, 0, 0, 0, 0, 0, 0);
     th_call(f, &r);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(r.x[2], TEST_VM_ID);
-    th_fixture_free(f);
 }
 
 static void test_sve_hint_is_not_forwarded(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_64 | FFA_SMCCC_SVE_HINT,
                                 (TEST_VM_ID << 16) | TEST_SP_ID, 0, 1, 0, 0, 0, 0);
 
-    (void)state;
     th_expect(
         f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_64, 0, 0, 0, 0, 0, 0, 0),
         th_regs(FFA_MSG_SEND_DIRECT_RESP_64, (TEST_SP_ID << 16) | TEST_VM_ID, 0, 2, 0, 0, 0, 0));
     th_call(f, &r);
     assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
-    th_fixture_free(f);
 }
 
 static void test_upper_half_of_x0_is_ignored(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(0xabcdef0000000000ull | FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
 static void test_unknown_ffa_functions_are_not_supported(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     static const uint32_t ids[] = {0x8400008f, 0x84000090, 0x84000097, 0xc4000091, 0xc4000060};
 
-    (void)state;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         struct ffa_regs r = th_regs(ids[i], 1, 2, 3, 4, 5, 6, 7);
 
         th_call(f, &r);
         th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     }
-    th_fixture_free(f);
 }
 
 static void test_output_only_and_secure_side_abis_are_not_supported(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     static const uint32_t ids[] = {
         FFA_ERROR,
         FFA_SUCCESS_32,
@@ -124,19 +160,17 @@ static void test_output_only_and_secure_side_abis_are_not_supported(void **state
         FFA_EL3_INTR_HANDLE,
     };
 
-    (void)state;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         struct ffa_regs r = th_regs(ids[i], 1, 2, 3, 4, 5, 6, 7);
 
         th_call(f, &r);
         th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     }
-    th_fixture_free(f);
 }
 
 static void test_later_abis_are_not_supported_yet(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     /* The buffer ABIs too: this fixture's host cannot map guest memory. */
     static const uint32_t ids[] = {
         FFA_RXTX_MAP_64,
@@ -161,138 +195,128 @@ static void test_later_abis_are_not_supported_yet(void **state)
         FFA_NOTIFICATION_INFO_GET_64,
     };
 
-    (void)state;
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         struct ffa_regs r = th_regs(ids[i], 0, 0, 0, 0, 0, 0, 0);
 
         th_call(f, &r);
         th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     }
-    th_fixture_free(f);
 }
 
 static void test_smc64_from_aarch32_vm_is_not_supported(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, FFA_VM_AARCH32, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r =
         th_regs(FFA_MSG_SEND_DIRECT_REQ_64, (TEST_VM_ID << 16) | TEST_SP_ID, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r); /* no secure-world call is scripted: the mock would fail if one came */
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
-    th_fixture_free(f);
 }
 
 static void test_smc64_from_aarch32_vm_does_not_lock_version(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, FFA_VM_AARCH32, FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_RXTX_MAP_64, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     assert_int_equal(ffa_vm_version(f->vm), 0);
-    th_fixture_free(f);
 }
 
 static void test_bad_vcpu_index_gets_invalid_parameters(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     assert_int_equal(ffa_mediator_handle(f->m, f->vm, 2, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+}
+
+static void test_null_vm_gets_invalid_parameters(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+
     assert_int_equal(ffa_mediator_handle(f->m, NULL, 0, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    th_fixture_free(f);
 }
 
 static void test_vm_of_another_mediator_gets_invalid_parameters(void **state)
 {
-    struct fixture *a = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct fixture *b = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct th_two *two = *state;
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
-    assert_int_equal(ffa_mediator_handle(a->m, b->vm, 0, 0, &r), FFA_CALL_HANDLED);
+    assert_int_equal(ffa_mediator_handle(two->a->m, two->b->vm, 0, 0, &r), FFA_CALL_HANDLED);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    th_fixture_free(a);
-    th_fixture_free(b);
 }
 
 static void test_reply_zeroes_x8_x17_for_aarch64_v1_2(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_fill_high(&r, 0x1000);
     th_call(f, &r);
     for (int i = 8; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0);
-    th_fixture_free(f);
 }
 
 static void test_reply_preserves_x8_x17_before_v1_2(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_fill_high(&r, 0x1000);
     th_call(f, &r);
     for (int i = 8; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0x1000 + (uint64_t)i);
-    th_fixture_free(f);
 }
 
 static void test_reply_preserves_x8_x17_for_aarch32(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, FFA_VM_AARCH32, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_fill_high(&r, 0x1000);
     th_call(f, &r);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     for (int i = 8; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0x1000 + (uint64_t)i);
-    th_fixture_free(f);
 }
 
 static void test_error_reply_clears_x3_to_x7(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_MSG_POLL, 11, 12, 13, 14, 15, 16, 17);
 
-    (void)state;
     th_call(f, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     assert_int_equal(r.x[2], 0xffffffffu); /* zero-extended: -1 as w2 */
-    th_fixture_free(f);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_non_ffa_calls_are_declined_untouched),
+#define T(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_non_ffa_calls_are_declined_untouched, setup_v1_2),
         cmocka_unit_test(test_is_ffa_call_classifies_the_range),
-        cmocka_unit_test(test_sve_hint_bit_is_ignored),
-        cmocka_unit_test(test_sve_hint_is_not_forwarded),
-        cmocka_unit_test(test_upper_half_of_x0_is_ignored),
-        cmocka_unit_test(test_unknown_ffa_functions_are_not_supported),
-        cmocka_unit_test(test_output_only_and_secure_side_abis_are_not_supported),
-        cmocka_unit_test(test_later_abis_are_not_supported_yet),
-        cmocka_unit_test(test_smc64_from_aarch32_vm_is_not_supported),
-        cmocka_unit_test(test_smc64_from_aarch32_vm_does_not_lock_version),
-        cmocka_unit_test(test_bad_vcpu_index_gets_invalid_parameters),
-        cmocka_unit_test(test_vm_of_another_mediator_gets_invalid_parameters),
-        cmocka_unit_test(test_reply_zeroes_x8_x17_for_aarch64_v1_2),
-        cmocka_unit_test(test_reply_preserves_x8_x17_before_v1_2),
-        cmocka_unit_test(test_reply_preserves_x8_x17_for_aarch32),
-        cmocka_unit_test(test_error_reply_clears_x3_to_x7),
+        T(test_sve_hint_bit_is_ignored, setup_unnegotiated),
+        T(test_sve_hint_is_not_forwarded, setup_v1_2),
+        T(test_upper_half_of_x0_is_ignored, setup_v1_2),
+        T(test_unknown_ffa_functions_are_not_supported, setup_v1_2),
+        T(test_output_only_and_secure_side_abis_are_not_supported, setup_v1_2),
+        T(test_later_abis_are_not_supported_yet, setup_v1_2),
+        T(test_smc64_from_aarch32_vm_is_not_supported, setup_aarch32_v1_2),
+        T(test_smc64_from_aarch32_vm_does_not_lock_version, setup_aarch32_v1_1),
+        T(test_bad_vcpu_index_gets_invalid_parameters, setup_v1_2),
+        T(test_null_vm_gets_invalid_parameters, setup_v1_2),
+        cmocka_unit_test_setup_teardown(test_vm_of_another_mediator_gets_invalid_parameters,
+                                        setup_two_mediators, teardown_two_mediators),
+        T(test_reply_zeroes_x8_x17_for_aarch64_v1_2, setup_v1_2),
+        T(test_reply_preserves_x8_x17_before_v1_2, setup_v1_1),
+        T(test_reply_preserves_x8_x17_for_aarch32, setup_aarch32_v1_2),
+        T(test_error_reply_clears_x3_to_x7, setup_v1_1),
+#undef T
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

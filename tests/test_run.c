@@ -6,6 +6,66 @@
 #define W1_SP_TO_VM  ((TEST_SP_ID << 16) | TEST_VM_ID)
 #define SP_TARGET(v) ((TEST_SP_ID << 16) | (v))
 
+#define VM2_ID 0x0002u
+#define VM3_ID 0x0003u
+
+/* One VM at the version it negotiated; a secure world without FFA_RUN. */
+static int setup_v1_2(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_2);
+}
+
+static int setup_v1_1(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_1);
+}
+
+static int setup_v1_0(void **state)
+{
+    return th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_0);
+}
+
+static int setup_fw_without_run(void **state)
+{
+    return th_setup_new(state, FW_DIRECT_REQ_32, 0, FFA_VERSION_1_2);
+}
+
+/* VM 1 (f->vm) and VM 2, and with three_vms VM 3 too, all at v1.2. */
+static int setup_vms(void **state, int three_vms)
+{
+    struct ffa_vm *vm;
+
+    if (th_setup_new(state, FW_ALL_MSG, 0, FFA_VERSION_1_2) != 0)
+        return -1;
+    if (th_try_add_vm(*state, VM2_ID, 0, FFA_VERSION_1_2, &vm) != 0 ||
+        (three_vms && th_try_add_vm(*state, VM3_ID, 0, FFA_VERSION_1_2, &vm) != 0))
+        return th_setup_failed(state, "cannot add the other VMs");
+    return 0;
+}
+
+static int setup_two_vms(void **state)
+{
+    return setup_vms(state, 0);
+}
+
+static int setup_three_vms(void **state)
+{
+    return setup_vms(state, 1);
+}
+
+static int teardown(void **state)
+{
+    return th_teardown(state);
+}
+
+static struct ffa_vm *vm_of(struct fixture *f, uint16_t id)
+{
+    struct ffa_vm *vm = ffa_vm_find(f->m, id);
+
+    assert_non_null(vm);
+    return vm;
+}
+
 static struct ffa_regs run_with_reply(struct fixture *f, uint32_t w1, struct ffa_regs reply)
 {
     struct ffa_regs r = th_regs(FFA_RUN, w1, 0, 0, 0, 0, 0, 0);
@@ -17,25 +77,22 @@ static struct ffa_regs run_with_reply(struct fixture *f, uint32_t w1, struct ffa
 
 static void test_run_forwards_only_x0_and_x1(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_RUN, 0xffff000000000000ull | SP_TARGET(0), 1, 2, 3, 4, 5, 6);
 
-    (void)state;
     th_fill_high(&r, 0x40);
     th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
               th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
     th_call(f, &r);
     assert_int_equal(r.x[0], FFA_MSG_WAIT);
-    th_fixture_free(f);
 }
 
 static void test_run_preserves_guest_x8_x17_below_v1_2(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_0);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0);
     struct ffa_regs reply = th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_fill_high(&r, 0x40);
     th_fill_high(&reply, 0x90);
     th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0), reply);
@@ -43,116 +100,127 @@ static void test_run_preserves_guest_x8_x17_below_v1_2(void **state)
     assert_int_equal(r.x[0], FFA_MSG_WAIT);
     for (int i = 8; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0x40 + (uint64_t)i);
-    th_fixture_free(f);
 }
 
 static void test_run_leaves_vcpu_validation_to_the_spmc(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r =
         run_with_reply(f, SP_TARGET(0x1234),
                        th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_INVALID_PARAMETERS, 0, 0, 0, 0, 0));
 
-    (void)state;
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    th_fixture_free(f);
 }
 
 static void test_run_to_a_vm_is_not_supported(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_RUN, (0x0002u << 16) | 0, 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     r = th_regs(FFA_RUN, (TEST_VM_ID << 16) | 0, 0, 0, 0, 0, 0, 0);
     th_call(f, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
-    th_fixture_free(f);
 }
 
 static void test_run_needs_firmware_support(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_DIRECT_REQ_32, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_call(f, &r);
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
-    th_fixture_free(f);
 }
 
-static void test_run_accepts_every_cpu_cycle_outcome(void **state)
+/* Every way the CPU cycle FFA_RUN started can end reaches the guest. */
+static void test_run_passes_msg_wait_through(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_regs r;
+    struct ffa_regs r =
+        run_with_reply(*state, SP_TARGET(0), th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
 
-    (void)state;
-    r = run_with_reply(f, SP_TARGET(0), th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
     assert_int_equal(r.x[0], FFA_MSG_WAIT);
-    r = run_with_reply(f, SP_TARGET(0),
-                       th_regs(FFA_MSG_SEND_DIRECT_RESP_32, W1_SP_TO_VM, 0, 5, 0, 0, 0, 0));
+}
+
+static void test_run_passes_direct_resp32_through(void **state)
+{
+    struct ffa_regs r = run_with_reply(
+        *state, SP_TARGET(0), th_regs(FFA_MSG_SEND_DIRECT_RESP_32, W1_SP_TO_VM, 0, 5, 0, 0, 0, 0));
+
     assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
     assert_int_equal(r.x[3], 5);
-    r = run_with_reply(
-        f, SP_TARGET(0),
+}
+
+static void test_run_passes_direct_resp64_through(void **state)
+{
+    struct ffa_regs r = run_with_reply(
+        *state, SP_TARGET(0),
         th_regs(FFA_MSG_SEND_DIRECT_RESP_64, W1_SP_TO_VM, 0, 1ull << 40, 0, 0, 0, 0));
+
     assert_int_equal(r.x[3], 1ull << 40);
-    r = run_with_reply(f, SP_TARGET(0), th_regs(FFA_INTERRUPT, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+}
+
+static void test_run_passes_interrupt_through(void **state)
+{
+    struct ffa_regs r = run_with_reply(*state, SP_TARGET(0),
+                                       th_regs(FFA_INTERRUPT, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+
     assert_int_equal(r.x[0], FFA_INTERRUPT);
     assert_int_equal(r.x[1], SP_TARGET(0));
-    r = run_with_reply(f, SP_TARGET(0), th_regs(FFA_MSG_YIELD, SP_TARGET(0), 7, 0, 0, 0, 0, 0));
+}
+
+static void test_run_passes_yield_through(void **state)
+{
+    struct ffa_regs r = run_with_reply(*state, SP_TARGET(0),
+                                       th_regs(FFA_MSG_YIELD, SP_TARGET(0), 7, 0, 0, 0, 0, 0));
+
     assert_int_equal(r.x[0], FFA_MSG_YIELD);
     assert_int_equal(r.x[2], 7);
-    r = run_with_reply(f, SP_TARGET(0),
-                       th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
+}
+
+static void test_run_passes_error_through(void **state)
+{
+    struct ffa_regs r = run_with_reply(
+        *state, SP_TARGET(0), th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
+
     th_assert_error(&r, FFA_RET_BUSY);
-    th_fixture_free(f);
 }
 
 static void test_run_completing_req2_returns_resp2_to_v1_2_guest(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs resp = th_regs(FFA_MSG_SEND_DIRECT_RESP2, W1_SP_TO_VM, 0, 0, 4, 5, 6, 7);
     struct ffa_regs r;
 
-    (void)state;
     th_fill_high(&resp, 0x80);
     r = run_with_reply(f, SP_TARGET(0), resp);
     assert_memory_equal(&r, &resp, sizeof(r));
-    th_fixture_free(f);
 }
 
 static void test_run_resp2_to_v1_1_guest_is_aborted(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r = run_with_reply(
         f, SP_TARGET(0), th_regs(FFA_MSG_SEND_DIRECT_RESP2, W1_SP_TO_VM, 0, 0, 4, 5, 6, 7));
 
-    (void)state;
     th_assert_error(&r, FFA_RET_ABORTED);
-    th_fixture_free(f);
 }
 
 static void test_run_unexpected_reply_is_aborted(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r =
         run_with_reply(f, SP_TARGET(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0));
 
-    (void)state;
     th_assert_error(&r, FFA_RET_ABORTED);
-    th_fixture_free(f);
 }
 
 /* A request preempted by a non-secure interrupt, resumed with FFA_RUN until its response. */
 static void test_interrupted_request_resumes_with_run(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r = th_regs(FFA_MSG_SEND_DIRECT_REQ_32, W1_VM_TO_SP, 0, 40, 2, 0, 0, 0);
 
-    (void)state;
     th_expect(f->mock, FFA_MOCK_X_ALL,
               th_regs(FFA_MSG_SEND_DIRECT_REQ_32, W1_VM_TO_SP, 0, 40, 2, 0, 0, 0),
               th_regs(FFA_INTERRUPT, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
@@ -169,12 +237,9 @@ static void test_interrupted_request_resumes_with_run(void **state)
     assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
     assert_int_equal(r.x[1], W1_SP_TO_VM);
     assert_int_equal(r.x[3], 42);
-    th_fixture_free(f);
 }
 
 /* ---- Resume rights: a VM may resume only what was preempted while working for it ---- */
-
-#define VM2_ID 0x0002u
 
 static void park_for_vm1(struct fixture *f, uint64_t answer)
 {
@@ -188,63 +253,72 @@ static void park_for_vm1(struct fixture *f, uint64_t answer)
 
 static void test_run_of_a_context_parked_for_another_vm_is_denied(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
     park_for_vm1(f, FFA_INTERRUPT);
     /* No secure-world call is scripted: VM 2 must not reach the SPMC. */
-    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
-    /* VM 1 resumes its own request. */
+}
+
+static void test_run_of_its_own_parked_context_is_forwarded(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r;
+
+    park_for_vm1(f, FFA_INTERRUPT);
     r = run_with_reply(f, SP_TARGET(0),
                        th_regs(FFA_MSG_SEND_DIRECT_RESP_32, W1_SP_TO_VM, 0, 9, 0, 0, 0, 0));
     assert_int_equal(r.x[3], 9);
-    /* Completed: the context is free for anyone again. */
+}
+
+static void test_completed_context_is_free_for_any_vm_to_run(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r;
+
+    park_for_vm1(f, FFA_INTERRUPT);
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_MSG_SEND_DIRECT_RESP_32, W1_SP_TO_VM, 0, 9, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
     th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
               th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
-    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     assert_int_equal(r.x[0], FFA_MSG_WAIT);
-    th_fixture_free(f);
 }
 
 static void test_yield_parks_the_context_too(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
+    struct ffa_vm *vm2 = vm_of(f, VM2_ID);
     struct ffa_regs r;
 
-    (void)state;
     park_for_vm1(f, FFA_MSG_YIELD);
     r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
-    th_fixture_free(f);
 }
 
 static void test_run_refused_by_the_spmc_keeps_the_context_parked(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
+    struct ffa_vm *vm2 = vm_of(f, VM2_ID);
     struct ffa_regs r;
 
-    (void)state;
     park_for_vm1(f, FFA_INTERRUPT);
     r = run_with_reply(f, SP_TARGET(0),
                        th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_BUSY);
     r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
-    th_fixture_free(f);
 }
 
 static void test_aborted_target_is_no_longer_parked(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
+    struct ffa_vm *vm2 = vm_of(f, VM2_ID);
     struct ffa_regs r;
 
-    (void)state;
     park_for_vm1(f, FFA_INTERRUPT);
     r = run_with_reply(f, SP_TARGET(0),
                        th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_ABORTED, 0, 0, 0, 0, 0));
@@ -253,18 +327,16 @@ static void test_aborted_target_is_no_longer_parked(void **state)
               th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_ABORTED, 0, 0, 0, 0, 0));
     r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_ABORTED); /* the SPMC answers now */
-    th_fixture_free(f);
 }
 
 static void test_removing_a_vm_frees_what_was_parked_for_it(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm3 = th_add_vm(f, 0x0003, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
+    struct ffa_vm *vm2 = vm_of(f, VM2_ID);
+    struct ffa_vm *vm3 = vm_of(f, VM3_ID);
     struct ffa_regs r =
         th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (VM2_ID << 16) | TEST_SP_ID, 0, 1, 0, 0, 0, 0);
 
-    (void)state;
     th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
               th_regs(FFA_INTERRUPT, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_call_vm(f, vm2, &r);
@@ -274,15 +346,13 @@ static void test_removing_a_vm_frees_what_was_parked_for_it(void **state)
     /* The hypervisor's scheduler may drain it on another VM: the response is not that VM's. */
     r = th_do(f, vm3, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_ABORTED);
-    th_fixture_free(f);
 }
 
 static void test_response_for_another_vm_after_run_is_aborted(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
     /* Nothing was parked for this VM (the mediator never saw the preemption). */
     r = run_with_reply(
         f, SP_TARGET(0),
@@ -290,50 +360,71 @@ static void test_response_for_another_vm_after_run_is_aborted(void **state)
     th_assert_error(&r, FFA_RET_ABORTED);
     for (int i = 3; i < 8; i++)
         assert_int_equal(r.x[i], 0); /* nothing of the other VM's response leaks */
-    th_fixture_free(f);
+}
+
+/* Resumed, VM 1's request called another SP, which was preempted: 0x8002 is what VM 1 runs. */
+static void chain_preempt_for_vm1(struct fixture *f)
+{
+    struct ffa_regs r;
+
+    park_for_vm1(f, FFA_INTERRUPT);
+    r = run_with_reply(f, SP_TARGET(0),
+                       th_regs(FFA_INTERRUPT, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_INTERRUPT);
 }
 
 static void test_chain_preemption_parks_the_named_context(void **state)
 {
-    struct fixture *f = th_fixture_new(FW_ALL_MSG, 0, FFA_VERSION_1_2);
-    struct ffa_vm *vm2 = th_add_vm(f, VM2_ID, 0, FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
-    park_for_vm1(f, FFA_INTERRUPT);
-    /* Resumed, it called another SP which was preempted: now 0x8002 is what VM 1 must run. */
-    r = run_with_reply(f, SP_TARGET(0),
-                       th_regs(FFA_INTERRUPT, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
-    assert_int_equal(r.x[0], FFA_INTERRUPT);
-    r = th_do(f, vm2, th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
+    chain_preempt_for_vm1(f);
+    r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
+}
+
+static void test_chain_preemption_unparks_the_first_context(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r;
+
+    chain_preempt_for_vm1(f);
     th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
               th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
-    r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
+    r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_BUSY); /* 0x8001 is no longer parked: the SPMC decides */
-    th_fixture_free(f);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_run_forwards_only_x0_and_x1),
-        cmocka_unit_test(test_run_preserves_guest_x8_x17_below_v1_2),
-        cmocka_unit_test(test_run_leaves_vcpu_validation_to_the_spmc),
-        cmocka_unit_test(test_run_to_a_vm_is_not_supported),
-        cmocka_unit_test(test_run_needs_firmware_support),
-        cmocka_unit_test(test_run_accepts_every_cpu_cycle_outcome),
-        cmocka_unit_test(test_run_completing_req2_returns_resp2_to_v1_2_guest),
-        cmocka_unit_test(test_run_resp2_to_v1_1_guest_is_aborted),
-        cmocka_unit_test(test_run_unexpected_reply_is_aborted),
-        cmocka_unit_test(test_interrupted_request_resumes_with_run),
-        cmocka_unit_test(test_run_of_a_context_parked_for_another_vm_is_denied),
-        cmocka_unit_test(test_yield_parks_the_context_too),
-        cmocka_unit_test(test_run_refused_by_the_spmc_keeps_the_context_parked),
-        cmocka_unit_test(test_aborted_target_is_no_longer_parked),
-        cmocka_unit_test(test_removing_a_vm_frees_what_was_parked_for_it),
-        cmocka_unit_test(test_response_for_another_vm_after_run_is_aborted),
-        cmocka_unit_test(test_chain_preemption_parks_the_named_context),
+#define T(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_run_forwards_only_x0_and_x1, setup_v1_2),
+        T(test_run_preserves_guest_x8_x17_below_v1_2, setup_v1_0),
+        T(test_run_leaves_vcpu_validation_to_the_spmc, setup_v1_2),
+        T(test_run_to_a_vm_is_not_supported, setup_v1_2),
+        T(test_run_needs_firmware_support, setup_fw_without_run),
+        T(test_run_passes_msg_wait_through, setup_v1_2),
+        T(test_run_passes_direct_resp32_through, setup_v1_2),
+        T(test_run_passes_direct_resp64_through, setup_v1_2),
+        T(test_run_passes_interrupt_through, setup_v1_2),
+        T(test_run_passes_yield_through, setup_v1_2),
+        T(test_run_passes_error_through, setup_v1_2),
+        T(test_run_completing_req2_returns_resp2_to_v1_2_guest, setup_v1_2),
+        T(test_run_resp2_to_v1_1_guest_is_aborted, setup_v1_1),
+        T(test_run_unexpected_reply_is_aborted, setup_v1_2),
+        T(test_interrupted_request_resumes_with_run, setup_v1_2),
+        T(test_run_of_a_context_parked_for_another_vm_is_denied, setup_two_vms),
+        T(test_run_of_its_own_parked_context_is_forwarded, setup_two_vms),
+        T(test_completed_context_is_free_for_any_vm_to_run, setup_two_vms),
+        T(test_yield_parks_the_context_too, setup_two_vms),
+        T(test_run_refused_by_the_spmc_keeps_the_context_parked, setup_two_vms),
+        T(test_aborted_target_is_no_longer_parked, setup_two_vms),
+        T(test_removing_a_vm_frees_what_was_parked_for_it, setup_three_vms),
+        T(test_response_for_another_vm_after_run_is_aborted, setup_v1_2),
+        T(test_chain_preemption_parks_the_named_context, setup_two_vms),
+        T(test_chain_preemption_unparks_the_first_context, setup_two_vms),
+#undef T
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,13 +2,80 @@
 /* FFA_RXTX_MAP_32/64, FFA_RXTX_UNMAP, FFA_RX_RELEASE, and forwarding a VM's buffers to the SPMC. */
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static struct fixture *open_vm(uint32_t version)
+#define VM2_ID 0x0002u
+
+/* VM 1 (f->vm) at `version` on a host with guest memory; buffers mapped with `pages` > 0. */
+static int setup_vm(void **state, uint32_t version, uint32_t pages)
 {
     struct th_opts o = {.fw_abis = FW_ALL_MSG, .vm_version = version, .full_host = 1};
 
-    return th_fixture_open(&o);
+    if (th_setup(state, &o) != 0)
+        return -1;
+    if (pages > 0 && th_try_map_buffers(*state, ((struct fixture *)*state)->vm, pages) != 0)
+        return th_setup_failed(state, "cannot map VM 1's buffers");
+    return 0;
+}
+
+static int setup_v1_1(void **state)
+{
+    return setup_vm(state, FFA_VERSION_1_1, 0);
+}
+
+static int setup_v1_2(void **state)
+{
+    return setup_vm(state, FFA_VERSION_1_2, 0);
+}
+
+static int setup_v1_1_mapped(void **state)
+{
+    return setup_vm(state, FFA_VERSION_1_1, 1);
+}
+
+static int setup_v1_1_mapped_2_pages(void **state)
+{
+    return setup_vm(state, FFA_VERSION_1_1, 2);
+}
+
+static int setup_v1_2_mapped(void **state)
+{
+    return setup_vm(state, FFA_VERSION_1_2, 1);
+}
+
+/* A mediator configured for at most 4 pages per buffer. */
+static int setup_max_4_pages(void **state)
+{
+    struct th_opts o = {.fw_abis = FW_ALL_MSG,
+                        .vm_version = FFA_VERSION_1_2,
+                        .full_host = 1,
+                        .cfg = {.rxtx_max_pages = 4}};
+
+    return th_setup(state, &o);
+}
+
+/* VM 1 without buffers, and VM 2 (v1.1) with a 2-page pair and its RX buffer full. */
+static int setup_vm2_mapped_and_full(void **state)
+{
+    struct fixture *f;
+    struct ffa_vm *vm2;
+    struct ffa_regs r = th_regs(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, 0, 0);
+
+    if (setup_vm(state, FFA_VERSION_1_1, 0) != 0)
+        return -1;
+    f = *state;
+    if (th_try_add_vm(f, VM2_ID, 0, FFA_VERSION_1_1, &vm2) != 0 ||
+        th_try_map_buffers(f, vm2, 2) != 0)
+        return th_setup_failed(state, "cannot add VM 2 with buffers");
+    if (ffa_mediator_handle(f->m, vm2, 0, 0, &r) != FFA_CALL_HANDLED || r.x[0] != FFA_SUCCESS_32)
+        return th_setup_failed(state, "cannot fill VM 2's RX buffer");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    return th_teardown(state);
 }
 
 static struct ffa_regs map(struct fixture *f, uint32_t fid, uint64_t tx, uint64_t rx,
@@ -17,84 +84,97 @@ static struct ffa_regs map(struct fixture *f, uint32_t fid, uint64_t tx, uint64_
     return th_do(f, f->vm, th_regs(fid, tx, rx, pages, 0, 0, 0, 0));
 }
 
-static void test_map_succeeds_and_unmap_releases_the_pages(void **state)
+static struct ffa_regs call0(struct fixture *f, uint64_t fid, uint64_t x1)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    return th_do(f, f->vm, th_regs(fid, x1, 0, 0, 0, 0, 0, 0));
+}
+
+static void test_map_maps_both_buffers(void **state)
+{
+    struct fixture *f = *state;
     struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 2);
 
-    (void)state;
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(f->host.live_maps, 2);
     assert_int_equal(f->host.live_pages, 4);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
+}
+
+static void test_unmap_releases_the_pages(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = call0(f, FFA_RXTX_UNMAP, 0);
+
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
 }
 
 static void test_map_32_uses_only_the_low_halves(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r = map(f, FFA_RXTX_MAP_32, 0xffffffff00000000ull | TEST_TX_IPA,
                             0xabcd000000000000ull | TEST_RX_IPA, 1);
 
-    (void)state;
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
 static void test_map_64_with_high_bits_is_outside_guest_ram(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r =
         map(f, FFA_RXTX_MAP_64, 0xffffffff00000000ull | TEST_TX_IPA, TEST_RX_IPA, 1);
 
-    (void)state;
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
 }
 
-static void test_map_page_count_limits(void **state)
+static void test_map_of_zero_pages_is_invalid(void **state)
 {
-    struct th_opts o = {.fw_abis = FW_ALL_MSG,
-                        .vm_version = FFA_VERSION_1_2,
-                        .full_host = 1,
-                        .cfg = {.rxtx_max_pages = 4}};
-    struct fixture *f = th_fixture_open(&o);
-    struct ffa_regs r;
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 0);
 
-    (void)state;
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 0);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 5);
+}
+
+static void test_map_above_the_configured_maximum_is_invalid(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 5);
+
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 0x100000004ull); /* w3 only */
+}
+
+static void test_map_reads_the_page_count_from_w3_only(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 0x100000004ull);
+
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(f->host.live_pages, 8);
-    th_fixture_free(f);
 }
 
-static void test_map_refuses_unaligned_addresses(void **state)
+static void test_map_refuses_an_unaligned_tx_address(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r;
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA + 0x800, TEST_RX_IPA, 1);
 
-    (void)state;
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA + 0x800, TEST_RX_IPA, 1);
-    th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA + 8, 1);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
+}
+
+static void test_map_refuses_an_unaligned_rx_address(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA + 8, 1);
+
+    th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
+    assert_int_equal(f->host.live_maps, 0);
 }
 
 static void test_map_refuses_tx_and_rx_on_the_same_pages(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
     r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_TX_IPA, 1);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     /* Two pages each, RX starting on TX's second page. */
@@ -102,100 +182,98 @@ static void test_map_refuses_tx_and_rx_on_the_same_pages(void **state)
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA + 0x1000, TEST_TX_IPA, 2);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    /* Adjacent is fine. */
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_TX_IPA + 0x2000, 2);
+}
+
+static void test_map_accepts_adjacent_tx_and_rx(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_TX_IPA + 0x2000, 2);
+
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
 static void test_map_refuses_a_range_that_wraps(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r = map(f, FFA_RXTX_MAP_64, 0xfffffffffffff000ull, TEST_RX_IPA, 2);
 
-    (void)state;
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
     assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
 }
 
-static void test_map_refuses_memory_the_host_refuses(void **state)
+static void test_map_refuses_memory_outside_guest_ram(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r;
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, 0x1000, TEST_RX_IPA, 1);
 
-    (void)state;
-    r = map(f, FFA_RXTX_MAP_64, 0x1000, TEST_RX_IPA, 1); /* not guest RAM */
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RO_IPA, 1); /* RX must be writable */
+}
+
+static void test_map_refuses_a_read_only_rx_buffer(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RO_IPA, 1);
+
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = map(f, FFA_RXTX_MAP_64, TEST_RO_IPA, TEST_RX_IPA, 1); /* a read-only TX is fine */
+}
+
+static void test_map_accepts_a_read_only_tx_buffer(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_RO_IPA, TEST_RX_IPA, 1);
+
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
 static void test_map_host_out_of_memory_is_no_memory(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
     f->host.guest_map_fails = FFA_RET_NO_MEMORY;
     r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 1);
     th_assert_error(&r, FFA_RET_NO_MEMORY);
     assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
 }
 
 static void test_second_map_is_denied(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r;
+    struct fixture *f = *state;
+    struct ffa_regs r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA + 0x40000, TEST_RX_IPA + 0x40000, 1);
 
-    (void)state;
-    th_map_buffers(f, f->vm, 1);
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA + 0x40000, TEST_RX_IPA + 0x40000, 1);
     th_assert_error(&r, FFA_RET_DENIED);
     assert_int_equal(f->host.live_maps, 2);
-    th_fixture_free(f);
 }
 
 static void test_map_again_after_unmap(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r;
+    struct fixture *f = *state;
+    struct ffa_regs r = call0(f, FFA_RXTX_UNMAP, 0);
 
-    (void)state;
-    th_map_buffers(f, f->vm, 1);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     th_map_buffers(f, f->vm, 3);
     assert_int_equal(f->host.live_pages, 6);
-    th_fixture_free(f);
 }
 
 static void test_unmap_without_buffers_is_invalid(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
+    struct ffa_regs r = call0(*state, FFA_RXTX_UNMAP, 0);
 
-    (void)state;
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    th_fixture_free(f);
 }
 
-static void test_unmap_tolerates_own_id_but_not_another(void **state)
+static void test_unmap_refuses_another_vms_id(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r;
+    struct ffa_regs r = call0(*state, FFA_RXTX_UNMAP, 0x2u << 16);
 
-    (void)state;
-    th_map_buffers(f, f->vm, 1);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0x2u << 16, 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0, 0, 0, 0, 0, 0));
+}
+
+static void test_unmap_accepts_the_callers_own_id(void **state)
+{
+    struct ffa_regs r = call0(*state, FFA_RXTX_UNMAP, TEST_VM_ID << 16);
+
     assert_int_equal(r.x[0], FFA_SUCCESS_32); /* Linux before 2026 sends its own ID */
-    th_fixture_free(f);
 }
 
 static void fill_rx_with_partition_info(struct fixture *f, struct ffa_vm *vm)
@@ -207,126 +285,223 @@ static void fill_rx_with_partition_info(struct fixture *f, struct ffa_vm *vm)
 
 static void test_unmap_while_rx_is_owned_is_denied(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
-    th_map_buffers(f, f->vm, 1);
     fill_rx_with_partition_info(f, f->vm);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RXTX_UNMAP, 0);
     th_assert_error(&r, FFA_RET_DENIED);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RXTX_UNMAP, 0);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
 static void test_rx_release_without_buffers_is_denied(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    struct ffa_regs r = call0(*state, FFA_RX_RELEASE, 0);
 
-    (void)state;
     th_assert_error(&r, FFA_RET_DENIED);
-    th_fixture_free(f);
 }
 
 static void test_rx_release_of_a_free_buffer_is_denied(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct ffa_regs r = call0(*state, FFA_RX_RELEASE, 0);
+
+    th_assert_error(&r, FFA_RET_DENIED);
+}
+
+static void test_rx_release_twice_is_denied(void **state)
+{
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
-    th_map_buffers(f, f->vm, 1);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
-    th_assert_error(&r, FFA_RET_DENIED);
     fill_rx_with_partition_info(f, f->vm);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0);
     th_assert_error(&r, FFA_RET_DENIED); /* released twice */
-    th_fixture_free(f);
 }
 
 static void test_rx_release_refuses_another_vms_id(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
-    th_map_buffers(f, f->vm, 1);
     fill_rx_with_partition_info(f, f->vm);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0x0007, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0x0007);
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, TEST_VM_ID, 0, 0, 0, 0, 0, 0));
-    assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
-static void test_features_reports_buffer_abis_with_a_capable_host(void **state)
+static void test_rx_release_accepts_the_callers_own_id(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_2);
+    struct fixture *f = *state;
     struct ffa_regs r;
 
-    (void)state;
-    r = th_do(f, f->vm, th_regs(FFA_FEATURES, FFA_RXTX_MAP_64, 0, 0, 0, 0, 0, 0));
+    fill_rx_with_partition_info(f, f->vm);
+    r = call0(f, FFA_RX_RELEASE, TEST_VM_ID);
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+}
+
+static void test_features_rxtx_map_reports_the_maximum_pages_at_v1_2(void **state)
+{
+    struct ffa_regs r = call0(*state, FFA_FEATURES, FFA_RXTX_MAP_64);
+
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(r.x[2], FFA_DEFAULT_RXTX_MAX_PAGES << 16); /* max in [31:16], 4K min */
-    r = th_do(f, f->vm, th_regs(FFA_FEATURES, FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0));
+}
+
+static void test_features_reports_unmap_and_release_with_a_capable_host(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_regs r;
+
+    r = call0(f, FFA_FEATURES, FFA_RXTX_UNMAP);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    r = th_do(f, f->vm, th_regs(FFA_FEATURES, FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_FEATURES, FFA_RX_RELEASE);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    r = th_do(f, f->vm, th_regs(FFA_FEATURES, FFA_RX_ACQUIRE, 0, 0, 0, 0, 0, 0));
+}
+
+static void test_features_hides_rx_acquire_from_vms(void **state)
+{
+    struct ffa_regs r = call0(*state, FFA_FEATURES, FFA_RX_ACQUIRE);
+
     th_assert_error(&r, FFA_RET_NOT_SUPPORTED); /* the hypervisor's, not a VM's */
-    th_fixture_free(f);
 }
 
 static void test_features_rxtx_map_has_no_maximum_below_v1_2(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_regs r = th_do(f, f->vm, th_regs(FFA_FEATURES, FFA_RXTX_MAP_32, 0, 0, 0, 0, 0, 0));
+    struct ffa_regs r = call0(*state, FFA_FEATURES, FFA_RXTX_MAP_32);
 
-    (void)state;
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(r.x[2], 0);
-    th_fixture_free(f);
 }
 
 static void test_vm_removal_unmaps_its_buffers(void **state)
 {
-    struct fixture *f = open_vm(FFA_VERSION_1_1);
-    struct ffa_vm *other = th_add_vm(f, 2, 0, FFA_VERSION_1_1);
+    struct fixture *f = *state;
 
-    (void)state;
-    th_map_buffers(f, other, 2);
-    fill_rx_with_partition_info(f, other);
     assert_int_equal(f->host.live_maps, 2);
-    assert_int_equal(ffa_vm_remove(f->m, other), 0);
+    assert_int_equal(ffa_vm_remove(f->m, ffa_vm_find(f->m, VM2_ID)), 0);
     assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
 }
 
 /* ---- Forwarding to the SPMC ---- */
 
-static struct fixture *open_forwarding(uint32_t version, int scatter)
+/* A mediator that forwards VM 1's buffers to the SPMC, and what the SPMC was given to read. */
+struct forwarding {
+    struct fixture *f;
+    unsigned maps;    /* forwarded FFA_RXTX_MAP_64 calls */
+    uint64_t map_x1;  /* x1 of the last one */
+    uint8_t tx[4096]; /* the mediator's TX buffer (one page) as the SPMC read it then */
+};
+
+/*
+ * The scripted SPMC's side of a forwarded map: a copy of the descriptor, checked by the test once
+ * the call has returned (an assertion here would longjmp out of the mediator, its locks held).
+ */
+static void capture_descriptor(void *ctx, const struct ffa_regs *call)
+{
+    struct forwarding *w = ctx;
+
+    w->maps++;
+    w->map_x1 = call->x[1];
+    memcpy(w->tx, (const void *)(uintptr_t)w->f->own_tx_pa, sizeof(w->tx));
+}
+
+static int expect_forwarded_map(struct forwarding *w, int32_t answer)
+{
+    struct ffa_mock_step s = {
+        .call = {{FFA_RXTX_MAP_64}},
+        .match = FFA_MOCK_X_ALL,
+        .reply = {{answer == 0 ? FFA_SUCCESS_32 : FFA_ERROR, 0, (uint32_t)answer}},
+        .effect = capture_descriptor,
+        .effect_ctx = w,
+    };
+
+    return ffa_mock_expect(w->f->mock, &s);
+}
+
+/* VM 1 at `version`; the host scatters pages with `scatter`; VM 1 mapped 1 page with `mapped`. */
+static int setup_forwarding(void **state, uint32_t version, int scatter, int mapped)
 {
     struct th_opts o = {.fw_abis = FW_ALL_MSG | FW_RXTX_MAP_64 | FW_RXTX_UNMAP | FW_RX_ACQUIRE |
                                    FW_RX_RELEASE,
                         .vm_version = version,
                         .full_host = 1};
-    struct fixture *f = th_fixture_open(&o);
+    struct forwarding *w = calloc(1, sizeof(*w));
+    void *fs;
 
-    f->host.scatter_pa = scatter;
-    return f;
+    *state = NULL;
+    if (w == NULL || th_setup(&fs, &o) != 0) {
+        free(w);
+        return -1;
+    }
+    w->f = fs;
+    w->f->host.scatter_pa = scatter;
+    *state = w;
+    if (mapped && (expect_forwarded_map(w, 0) != 0 || th_try_map_buffers(w->f, w->f->vm, 1) != 0)) {
+        th_fixture_release(w->f);
+        free(w);
+        *state = NULL;
+        print_error("setup: cannot map VM 1's buffers\n");
+        return -1;
+    }
+    return 0;
 }
 
-struct descriptor_check {
-    struct fixture *f;
-    uint32_t pages;
-    int scattered;
-    int checked;
-};
+static int setup_forwarding_v1_1(void **state)
+{
+    return setup_forwarding(state, FFA_VERSION_1_1, 0, 0);
+}
+
+static int setup_forwarding_v1_2_scattered(void **state)
+{
+    return setup_forwarding(state, FFA_VERSION_1_2, 1, 0);
+}
+
+static int setup_forwarding_v1_1_mapped(void **state)
+{
+    return setup_forwarding(state, FFA_VERSION_1_1, 0, 1);
+}
+
+static int setup_forwarding_v1_2_mapped(void **state)
+{
+    return setup_forwarding(state, FFA_VERSION_1_2, 0, 1);
+}
+
+static void expect_call(struct fixture *f, uint64_t fid, uint64_t x1, int32_t answer)
+{
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(fid, x1, 0, 0, 0, 0, 0, 0),
+              answer == 0 ? th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0)
+                          : th_regs(FFA_ERROR, 0, (uint32_t)answer, 0, 0, 0, 0, 0));
+}
+
+/*
+ * VM 1 still has its buffers: removing it (the fixture's destroy) unmaps them, which the SPMC is
+ * told; the teardown expects that call and fails if it does not come.
+ */
+static int teardown_forwarding(void **state)
+{
+    struct forwarding *w = *state;
+    int bad = 0;
+
+    if (w == NULL)
+        return 0;
+    if (w->f->host.live_maps != 0) {
+        struct ffa_mock_step unmap = {
+            .call = {{FFA_RXTX_UNMAP, TEST_VM_ID << 16}},
+            .match = FFA_MOCK_X_ALL,
+            .reply = {{FFA_SUCCESS_32}},
+        };
+
+        bad |= ffa_mock_expect(w->f->mock, &unmap) != 0;
+    }
+    bad |= th_fixture_release(w->f) != 0;
+    free(w);
+    *state = NULL;
+    return bad ? -1 : 0;
+}
 
 static uint64_t le(const uint8_t *p, int bytes)
 {
@@ -354,187 +529,158 @@ static void check_composite(const uint8_t *c, uint64_t ipa, uint32_t pages, int 
     }
 }
 
-/* The scripted SPMC reads the endpoint RX/TX descriptor from the mediator's TX buffer. */
-static void check_descriptor(void *ctx, const struct ffa_regs *call)
+/* The endpoint RX/TX descriptor the SPMC read from the mediator's TX buffer. */
+static void check_descriptor(const struct forwarding *w, uint32_t pages, int scattered)
 {
-    struct descriptor_check *d = ctx;
-    const uint8_t *tx = (const uint8_t *)(uintptr_t)d->f->own_tx_pa;
+    const uint8_t *tx = w->tx;
     uint32_t rx_off = (uint32_t)le(tx + 4, 4), tx_off = (uint32_t)le(tx + 8, 4);
 
-    assert_int_equal(call->x[1], 0); /* the descriptor is in the buffer, not in registers */
+    assert_int_equal(w->maps, 1);
+    assert_int_equal(w->map_x1, 0); /* the descriptor is in the buffer, not in registers */
     assert_int_equal(le(tx, 2), TEST_VM_ID);
     assert_int_equal(rx_off, 16);
     assert_int_equal(rx_off % 8, 0);
     assert_int_equal(tx_off % 8, 0);
-    assert_int_equal(tx_off, 16 + 16 + 16 * (d->scattered ? d->pages : 1));
-    check_composite(tx + rx_off, TEST_RX_IPA, d->pages, d->scattered);
-    check_composite(tx + tx_off, TEST_TX_IPA, d->pages, d->scattered);
-    d->checked = 1;
-}
-
-static void expect_forwarded_map(struct fixture *f, struct descriptor_check *d, int32_t answer)
-{
-    struct ffa_mock_step s = {
-        .call = {{FFA_RXTX_MAP_64}},
-        .match = FFA_MOCK_X_ALL,
-        .reply = {{answer == 0 ? FFA_SUCCESS_32 : FFA_ERROR, 0, (uint32_t)answer}},
-        .effect = check_descriptor,
-        .effect_ctx = d,
-    };
-
-    assert_int_equal(ffa_mock_expect(f->mock, &s), 0);
-}
-
-static void expect_call(struct fixture *f, uint64_t fid, uint64_t x1, int32_t answer)
-{
-    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(fid, x1, 0, 0, 0, 0, 0, 0),
-              answer == 0 ? th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0)
-                          : th_regs(FFA_ERROR, 0, (uint32_t)answer, 0, 0, 0, 0, 0));
+    assert_int_equal(tx_off, 16 + 16 + 16 * (scattered ? pages : 1));
+    check_composite(tx + rx_off, TEST_RX_IPA, pages, scattered);
+    check_composite(tx + tx_off, TEST_TX_IPA, pages, scattered);
 }
 
 static void test_map_is_forwarded_with_contiguous_ranges_merged(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_1, 0);
-    struct descriptor_check d = {f, 3, 0, 0};
+    struct forwarding *w = *state;
 
-    (void)state;
-    expect_forwarded_map(f, &d, 0);
-    th_map_buffers(f, f->vm, 3);
-    assert_true(d.checked);
-    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
-    th_fixture_free(f); /* removing the VM unmaps, which the SPMC is told */
+    assert_int_equal(expect_forwarded_map(w, 0), 0);
+    th_map_buffers(w->f, w->f->vm, 3);
+    check_descriptor(w, 3, 0);
 }
 
 static void test_map_is_forwarded_with_one_range_per_scattered_page(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_2, 1);
-    struct descriptor_check d = {f, 4, 1, 0};
+    struct forwarding *w = *state;
 
-    (void)state;
-    expect_forwarded_map(f, &d, 0);
-    th_map_buffers(f, f->vm, 4);
-    assert_true(d.checked);
-    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
-    th_fixture_free(f);
+    assert_int_equal(expect_forwarded_map(w, 0), 0);
+    th_map_buffers(w->f, w->f->vm, 4);
+    check_descriptor(w, 4, 1);
 }
 
 static void test_map_refused_by_the_spmc_is_undone(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_1, 0);
-    struct descriptor_check d = {f, 1, 0, 0};
+    struct forwarding *w = *state;
     struct ffa_regs r;
 
-    (void)state;
-    expect_forwarded_map(f, &d, FFA_RET_NO_MEMORY);
-    r = map(f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 1);
+    assert_int_equal(expect_forwarded_map(w, FFA_RET_NO_MEMORY), 0);
+    r = map(w->f, FFA_RXTX_MAP_64, TEST_TX_IPA, TEST_RX_IPA, 1);
     th_assert_error(&r, FFA_RET_NO_MEMORY);
-    assert_int_equal(f->host.live_maps, 0);
-    th_fixture_free(f);
+    assert_int_equal(w->f->host.live_maps, 0);
 }
 
 static void test_unmap_is_forwarded_and_its_refusal_returned(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_1, 0);
-    struct descriptor_check d = {f, 1, 0, 0};
+    struct fixture *f = ((struct forwarding *)*state)->f;
     struct ffa_regs r;
 
-    (void)state;
-    expect_forwarded_map(f, &d, 0);
-    th_map_buffers(f, f->vm, 1);
     expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, FFA_RET_DENIED);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RXTX_UNMAP, 0);
     th_assert_error(&r, FFA_RET_DENIED);
     assert_int_equal(f->host.live_maps, 2); /* still mapped, as the SPMC says */
     expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
-    r = th_do(f, f->vm, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RXTX_UNMAP, 0);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    th_fixture_free(f);
 }
 
 static void test_rx_fill_acquires_from_the_spmc_and_release_gives_back(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_2, 0);
-    struct descriptor_check d = {f, 1, 0, 0};
+    struct fixture *f = ((struct forwarding *)*state)->f;
     struct ffa_regs r;
 
-    (void)state;
-    expect_forwarded_map(f, &d, 0);
-    th_map_buffers(f, f->vm, 1);
     expect_call(f, FFA_RX_ACQUIRE, TEST_VM_ID, 0);
     fill_rx_with_partition_info(f, f->vm);
     expect_call(f, FFA_RX_RELEASE, TEST_VM_ID, 0);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
-    th_fixture_free(f);
 }
 
 static void test_rx_held_by_the_spmc_makes_partition_info_busy(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_2, 0);
-    struct descriptor_check d = {f, 1, 0, 0};
+    struct fixture *f = ((struct forwarding *)*state)->f;
     struct ffa_regs r;
 
-    (void)state;
-    expect_forwarded_map(f, &d, 0);
-    th_map_buffers(f, f->vm, 1);
     expect_call(f, FFA_RX_ACQUIRE, TEST_VM_ID, FFA_RET_DENIED); /* an SP's message is there */
-    r = th_do(f, f->vm, th_regs(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_PARTITION_INFO_GET, 0);
     th_assert_error(&r, FFA_RET_BUSY);
-    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
-    th_fixture_free(f);
 }
 
 static void test_release_of_an_spmc_filled_rx_is_forwarded(void **state)
 {
-    struct fixture *f = open_forwarding(FFA_VERSION_1_2, 0);
-    struct descriptor_check d = {f, 1, 0, 0};
+    struct fixture *f = ((struct forwarding *)*state)->f;
     struct ffa_regs r;
 
-    (void)state;
-    expect_forwarded_map(f, &d, 0);
-    th_map_buffers(f, f->vm, 1);
     /* The SPMC delivered a message from an SP: only it knows the buffer is full. */
     expect_call(f, FFA_RX_RELEASE, TEST_VM_ID, 0);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
+}
+
+static void test_release_refused_by_the_spmc_is_returned(void **state)
+{
+    struct fixture *f = ((struct forwarding *)*state)->f;
+    struct ffa_regs r;
+
     expect_call(f, FFA_RX_RELEASE, TEST_VM_ID, FFA_RET_DENIED);
-    r = th_do(f, f->vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = call0(f, FFA_RX_RELEASE, 0);
     th_assert_error(&r, FFA_RET_DENIED);
-    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
-    th_fixture_free(f);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_map_succeeds_and_unmap_releases_the_pages),
-        cmocka_unit_test(test_map_32_uses_only_the_low_halves),
-        cmocka_unit_test(test_map_64_with_high_bits_is_outside_guest_ram),
-        cmocka_unit_test(test_map_page_count_limits),
-        cmocka_unit_test(test_map_refuses_unaligned_addresses),
-        cmocka_unit_test(test_map_refuses_tx_and_rx_on_the_same_pages),
-        cmocka_unit_test(test_map_refuses_a_range_that_wraps),
-        cmocka_unit_test(test_map_refuses_memory_the_host_refuses),
-        cmocka_unit_test(test_map_host_out_of_memory_is_no_memory),
-        cmocka_unit_test(test_second_map_is_denied),
-        cmocka_unit_test(test_map_again_after_unmap),
-        cmocka_unit_test(test_unmap_without_buffers_is_invalid),
-        cmocka_unit_test(test_unmap_tolerates_own_id_but_not_another),
-        cmocka_unit_test(test_unmap_while_rx_is_owned_is_denied),
-        cmocka_unit_test(test_rx_release_without_buffers_is_denied),
-        cmocka_unit_test(test_rx_release_of_a_free_buffer_is_denied),
-        cmocka_unit_test(test_rx_release_refuses_another_vms_id),
-        cmocka_unit_test(test_features_reports_buffer_abis_with_a_capable_host),
-        cmocka_unit_test(test_features_rxtx_map_has_no_maximum_below_v1_2),
-        cmocka_unit_test(test_vm_removal_unmaps_its_buffers),
-        cmocka_unit_test(test_map_is_forwarded_with_contiguous_ranges_merged),
-        cmocka_unit_test(test_map_is_forwarded_with_one_range_per_scattered_page),
-        cmocka_unit_test(test_map_refused_by_the_spmc_is_undone),
-        cmocka_unit_test(test_unmap_is_forwarded_and_its_refusal_returned),
-        cmocka_unit_test(test_rx_fill_acquires_from_the_spmc_and_release_gives_back),
-        cmocka_unit_test(test_rx_held_by_the_spmc_makes_partition_info_busy),
-        cmocka_unit_test(test_release_of_an_spmc_filled_rx_is_forwarded),
+#define T(fn, setup)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TF(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, teardown_forwarding)
+        T(test_map_maps_both_buffers, setup_v1_1),
+        T(test_unmap_releases_the_pages, setup_v1_1_mapped_2_pages),
+        T(test_map_32_uses_only_the_low_halves, setup_v1_1),
+        T(test_map_64_with_high_bits_is_outside_guest_ram, setup_v1_1),
+        T(test_map_of_zero_pages_is_invalid, setup_max_4_pages),
+        T(test_map_above_the_configured_maximum_is_invalid, setup_max_4_pages),
+        T(test_map_reads_the_page_count_from_w3_only, setup_max_4_pages),
+        T(test_map_refuses_an_unaligned_tx_address, setup_v1_1),
+        T(test_map_refuses_an_unaligned_rx_address, setup_v1_1),
+        T(test_map_refuses_tx_and_rx_on_the_same_pages, setup_v1_1),
+        T(test_map_accepts_adjacent_tx_and_rx, setup_v1_1),
+        T(test_map_refuses_a_range_that_wraps, setup_v1_1),
+        T(test_map_refuses_memory_outside_guest_ram, setup_v1_1),
+        T(test_map_refuses_a_read_only_rx_buffer, setup_v1_1),
+        T(test_map_accepts_a_read_only_tx_buffer, setup_v1_1),
+        T(test_map_host_out_of_memory_is_no_memory, setup_v1_1),
+        T(test_second_map_is_denied, setup_v1_1_mapped),
+        T(test_map_again_after_unmap, setup_v1_1_mapped),
+        T(test_unmap_without_buffers_is_invalid, setup_v1_1),
+        T(test_unmap_refuses_another_vms_id, setup_v1_1_mapped),
+        T(test_unmap_accepts_the_callers_own_id, setup_v1_1_mapped),
+        T(test_unmap_while_rx_is_owned_is_denied, setup_v1_2_mapped),
+        T(test_rx_release_without_buffers_is_denied, setup_v1_1),
+        T(test_rx_release_of_a_free_buffer_is_denied, setup_v1_1_mapped),
+        T(test_rx_release_twice_is_denied, setup_v1_1_mapped),
+        T(test_rx_release_refuses_another_vms_id, setup_v1_1_mapped),
+        T(test_rx_release_accepts_the_callers_own_id, setup_v1_1_mapped),
+        T(test_features_rxtx_map_reports_the_maximum_pages_at_v1_2, setup_v1_2),
+        T(test_features_reports_unmap_and_release_with_a_capable_host, setup_v1_2),
+        T(test_features_hides_rx_acquire_from_vms, setup_v1_2),
+        T(test_features_rxtx_map_has_no_maximum_below_v1_2, setup_v1_1),
+        T(test_vm_removal_unmaps_its_buffers, setup_vm2_mapped_and_full),
+        TF(test_map_is_forwarded_with_contiguous_ranges_merged, setup_forwarding_v1_1),
+        TF(test_map_is_forwarded_with_one_range_per_scattered_page,
+           setup_forwarding_v1_2_scattered),
+        TF(test_map_refused_by_the_spmc_is_undone, setup_forwarding_v1_1),
+        TF(test_unmap_is_forwarded_and_its_refusal_returned, setup_forwarding_v1_1_mapped),
+        TF(test_rx_fill_acquires_from_the_spmc_and_release_gives_back,
+           setup_forwarding_v1_2_mapped),
+        TF(test_rx_held_by_the_spmc_makes_partition_info_busy, setup_forwarding_v1_2_mapped),
+        TF(test_release_of_an_spmc_filled_rx_is_forwarded, setup_forwarding_v1_2_mapped),
+        TF(test_release_refused_by_the_spmc_is_returned, setup_forwarding_v1_2_mapped),
+#undef TF
+#undef T
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

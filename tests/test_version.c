@@ -4,14 +4,12 @@
 
 static int setup(void **state)
 {
-    *state = th_fixture_new(FW_ALL_MSG, 0, 0);
-    return 0;
+    return th_setup_new(state, FW_ALL_MSG, 0, 0);
 }
 
 static int teardown(void **state)
 {
-    th_fixture_free(*state);
-    return 0;
+    return th_teardown(state);
 }
 
 static struct ffa_regs version_call(struct fixture *f, uint64_t requested)

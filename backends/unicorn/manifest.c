@@ -34,12 +34,16 @@ __attribute__((format(printf, 2, 3))) static int mf_fail(struct mf_ctx *c, const
     return -1;
 }
 
-/* A property of 1 cell (u32) or 2 cells (u64, when allow64). 1: found, 0: absent, -1: bad. */
+/*
+ * Read a property of 1 cell (u32) or 2 cells (u64, for allow64). Returns 1 found, 0 absent, -1 bad.
+ * *out is 0 unless a value was read, so no caller ever sees an indeterminate value.
+ */
 static int mf_read(struct mf_ctx *c, int node, const char *name, bool allow64, uint64_t *out)
 {
     int len;
     const fdt32_t *p = fdt_getprop(c->fdt, node, name, &len);
 
+    *out = 0;
     if (p == NULL)
         return 0;
     if (len == 4) {
@@ -102,7 +106,7 @@ static int mf_uuids(struct mf_ctx *c, int root, struct sp_manifest *mf)
 /* The endpoint ID: 1..0x7FFF get bit 15 added (ACS/TF-A style), 0x8001.. are taken as given. */
 static int mf_id(struct mf_ctx *c, int root, struct sp_manifest *mf)
 {
-    uint64_t v = 0; /* every read sets it; the compiler cannot see that through mf_read() */
+    uint64_t v;
 
     if (mf_required(c, root, "id", false, &v) != 0)
         return -1;
@@ -122,7 +126,7 @@ static int mf_region(struct mf_ctx *c, int node, struct sp_manifest *mf)
 {
     struct sp_mem_region *r;
     const char *nm = fdt_get_name(c->fdt, node, NULL);
-    uint64_t base = 0, pages = 0, attr = 0;
+    uint64_t base, pages, attr;
 
     if (mf->region_count >= SPMC_MAX_MEMR)
         return mf_fail(c, "memory-regions: more than %u regions", SPMC_MAX_MEMR);
@@ -191,7 +195,7 @@ static int mf_regions(struct mf_ctx *c, int root, struct sp_manifest *mf)
 static int mf_rxtx_region(struct mf_ctx *c, int node, const char *prop, struct sp_manifest *mf,
                           uint32_t *index)
 {
-    uint64_t ph = 0;
+    uint64_t ph;
 
     if (mf_required(c, node, prop, false, &ph) != 0) {
         size_t n = c->err != NULL ? strlen(c->err) : 0;
@@ -265,7 +269,7 @@ static void mf_name(struct mf_ctx *c, int root, struct sp_manifest *mf)
 
 static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
 {
-    uint64_t v = 0; /* every read sets it; the compiler cannot see that through mf_read() */
+    uint64_t v;
 
     if (mf_required(c, root, "ffa-version", false, &v) != 0)
         return -1;

@@ -137,23 +137,54 @@ static void world_is_mock(void *ctx, const struct ffa_regs *in, struct ffa_regs 
     ffa_backend_call(ctx, 0, in, out);
 }
 
+/* The fixture: a host and a mock (th_setup_bench); the test creates the mediator into it. */
+static int setup_bench(void **state)
+{
+    return th_setup_bench(state);
+}
+
+static int teardown(void **state)
+{
+    return th_teardown(state);
+}
+
+/*
+ * Create the mediator over `smc #0`, the mock answering behind the SIGILL handler. Runs in the
+ * test body: cmocka puts its own SIGILL handler back around setup and teardown. `mock_be` must
+ * live until the test ends (the handler calls through it).
+ */
+static void create_over_smc(struct fixture *f, struct ffa_backend *mock_be)
+{
+    struct ffa_backend smc_be = ffa_smc_backend(FFA_SMC_CONDUIT_SMC);
+
+    *mock_be = ffa_mock_backend(f->mock);
+    sw_install(world_is_mock, mock_be);
+    th_expect_probe(f->mock, FFA_VERSION_1_2, FW_ALL_MSG);
+    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &f->host, &smc_be, &f->m), 0);
+}
+
+static void test_mediator_over_smc_probes_through_smc(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_backend mock_be;
+    size_t probed;
+
+    create_over_smc(f, &mock_be);
+    /* FFA_VERSION, then one FFA_FEATURES per probed ABI, all through `smc #0`. */
+    ffa_mediator_probe_list(&probed);
+    assert_int_equal(sw_trace()->traps, 1 + probed);
+    assert_int_equal(sw_trace()->last_insn, SW_INSN_SMC0);
+    assert_int_equal(ffa_mock_pending(f->mock), 0);
+}
+
 static void test_mediator_over_smc_forwards_direct_req2_with_all_registers(void **state)
 {
-    struct test_host host = {0};
-    struct ffa_mock *mock = ffa_mock_create();
-    struct ffa_backend mock_be, smc_be = ffa_smc_backend(FFA_SMC_CONDUIT_SMC);
-    struct ffa_mediator *m;
-    struct ffa_vm *vm;
+    struct fixture *f = *state;
+    struct ffa_backend mock_be;
     struct ffa_regs call, reply, r;
     size_t probed;
 
-    (void)state;
-    assert_non_null(mock);
-    ffa_mock_set_fail_handler(mock, th_mock_fail, NULL);
-    mock_be = ffa_mock_backend(mock);
-    sw_install(world_is_mock, &mock_be);
-    th_expect_probe(mock, FFA_VERSION_1_2, FW_ALL_MSG);
-
+    create_over_smc(f, &mock_be);
     /* The VM's request: sender 1, receiver 0x8001, UUID in x2/x3, payload in x4..x17. */
     sw_distinct_regs(&call, 1);
     call.x[0] = FFA_MSG_SEND_DIRECT_REQ2;
@@ -163,26 +194,19 @@ static void test_mediator_over_smc_forwards_direct_req2_with_all_registers(void 
     reply.x[1] = ((uint32_t)TEST_SP_ID << 16) | TEST_VM_ID;
     reply.x[2] = 0;
     reply.x[3] = 0;
-    th_expect(mock, FFA_MOCK_X_ALL, call, reply);
+    th_expect(f->mock, FFA_MOCK_X_ALL, call, reply);
 
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &host, &smc_be, &m), 0);
-    assert_int_equal(ffa_vm_add(m, TEST_VM_ID, 1, 0, &vm), 0);
+    assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 1, 0, &f->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &r), FFA_CALL_HANDLED);
+    th_call(f, &r);
     r = call;
-    assert_int_equal(ffa_mediator_handle(m, vm, 0, 0, &r), FFA_CALL_HANDLED);
+    th_call(f, &r);
     assert_regs_equal(&r, &reply);
     /* The probe (FFA_VERSION, one FFA_FEATURES per probed ABI) and the request all went
      * through `smc #0`. */
     ffa_mediator_probe_list(&probed);
     assert_int_equal(sw_trace()->traps, 1 + probed + 1);
     assert_int_equal(sw_trace()->last_insn, SW_INSN_SMC0);
-
-    assert_int_equal(ffa_mock_verify(mock), 0);
-    ffa_mediator_destroy(m);
-    ffa_mock_destroy(mock);
-    assert_int_equal(host.live_allocs, 0);
-    assert_int_equal(host.live_locks, 0);
 }
 
 int main(void)
@@ -197,7 +221,10 @@ int main(void)
         cmocka_unit_test(test_smc_backend_is_a_concurrent_vtable_issuing_smc),
         cmocka_unit_test(test_hvc_backend_is_a_concurrent_vtable_issuing_hvc),
         cmocka_unit_test(test_unknown_conduit_gives_no_backend),
-        cmocka_unit_test(test_mediator_over_smc_forwards_direct_req2_with_all_registers),
+        cmocka_unit_test_setup_teardown(test_mediator_over_smc_probes_through_smc, setup_bench,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_mediator_over_smc_forwards_direct_req2_with_all_registers, setup_bench, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

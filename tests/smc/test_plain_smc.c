@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,33 +25,140 @@ static struct ffa_regs tagged(uint64_t fid, uint64_t tag)
     return r;
 }
 
-/* A mock and a plain function bound to it. */
+/*
+ * A mock and a plain function bound to it. The mock records its failures (a longjmp out of the
+ * bound function would leave the binding's lock held); the test sees them as wrong replies, and
+ * the teardown reports them.
+ */
 struct bound_mock {
     struct ffa_mock *mock;
     ffa_plain_smc_fn fn;
     struct ffa_plain_smc *binding; /* NULL once released */
+    struct ffa_plain_smc *refused; /* what a bind expected to fail returned (freed if any) */
+    unsigned failures;
+    char message[8192];
+    uint32_t cpu;   /* what cpu_of answers */
+    unsigned asked; /* how often it was asked */
 };
 
-static void bound_mock_init(struct bound_mock *bm)
+/* Two, side by side. */
+struct bound_pair {
+    struct bound_mock a, b;
+};
+
+static void record_failure(void *ctx, const char *message)
+{
+    struct bound_mock *bm = ctx;
+
+    bm->failures++;
+    snprintf(bm->message, sizeof(bm->message), "%s", message);
+}
+
+static uint32_t cpu_of(void *arg)
+{
+    struct bound_mock *bm = arg;
+
+    bm->asked++;
+    return bm->cpu;
+}
+
+/* Create the mock and bind a function to it (with cpu_of when `with_cpu`); 0 or -1. */
+static int bound_mock_init(struct bound_mock *bm, int with_cpu)
 {
     struct ffa_backend be;
 
     bm->mock = ffa_mock_create();
-    assert_non_null(bm->mock);
-    ffa_mock_set_fail_handler(bm->mock, th_mock_fail, NULL);
+    if (bm->mock == NULL)
+        return -1;
+    ffa_mock_set_fail_handler(bm->mock, record_failure, bm);
     be = ffa_mock_backend(bm->mock);
-    bm->fn = NULL;
-    bm->binding = ffa_plain_smc_bind(&be, NULL, NULL, &bm->fn);
-    assert_non_null(bm->binding);
-    assert_non_null(bm->fn);
+    bm->binding = ffa_plain_smc_bind(&be, with_cpu ? cpu_of : NULL, bm, &bm->fn);
+    return bm->binding != NULL && bm->fn != NULL ? 0 : -1;
 }
 
-/* Verify the mock's script was used up, then release and destroy. */
-static void bound_mock_fini(struct bound_mock *bm)
+/* Release and destroy, after checking the mock's script was used up; 0 or -1 (printed). */
+static int bound_mock_fini(struct bound_mock *bm)
 {
-    assert_int_equal(ffa_mock_verify(bm->mock), 0);
+    int bad = 0;
+
+    if (bm->mock != NULL && ffa_mock_verify(bm->mock) != 0) {
+        print_error("teardown: %s\n", bm->message);
+        bad = 1;
+    }
     ffa_plain_smc_release(bm->binding);
+    ffa_plain_smc_release(bm->refused);
     ffa_mock_destroy(bm->mock);
+    return bad ? -1 : 0;
+}
+
+static int setup_bound(void **state)
+{
+    struct bound_mock *bm = calloc(1, sizeof(*bm));
+
+    *state = bm;
+    if (bm == NULL)
+        return -1;
+    if (bound_mock_init(bm, 0) != 0) {
+        bound_mock_fini(bm);
+        free(bm);
+        *state = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int setup_bound_with_cpu_callback(void **state)
+{
+    struct bound_mock *bm = calloc(1, sizeof(*bm));
+
+    *state = bm;
+    if (bm == NULL)
+        return -1;
+    if (bound_mock_init(bm, 1) != 0) {
+        bound_mock_fini(bm);
+        free(bm);
+        *state = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown_bound(void **state)
+{
+    int ret = bound_mock_fini(*state);
+
+    free(*state);
+    *state = NULL;
+    return ret;
+}
+
+static int setup_bound_pair(void **state)
+{
+    struct bound_pair *p = calloc(1, sizeof(*p));
+
+    *state = p;
+    if (p == NULL)
+        return -1;
+    if (bound_mock_init(&p->a, 0) != 0 || bound_mock_init(&p->b, 0) != 0) {
+        bound_mock_fini(&p->a);
+        bound_mock_fini(&p->b);
+        free(p);
+        *state = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown_bound_pair(void **state)
+{
+    struct bound_pair *p = *state;
+    int bad = 0;
+
+    bad |= bound_mock_fini(&p->a) != 0;
+    bad |= bound_mock_fini(&p->b) != 0;
+    free(p);
+    *state = NULL;
+    return bad ? -1 : 0;
 }
 
 /* Expect one call exactly (all eighteen registers), and answer `reply`. */
@@ -71,149 +179,121 @@ static void call_and_check(ffa_plain_smc_fn fn, struct ffa_regs call, struct ffa
 
 static void test_bound_function_carries_all_registers_both_ways(void **state)
 {
+    struct bound_mock *bm = *state;
     struct ffa_regs call = tagged(FFA_MSG_SEND_DIRECT_REQ2, 0x1111000000000000ull);
     struct ffa_regs reply = tagged(FFA_MSG_SEND_DIRECT_RESP2, 0x2222000000000000ull);
-    struct bound_mock bm;
 
-    (void)state;
-    bound_mock_init(&bm);
-    expect_exact(bm.mock, call, reply);
-    call_and_check(bm.fn, call, reply);
-    bound_mock_fini(&bm);
+    expect_exact(bm->mock, call, reply);
+    call_and_check(bm->fn, call, reply);
 }
 
 static void test_two_bound_functions_each_reach_only_their_own_backend(void **state)
 {
-    struct bound_mock a, b;
+    struct bound_pair *p = *state;
+    struct bound_mock *a = &p->a, *b = &p->b;
 
-    (void)state;
-    bound_mock_init(&a);
-    bound_mock_init(&b);
-    assert_true(a.fn != b.fn);
+    assert_true(a->fn != b->fn);
     /* Different scripts: A gets three calls, B two; each with its own tags. */
     for (uint64_t i = 0; i < 3; i++)
-        expect_exact(a.mock, tagged(FFA_VERSION, 0xa000 + i * 0x100),
+        expect_exact(a->mock, tagged(FFA_VERSION, 0xa000 + i * 0x100),
                      tagged(FFA_SUCCESS_32, 0xaa000 + i * 0x100));
     for (uint64_t i = 0; i < 2; i++)
-        expect_exact(b.mock, tagged(FFA_FEATURES, 0xb000 + i * 0x100),
+        expect_exact(b->mock, tagged(FFA_FEATURES, 0xb000 + i * 0x100),
                      tagged(FFA_SUCCESS_64, 0xbb000 + i * 0x100));
     /* Interleaved: A B A B A. */
-    call_and_check(a.fn, tagged(FFA_VERSION, 0xa000), tagged(FFA_SUCCESS_32, 0xaa000));
-    call_and_check(b.fn, tagged(FFA_FEATURES, 0xb000), tagged(FFA_SUCCESS_64, 0xbb000));
-    call_and_check(a.fn, tagged(FFA_VERSION, 0xa100), tagged(FFA_SUCCESS_32, 0xaa100));
-    call_and_check(b.fn, tagged(FFA_FEATURES, 0xb100), tagged(FFA_SUCCESS_64, 0xbb100));
-    call_and_check(a.fn, tagged(FFA_VERSION, 0xa200), tagged(FFA_SUCCESS_32, 0xaa200));
-    assert_int_equal(ffa_mock_calls(a.mock), 3);
-    assert_int_equal(ffa_mock_calls(b.mock), 2);
-    bound_mock_fini(&a);
-    bound_mock_fini(&b);
+    call_and_check(a->fn, tagged(FFA_VERSION, 0xa000), tagged(FFA_SUCCESS_32, 0xaa000));
+    call_and_check(b->fn, tagged(FFA_FEATURES, 0xb000), tagged(FFA_SUCCESS_64, 0xbb000));
+    call_and_check(a->fn, tagged(FFA_VERSION, 0xa100), tagged(FFA_SUCCESS_32, 0xaa100));
+    call_and_check(b->fn, tagged(FFA_FEATURES, 0xb100), tagged(FFA_SUCCESS_64, 0xbb100));
+    call_and_check(a->fn, tagged(FFA_VERSION, 0xa200), tagged(FFA_SUCCESS_32, 0xaa200));
+    assert_int_equal(ffa_mock_calls(a->mock), 3);
+    assert_int_equal(ffa_mock_calls(b->mock), 2);
 }
 
 static void test_function_accessor_returns_the_bound_function(void **state)
 {
-    struct bound_mock bm;
+    struct bound_mock *bm = *state;
 
-    (void)state;
-    bound_mock_init(&bm);
-    assert_true(ffa_plain_smc_function(bm.binding) == bm.fn);
-    bound_mock_fini(&bm);
+    assert_true(ffa_plain_smc_function(bm->binding) == bm->fn);
 }
 
 static void test_releasing_one_function_leaves_the_other_working(void **state)
 {
-    struct bound_mock a, b;
+    struct bound_pair *p = *state;
 
-    (void)state;
-    bound_mock_init(&a);
-    bound_mock_init(&b);
-    ffa_plain_smc_release(a.binding);
-    a.binding = NULL;
-    expect_exact(b.mock, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
-    call_and_check(b.fn, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
-    assert_int_equal(ffa_mock_calls(a.mock), 0);
-    bound_mock_fini(&a);
-    bound_mock_fini(&b);
+    ffa_plain_smc_release(p->a.binding);
+    p->a.binding = NULL;
+    expect_exact(p->b.mock, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
+    call_and_check(p->b.fn, tagged(FFA_ID_GET, 0xb0), tagged(FFA_SUCCESS_32, 0xbb0));
+    assert_int_equal(ffa_mock_calls(p->a.mock), 0);
 }
 
 static void test_bound_function_accepts_one_struct_for_in_and_out(void **state)
 {
+    struct bound_mock *bm = *state;
     struct ffa_regs call = tagged(FFA_RUN, 0x5000), reply = tagged(FFA_SUCCESS_32, 0x6000);
     struct ffa_regs regs = call;
-    struct bound_mock bm;
 
-    (void)state;
-    bound_mock_init(&bm);
-    expect_exact(bm.mock, call, reply);
-    bm.fn(&regs, &regs);
+    expect_exact(bm->mock, call, reply);
+    bm->fn(&regs, &regs);
     assert_regs_equal(&regs, &reply);
-    bound_mock_fini(&bm);
 }
 
-static void test_bind_refuses_missing_arguments(void **state)
+/* ---- Bad arguments to ffa_plain_smc_bind (anything it wrongly returns is released) ---- */
+
+static void test_bind_refuses_a_null_backend(void **state)
 {
-    struct ffa_mock *mock = ffa_mock_create();
-    struct ffa_backend be = ffa_mock_backend(mock);
-    static const struct ffa_backend_ops no_call = {.name = "broken"};
-    struct ffa_backend broken = {&no_call, NULL}, empty = {NULL, NULL};
+    struct bound_mock *bm = *state;
     ffa_plain_smc_fn fn = NULL;
 
-    (void)state;
-    assert_null(ffa_plain_smc_bind(NULL, NULL, NULL, &fn));
-    assert_null(ffa_plain_smc_bind(&be, NULL, NULL, NULL));
-    assert_null(ffa_plain_smc_bind(&empty, NULL, NULL, &fn));
-    assert_null(ffa_plain_smc_bind(&broken, NULL, NULL, &fn));
+    bm->refused = ffa_plain_smc_bind(NULL, NULL, NULL, &fn);
+    assert_null(bm->refused);
     assert_null(fn);
+}
+
+static void test_bind_refuses_a_null_function_pointer(void **state)
+{
+    struct bound_mock *bm = *state;
+    struct ffa_backend be = ffa_mock_backend(bm->mock);
+
+    bm->refused = ffa_plain_smc_bind(&be, NULL, NULL, NULL);
+    assert_null(bm->refused);
+}
+
+static void test_bind_refuses_a_backend_without_ops(void **state)
+{
+    struct bound_mock *bm = *state;
+    struct ffa_backend empty = {NULL, NULL};
+    ffa_plain_smc_fn fn = NULL;
+
+    bm->refused = ffa_plain_smc_bind(&empty, NULL, NULL, &fn);
+    assert_null(bm->refused);
+    assert_null(fn);
+}
+
+static void test_bind_refuses_a_backend_without_a_call_function(void **state)
+{
+    static const struct ffa_backend_ops no_call = {.name = "broken"};
+    struct bound_mock *bm = *state;
+    struct ffa_backend broken = {&no_call, NULL};
+    ffa_plain_smc_fn fn = NULL;
+
+    bm->refused = ffa_plain_smc_bind(&broken, NULL, NULL, &fn);
+    assert_null(bm->refused);
+    assert_null(fn);
+}
+
+static void test_release_accepts_null(void **state)
+{
+    (void)state;
     ffa_plain_smc_release(NULL);
-    ffa_mock_destroy(mock);
 }
 
 /* ---- The processor: a plain function has none, the binding's callback names it ---- */
 
-struct cpu_bound {
-    struct ffa_mock *mock;
-    struct ffa_plain_smc *binding;
-    ffa_plain_smc_fn fn;
-    uint32_t cpu;   /* what cpu_of answers */
-    unsigned asked; /* how often it was asked */
-};
-
-static uint32_t cpu_of(void *arg)
-{
-    struct cpu_bound *b = arg;
-
-    b->asked++;
-    return b->cpu;
-}
-
-static int setup_cpu_bound(void **state)
-{
-    struct cpu_bound *b = calloc(1, sizeof(*b));
-    struct ffa_backend be;
-
-    assert_non_null(b);
-    b->mock = ffa_mock_create();
-    assert_non_null(b->mock);
-    ffa_mock_set_fail_handler(b->mock, th_mock_fail, NULL);
-    be = ffa_mock_backend(b->mock);
-    b->binding = ffa_plain_smc_bind(&be, cpu_of, b, &b->fn);
-    assert_non_null(b->binding);
-    *state = b;
-    return 0;
-}
-
-static int teardown_cpu_bound(void **state)
-{
-    struct cpu_bound *b = *state;
-
-    ffa_plain_smc_release(b->binding);
-    ffa_mock_destroy(b->mock);
-    free(b);
-    return 0;
-}
-
 static void test_bound_function_issues_each_call_on_the_cpu_its_callback_names(void **state)
 {
-    struct cpu_bound *b = *state;
+    struct bound_mock *b = *state;
     struct ffa_regs call = tagged(FFA_ID_GET, 0x100), reply = tagged(FFA_SUCCESS_32, 0x200);
 
     th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 6, reply);
@@ -228,13 +308,9 @@ static void test_bound_function_issues_each_call_on_the_cpu_its_callback_names(v
 
 static void test_bound_function_without_a_cpu_callback_issues_on_cpu_0(void **state)
 {
-    struct cpu_bound *b = *state;
-    struct ffa_backend be = ffa_mock_backend(b->mock);
+    struct bound_mock *b = *state;
     struct ffa_regs call = tagged(FFA_ID_GET, 0x100), reply = tagged(FFA_SUCCESS_32, 0x200);
 
-    ffa_plain_smc_release(b->binding);
-    b->binding = ffa_plain_smc_bind(&be, NULL, NULL, &b->fn);
-    assert_non_null(b->binding);
     th_expect_on_cpu(b->mock, FFA_MOCK_X_ALL, call, 0, reply);
     call_and_check(b->fn, call, reply);
     assert_int_equal(b->asked, 0);
@@ -310,57 +386,118 @@ static void *worker_run(void *arg)
     return NULL;
 }
 
-static void run_workers(struct worker *w, size_t count)
-{
-    pthread_t threads[4];
+/* Echo backends, their bindings and two worker threads (joined by the teardown if still running).
+ */
+struct threaded {
+    struct echo e[2];
+    struct ffa_plain_smc *binding[2];
+    struct worker w[2];
+    pthread_t t[2];
+    int running[2];
+};
 
-    assert_true(count <= 4);
-    for (size_t i = 0; i < count; i++)
-        assert_int_equal(pthread_create(&threads[i], NULL, worker_run, &w[i]), 0);
-    for (size_t i = 0; i < count; i++)
-        assert_int_equal(pthread_join(threads[i], NULL), 0);
+/* Bind a function to echo e[i] with `ops`, into w[i].fn. */
+static int bind_echo(struct threaded *th, int i, const struct ffa_backend_ops *ops)
+{
+    struct ffa_backend be = {ops, &th->e[i]};
+
+    th->binding[i] = ffa_plain_smc_bind(&be, NULL, NULL, &th->w[i].fn);
+    return th->binding[i] != NULL ? 0 : -1;
+}
+
+static int teardown_threaded(void **state)
+{
+    struct threaded *th = *state;
+
+    for (int i = 0; i < 2; i++) {
+        if (th->running[i])
+            pthread_join(th->t[i], NULL);
+    }
+    for (int i = 0; i < 2; i++)
+        ffa_plain_smc_release(th->binding[i]);
+    free(th);
+    *state = NULL;
+    return 0;
+}
+
+enum { CONCURRENT_CALLS = 20000, SERIAL_CALLS = 200 };
+
+/* Two concurrent echo backends, each with its own tag, function and worker. */
+static int setup_two_concurrent_echoes(void **state)
+{
+    struct threaded *th = calloc(1, sizeof(*th));
+
+    *state = th;
+    if (th == NULL)
+        return -1;
+    th->e[0].tag = 0xa0000000000ull;
+    th->e[1].tag = 0xb0000000000ull;
+    for (int i = 0; i < 2; i++) {
+        th->w[i].tag = th->e[i].tag;
+        th->w[i].iterations = CONCURRENT_CALLS;
+        if (bind_echo(th, i, &echo_concurrent_ops) != 0) {
+            teardown_threaded(state);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One non-concurrent echo backend that dwells 20 us per call; both workers use its function. */
+static int setup_one_serial_echo(void **state)
+{
+    struct threaded *th = calloc(1, sizeof(*th));
+
+    *state = th;
+    if (th == NULL)
+        return -1;
+    th->e[0].tag = 0xc0000000000ull;
+    th->e[0].dwell_ns = 20000;
+    if (bind_echo(th, 0, &echo_serial_ops) != 0) {
+        teardown_threaded(state);
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        th->w[i].tag = th->e[0].tag;
+        th->w[i].iterations = SERIAL_CALLS;
+    }
+    th->w[1].fn = th->w[0].fn;
+    return 0;
+}
+
+static void run_workers(struct threaded *th)
+{
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pthread_create(&th->t[i], NULL, worker_run, &th->w[i]), 0);
+        th->running[i] = 1;
+    }
+    for (int i = 0; i < 2; i++) {
+        th->running[i] = 0;
+        assert_int_equal(pthread_join(th->t[i], NULL), 0);
+    }
 }
 
 static void test_two_functions_on_two_threads_do_not_interfere(void **state)
 {
-    enum { CALLS = 20000 };
-    struct echo ea = {.tag = 0xa0000000000ull}, eb = {.tag = 0xb0000000000ull};
-    struct ffa_backend be_a = {&echo_concurrent_ops, &ea}, be_b = {&echo_concurrent_ops, &eb};
-    struct worker w[2] = {{.tag = ea.tag, .iterations = CALLS},
-                          {.tag = eb.tag, .iterations = CALLS}};
-    struct ffa_plain_smc *a = ffa_plain_smc_bind(&be_a, NULL, NULL, &w[0].fn);
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be_b, NULL, NULL, &w[1].fn);
+    struct threaded *th = *state;
 
-    (void)state;
-    assert_non_null(a);
-    assert_non_null(b);
-    run_workers(w, 2);
-    assert_int_equal(atomic_load(&ea.calls), CALLS);
-    assert_int_equal(atomic_load(&eb.calls), CALLS);
-    assert_int_equal(atomic_load(&ea.foreign), 0);
-    assert_int_equal(atomic_load(&eb.foreign), 0);
-    assert_int_equal(w[0].bad_replies, 0);
-    assert_int_equal(w[1].bad_replies, 0);
-    ffa_plain_smc_release(a);
-    ffa_plain_smc_release(b);
+    run_workers(th);
+    assert_int_equal(atomic_load(&th->e[0].calls), CONCURRENT_CALLS);
+    assert_int_equal(atomic_load(&th->e[1].calls), CONCURRENT_CALLS);
+    assert_int_equal(atomic_load(&th->e[0].foreign), 0);
+    assert_int_equal(atomic_load(&th->e[1].foreign), 0);
+    assert_int_equal(th->w[0].bad_replies, 0);
+    assert_int_equal(th->w[1].bad_replies, 0);
 }
 
 static void test_calls_into_a_non_concurrent_backend_never_overlap(void **state)
 {
-    enum { CALLS = 200 };
-    struct echo e = {.tag = 0xc0000000000ull, .dwell_ns = 20000};
-    struct ffa_backend be = {&echo_serial_ops, &e};
-    struct worker w[2] = {{.tag = e.tag, .iterations = CALLS}, {.tag = e.tag, .iterations = CALLS}};
-    struct ffa_plain_smc *b = ffa_plain_smc_bind(&be, NULL, NULL, &w[0].fn);
+    struct threaded *th = *state;
 
-    (void)state;
-    assert_non_null(b);
-    w[1].fn = w[0].fn;
-    run_workers(w, 2);
-    assert_int_equal(atomic_load(&e.calls), 2 * CALLS);
-    assert_int_equal(atomic_load(&e.overlaps), 0);
-    assert_int_equal(w[0].bad_replies + w[1].bad_replies, 0);
-    ffa_plain_smc_release(b);
+    run_workers(th);
+    assert_int_equal(atomic_load(&th->e[0].calls), 2 * SERIAL_CALLS);
+    assert_int_equal(atomic_load(&th->e[0].overlaps), 0);
+    assert_int_equal(th->w[0].bad_replies + th->w[1].bad_replies, 0);
 }
 
 /* ---- Existing code that knows only one global SMC function ---- */
@@ -376,37 +513,56 @@ static uint32_t legacy_get_ffa_version(void)
     return (uint32_t)out.x[0];
 }
 
+/* The global points at the fixture's function; the teardown unhooks it before releasing. */
+static int setup_legacy_conduit(void **state)
+{
+    if (setup_bound(state) != 0)
+        return -1;
+    legacy_conduit = ((struct bound_mock *)*state)->fn;
+    return 0;
+}
+
+static int teardown_legacy_conduit(void **state)
+{
+    legacy_conduit = NULL;
+    return teardown_bound(state);
+}
+
 static void test_legacy_global_conduit_can_be_pointed_at_a_mock(void **state)
 {
+    struct bound_mock *bm = *state;
     struct ffa_regs call = {{FFA_VERSION, FFA_VERSION_1_2}}, reply = {{FFA_VERSION_1_1}};
-    struct bound_mock bm;
 
-    (void)state;
-    bound_mock_init(&bm);
-    legacy_conduit = bm.fn;
-    expect_exact(bm.mock, call, reply);
+    expect_exact(bm->mock, call, reply);
     assert_int_equal(legacy_get_ffa_version(), FFA_VERSION_1_1);
-    legacy_conduit = NULL;
-    bound_mock_fini(&bm);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bound_function_carries_all_registers_both_ways),
-        cmocka_unit_test(test_two_bound_functions_each_reach_only_their_own_backend),
-        cmocka_unit_test(test_function_accessor_returns_the_bound_function),
-        cmocka_unit_test(test_releasing_one_function_leaves_the_other_working),
-        cmocka_unit_test(test_bound_function_accepts_one_struct_for_in_and_out),
-        cmocka_unit_test(test_bind_refuses_missing_arguments),
-        cmocka_unit_test_setup_teardown(
-            test_bound_function_issues_each_call_on_the_cpu_its_callback_names, setup_cpu_bound,
-            teardown_cpu_bound),
-        cmocka_unit_test_setup_teardown(test_bound_function_without_a_cpu_callback_issues_on_cpu_0,
-                                        setup_cpu_bound, teardown_cpu_bound),
-        cmocka_unit_test(test_two_functions_on_two_threads_do_not_interfere),
-        cmocka_unit_test(test_calls_into_a_non_concurrent_backend_never_overlap),
-        cmocka_unit_test(test_legacy_global_conduit_can_be_pointed_at_a_mock),
+#define T(fn, setup, teardown) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_bound_function_carries_all_registers_both_ways, setup_bound, teardown_bound),
+        T(test_two_bound_functions_each_reach_only_their_own_backend, setup_bound_pair,
+          teardown_bound_pair),
+        T(test_function_accessor_returns_the_bound_function, setup_bound, teardown_bound),
+        T(test_releasing_one_function_leaves_the_other_working, setup_bound_pair,
+          teardown_bound_pair),
+        T(test_bound_function_accepts_one_struct_for_in_and_out, setup_bound, teardown_bound),
+        T(test_bind_refuses_a_null_backend, setup_bound, teardown_bound),
+        T(test_bind_refuses_a_null_function_pointer, setup_bound, teardown_bound),
+        T(test_bind_refuses_a_backend_without_ops, setup_bound, teardown_bound),
+        T(test_bind_refuses_a_backend_without_a_call_function, setup_bound, teardown_bound),
+        cmocka_unit_test(test_release_accepts_null),
+        T(test_bound_function_issues_each_call_on_the_cpu_its_callback_names,
+          setup_bound_with_cpu_callback, teardown_bound),
+        T(test_bound_function_without_a_cpu_callback_issues_on_cpu_0, setup_bound, teardown_bound),
+        T(test_two_functions_on_two_threads_do_not_interfere, setup_two_concurrent_echoes,
+          teardown_threaded),
+        T(test_calls_into_a_non_concurrent_backend_never_overlap, setup_one_serial_echo,
+          teardown_threaded),
+        T(test_legacy_global_conduit_can_be_pointed_at_a_mock, setup_legacy_conduit,
+          teardown_legacy_conduit),
+#undef T
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
