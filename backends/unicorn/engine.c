@@ -164,12 +164,13 @@ int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len
         snprintf(err, err_len, "uc_open failed");
         return FFA_RET_NO_MEMORY;
     }
-    if (uc_reg_read(eng->uc, UC_ARM64_REG_CP_REG, &scr) != UC_ERR_OK ||
-        uc_ctl_exits_enable(eng->uc) != UC_ERR_OK) {
-        snprintf(err, err_len, "cannot configure the Unicorn engine (SCR_EL3, exits list)");
+    if (uc_ctl_exits_enable(eng->uc) != UC_ERR_OK) {
+        snprintf(err, err_len, "cannot enable the exits list of the Unicorn engine");
         return FFA_RET_NO_MEMORY;
     }
-    write_cp_reg(eng->uc, 3, 6, 1, 1, 0, scr.val | SCR_EL3_RW);
+    /* A CPU model without EL3 has no SCR_EL3, and its EL1 is AArch64 already. */
+    if (uc_reg_read(eng->uc, UC_ARM64_REG_CP_REG, &scr) == UC_ERR_OK)
+        write_cp_reg(eng->uc, 3, 6, 1, 1, 0, scr.val | SCR_EL3_RW);
     /* Hooks first, before any code is translated. */
     if (uc_hook_add(eng->uc, &eng->hook_intr, UC_HOOK_INTR, (void *)hook_intr, eng, 1, 0) != 0 ||
         uc_hook_add(eng->uc, &eng->hook_block, UC_HOOK_BLOCK, (void *)hook_block, eng, 1, 0) != 0 ||

@@ -86,12 +86,13 @@ static uint32_t build(struct spmc *s, uint8_t *out, const struct sp_uuid *filter
         const struct sp *sp = s->sps[i];
 
         for (uint32_t u = 0; u < sp->mf.uuid_count; u++) {
-            uint8_t *e = out + (size_t)n * size;
             uint32_t props = sp_props(sp, caller_is_sp);
 
             if (!any && !uuid_eq(filter, &sp->mf.uuids[u]))
                 continue;
             if (!count_only) {
+                uint8_t *e = out + (size_t)n * size;
+
                 put_le(e, sp->mf.id, 2);
                 put_le(e + 2, sp->mf.ec_count, 2);
                 put_le(e + 4, version >= FFA_VERSION_1_1 ? props : props & PROPS_V1_0, 4);
