@@ -19,6 +19,15 @@ static const uint32_t probed_abis[] = {
     FFA_RX_RELEASE,
     FFA_PARTITION_INFO_GET,
     FFA_MSG_SEND2,
+    FFA_MEM_SHARE_32,
+    FFA_MEM_SHARE_64,
+    FFA_MEM_LEND_32,
+    FFA_MEM_LEND_64,
+    FFA_MEM_DONATE_32,
+    FFA_MEM_DONATE_64,
+    FFA_MEM_RECLAIM,
+    FFA_MEM_FRAG_RX,
+    FFA_MEM_FRAG_TX,
 };
 
 static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)

@@ -98,6 +98,7 @@ int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
     m->partinfo_tag = (uint16_t)(m->partinfo_tag + 1 == 0 ? 1 : m->partinfo_tag + 1);
     ffam_unlock(m, m->lock);
 
+    ffam_mem_vm_teardown(m, vm, cpu);
     ffam_vm_buffers_teardown(m, vm, cpu);
     ffam_resume_rights_forget_vm(m, vm);
     MED_LOG(m, FFA_LOG_INFO, "ffa: VM 0x%x removed", vm->id);

@@ -57,9 +57,11 @@ struct ffa_vm;
 /* ---- Configuration ---- */
 
 /*
- * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery and exchange indirect messages
- * (FFA_MSG_SEND2) through the mediator. Off by default: there is no access control between VMs
- * beyond what the host enforces by choosing which VMs to add.
+ * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery, exchange indirect messages
+ * (FFA_MSG_SEND2) through the mediator, and (with the host's mem_map/mem_unmap) share, lend and
+ * donate memory to each other, the mediator being the sharing authority (docs/memory-sharing.md).
+ * Off by default: there is no access control between VMs beyond what the host enforces by
+ * choosing which VMs to add (and which pages it lets mem_acquire/mem_map hand over).
  */
 #define FFA_CFG_VM_TO_VM (1u << 0)
 
@@ -67,12 +69,29 @@ struct ffa_vm;
 #define FFA_DEFAULT_RXTX_MAX_PAGES 16u
 #define FFA_LIMIT_RXTX_MAX_PAGES   64u /* FFA_RXTX_MAP takes w3[5:0] in v1.0 */
 
+/* Memory sharing limits (docs/memory-sharing.md). */
+#define FFA_DEFAULT_MEM_MAX_SHARES    4096u    /* live handles per VM */
+#define FFA_DEFAULT_MEM_MAX_PAGES     262144u  /* pages per transaction: 1 GiB */
+#define FFA_DEFAULT_MEM_MAX_BORROWERS 8u       /* borrowers (EMADs) per transaction */
+#define FFA_LIMIT_MEM_MAX_SHARES      1048576u /* at most 2^20 live handles per VM */
+#define FFA_LIMIT_MEM_MAX_BORROWERS   64u      /* the header and EMADs fit one 4 KiB fragment */
+
 struct ffa_mediator_config {
-    uint32_t flags;          /* FFA_CFG_* */
-    uint32_t max_vms;        /* most VMs at once; 0 selects FFA_DEFAULT_MAX_VMS */
-    uint32_t rxtx_max_pages; /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
-                                0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
-                                FFA_LIMIT_RXTX_MAX_PAGES */
+    uint32_t flags;             /* FFA_CFG_* */
+    uint32_t max_vms;           /* most VMs at once; 0 selects FFA_DEFAULT_MAX_VMS */
+    uint32_t rxtx_max_pages;    /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
+                                   0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
+                                   FFA_LIMIT_RXTX_MAX_PAGES */
+    uint32_t mem_max_shares;    /* memory transactions a VM may have at once (sent and not yet
+                                   reclaimed, or being sent); 0 selects
+                                   FFA_DEFAULT_MEM_MAX_SHARES; at most FFA_LIMIT_MEM_MAX_SHARES;
+                                   one more is NO_MEMORY */
+    uint32_t mem_max_pages;     /* pages in one transaction; 0 selects FFA_DEFAULT_MEM_MAX_PAGES;
+                                   more is NO_MEMORY */
+    uint32_t mem_max_borrowers; /* borrowers of one transaction; 0 selects
+                                   FFA_DEFAULT_MEM_MAX_BORROWERS; at most
+                                   FFA_LIMIT_MEM_MAX_BORROWERS; more is INVALID_PARAMETERS
+                                   (Hafnium's MAX_MEM_SHARE_RECIPIENTS rule) */
 };
 
 /* ---- Life cycle ---- */
@@ -135,9 +154,12 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
                struct ffa_vm **out);
 
 /*
- * Remove a VM: release its RX/TX buffers (and tell the secure world), drop it from partition
- * discovery, free it. No call for this VM may be in progress or start afterwards. Returns 0, or
- * FFA_RET_INVALID_PARAMETERS if `vm` does not belong to `m`.
+ * Remove a VM: reclaim the memory it shared, lent or donated (FFA_MEM_RECLAIM to the secure
+ * world; memory an SP still holds stays pinned, with an error logged), unmap what it borrowed from
+ * other VMs and what other VMs borrowed from it (mem_unmap) and give its pages back
+ * (mem_release), release its RX/TX buffers (and tell the secure world), drop it from partition
+ * discovery, free it. No call for this VM may be in progress or start afterwards; other VMs may
+ * keep calling. Returns 0, or FFA_RET_INVALID_PARAMETERS if `vm` does not belong to `m`.
  */
 int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm);
 
