@@ -176,3 +176,34 @@ void ffa_unicorn_get_stats(struct ffa_unicorn *spmc, struct ffa_unicorn_stats *o
     }
     pthread_mutex_unlock(&s->lock);
 }
+
+int ffa_unicorn_device_info(struct ffa_unicorn *spmc, uint16_t sp_id, unsigned index,
+                            struct ffa_unicorn_device_info *out)
+{
+    struct spmc *s = (struct spmc *)spmc;
+    const struct sp_dev_region *d;
+    struct sp *sp;
+
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&s->lock);
+    sp = sp_find(s, sp_id);
+    if (sp == NULL || index >= sp->mf.dev_count) {
+        pthread_mutex_unlock(&s->lock);
+        return -1;
+    }
+    d = &sp->mf.devs[index];
+    snprintf(out->name, sizeof(out->name), "%s", d->name);
+    out->base = d->base;
+    out->pages = d->pages;
+    out->attributes = d->attributes;
+    out->model = sp->devs[index].model;
+    out->irq_count = d->irq_count;
+    for (uint32_t i = 0; i < d->irq_count; i++) {
+        out->irqs[i].id = d->irqs[i].id;
+        out->irqs[i].attributes = d->irqs[i].attributes;
+        out->irqs[i].mpidr = d->irqs[i].mpidr;
+        out->irqs[i].mpidr_valid = d->irqs[i].mpidr_valid;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}

@@ -13,7 +13,12 @@
  */
 #include "spmc_internal.h"
 
-static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint32_t pages)
+/*
+ * `from_manifest`: the rx_tx-info pair, whose RX region the manifest may declare read-only to the
+ * SP (TF-A's cactus does; the SPMC writes RX through its own view of the memory).
+ */
+static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint32_t pages,
+                        bool from_manifest)
 {
     uint64_t len = (uint64_t)pages * SPMC_PAGE;
     uint8_t *tx, *rx;
@@ -25,7 +30,7 @@ static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint3
         (tx_addr < rx_addr + len && rx_addr < tx_addr + len))
         return FFA_RET_INVALID_PARAMETERS;
     tx = ffau_mem_sp_ram(sp, tx_addr, len);
-    rx = ffau_mem_sp_ram(sp, rx_addr, len);
+    rx = from_manifest ? ffau_mem_sp_readable(sp, rx_addr, len) : ffau_mem_sp_ram(sp, rx_addr, len);
     if (tx == NULL || rx == NULL)
         return FFA_RET_INVALID_PARAMETERS;
     sp->mbox.pages = pages;
@@ -45,7 +50,7 @@ static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint3
  */
 int32_t ffau_spbuf_map(struct sp *sp, const struct ffa_regs *in)
 {
-    return map_pair(sp, in->x[1], in->x[2], (uint32_t)in->x[3]);
+    return map_pair(sp, in->x[1], in->x[2], (uint32_t)in->x[3], false);
 }
 
 /* FFA_RXTX_UNMAP from an SP: w1 MBZ (the ID field is the hypervisor's); nothing mapped → INVALID.
@@ -76,7 +81,7 @@ void ffau_spbuf_wait_release(struct sp *sp)
     (void)mbox_release(&sp->mbox.state);
 }
 
-/* The manifest's rx_tx-info pair (validated by ffau_mf_parse(): two same-size RW regions). */
+/* The manifest's rx_tx-info pair (validated by ffau_mf_parse(): same size, RX readable, TX RW). */
 void ffau_spbuf_from_manifest(struct spmc *s, struct sp *sp)
 {
     const struct sp_mem_region *rx, *tx;
@@ -85,7 +90,7 @@ void ffau_spbuf_from_manifest(struct spmc *s, struct sp *sp)
         return;
     rx = &sp->mf.regions[sp->mf.rx_region];
     tx = &sp->mf.regions[sp->mf.tx_region];
-    if (map_pair(sp, tx->base, rx->base, rx->pages) != 0)
+    if (map_pair(sp, tx->base, rx->base, rx->pages, true) != 0)
         ffau_log_msg(s, FFA_UNICORN_LOG_ERROR, sp->mf.id,
                      "SP 0x%04x: manifest rx_tx-info pair could not be mapped", sp->mf.id);
 }
