@@ -118,7 +118,7 @@ static void plan_chunks(struct sp_mem *m)
     uint64_t from = img->lo;
 
     m->chunk_count = 0;
-    while (m->chunk_count < ELF_MAX_SEGS + 1) {
+    while (m->chunk_count < ELF_MAX_SEGS + 1 + SPMC_MAX_MEMR) {
         uint64_t start = UINT64_MAX, end;
         bool grew = true;
 
@@ -257,18 +257,21 @@ static int check_layout(struct sp *sp, struct elf_image *img, char *err, size_t 
 }
 
 /*
- * Memory regions: a load-address-relative one gets its address; one inside the partition's own
- * memory only sets permissions there (Trusted Services' image layout); one that is partly inside
- * is refused; the others must not overlap each other or the window.
+ * Memory regions: a load-address-relative one gets its address. One inside the partition's range
+ * (from its lowest image page to the end of its memory) is part of the partition's memory, with
+ * the region's permissions: Hafnium maps the whole range and then the regions over it (src/load.c
+ * load_secondary(), ffa_map_memory_regions()), and Trusted Services describes its image's parts
+ * this way. One partly inside is refused; the others are memory of their own and must not overlap
+ * each other or the window.
  */
 static int resolve_regions(struct sp *sp, char *err, size_t len)
 {
     struct sp_manifest *mf = &sp->mf;
+    struct elf_image *img = &sp->mem.img;
 
     for (uint32_t i = 0; i < mf->region_count; i++) {
         struct sp_mem_region *r = &mf->regions[i];
         uint64_t size = (uint64_t)r->pages * SPMC_PAGE;
-        uint32_t inside = 0;
 
         if (r->relative) {
             if (r->rel_offset % SPMC_PAGE != 0 ||
@@ -282,18 +285,23 @@ static int resolve_regions(struct sp *sp, char *err, size_t len)
             }
             r->base = mf->load_address + r->rel_offset;
         }
-        for (uint64_t pg = r->base; pg < r->base + size; pg += SPMC_PAGE)
-            inside += image_has_page(&sp->mem.img, pg) ? 1 : 0;
-        if (inside != 0 && (inside != r->pages || (r->attributes & MR_ATTR_NS) != 0)) {
+        r->in_image = r->base >= img->lo && r->base + size <= img->hi;
+        if ((!r->in_image && overlaps(r->base, size, img->lo, img->hi - img->lo)) ||
+            (r->in_image && (r->attributes & MR_ATTR_NS) != 0)) {
             snprintf(err, len,
                      "manifest: memory region '%s' at 0x%llx (%u pages) lies %s the partition's "
                      "memory at 0x%llx..0x%llx",
                      r->name, (unsigned long long)r->base, r->pages,
-                     inside != r->pages ? "partly inside" : "non-secure inside",
-                     (unsigned long long)sp->mem.img.lo, (unsigned long long)sp->mem.img.hi);
+                     r->in_image ? "non-secure inside" : "partly inside",
+                     (unsigned long long)img->lo, (unsigned long long)img->hi);
             return FFA_RET_INVALID_PARAMETERS;
         }
-        r->in_image = inside != 0;
+        if (r->in_image) {
+            /* Its pages are the partition's even where no segment has bytes (a gap). */
+            img->segs[img->seg_count++] = (struct elf_seg){
+                .vaddr = r->base, .memsz = size, .prot = region_prot(r->attributes)};
+            continue;
+        }
         if (overlaps(r->base, size, SPMC_WINDOW_BASE, SPMC_WINDOW_SIZE)) {
             snprintf(err, len,
                      "manifest: memory region '%s': 'base-address' 0x%llx (%u pages) "
@@ -303,10 +311,24 @@ static int resolve_regions(struct sp *sp, char *err, size_t len)
             return FFA_RET_INVALID_PARAMETERS;
         }
         for (uint32_t j = 0; j < i; j++) {
-            if (overlaps(r->base, size, mf->regions[j].base,
-                         (uint64_t)mf->regions[j].pages * SPMC_PAGE)) {
+            if (!mf->regions[j].in_image && overlaps(r->base, size, mf->regions[j].base,
+                                                     (uint64_t)mf->regions[j].pages * SPMC_PAGE)) {
                 snprintf(err, len, "manifest: memory region '%s' at 0x%llx overlaps region '%s'",
                          r->name, (unsigned long long)r->base, mf->regions[j].name);
+                return FFA_RET_INVALID_PARAMETERS;
+            }
+        }
+    }
+    /* Regions inside the partition must not overlap each other either (whose permissions?). */
+    for (uint32_t i = 0; i < mf->region_count; i++) {
+        for (uint32_t j = 0; j < i; j++) {
+            const struct sp_mem_region *a = &mf->regions[i], *b = &mf->regions[j];
+
+            if (a->in_image && b->in_image &&
+                overlaps(a->base, (uint64_t)a->pages * SPMC_PAGE, b->base,
+                         (uint64_t)b->pages * SPMC_PAGE)) {
+                snprintf(err, len, "manifest: memory region '%s' at 0x%llx overlaps region '%s'",
+                         a->name, (unsigned long long)a->base, b->name);
                 return FFA_RET_INVALID_PARAMETERS;
             }
         }

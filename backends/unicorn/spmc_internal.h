@@ -199,7 +199,8 @@ struct elf_seg {
 
 struct elf_image {
     uint64_t entry;
-    struct elf_seg segs[ELF_MAX_SEGS + 1]; /* + the slack after the image (memory.c) */
+    /* + the memory after the image and the manifest's regions inside it (memory.c) */
+    struct elf_seg segs[ELF_MAX_SEGS + 1 + SPMC_MAX_MEMR];
     unsigned seg_count;
     uint64_t lo, hi;  /* page-rounded lowest and highest address of any segment */
     bool relocatable; /* ET_DYN or flat: placed at load-address, relocates itself */
@@ -229,7 +230,7 @@ struct mem_chunk {
 
 struct sp_mem {
     struct elf_image img; /* page permissions: the union of the segments touching a page */
-    struct mem_chunk chunks[ELF_MAX_SEGS + 1];
+    struct mem_chunk chunks[ELF_MAX_SEGS + 1 + SPMC_MAX_MEMR];
     unsigned chunk_count;
     uint8_t *window;                 /* SPMC_WINDOW_SIZE bytes */
     uint8_t *regions[SPMC_MAX_MEMR]; /* manifest memory-regions (NULL: inside the image) */
