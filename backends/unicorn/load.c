@@ -137,6 +137,19 @@ static void log_loaded(struct spmc *s, const struct sp *sp)
                      mf->id, mf->unknown);
 }
 
+/* How much address space the engines reserve for translated code (docs/unicorn.md, "Memory"). */
+static void log_code_cache(struct spmc *s)
+{
+    bool sizable;
+    size_t size = ffau_eng_code_cache(s, &sizable);
+
+    ffau_log_msg(s, FFA_UNICORN_LOG_INFO, FFA_ID_SPMC,
+                 "each Unicorn engine reserves %zu MiB of address space for translated code%s",
+                 size >> 20,
+                 sizable ? " (code_cache_size)"
+                         : " (Unicorn 2.0.1's fixed size: code_cache_size needs Unicorn 2.0.2)");
+}
+
 static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t len)
 {
     const struct ffa_unicorn_sp_config *c = &s->cfg.sps[idx];
@@ -273,6 +286,7 @@ int ffau_load_all(struct spmc *s, char *msg, size_t len)
     ret = check_unique(s, msg, len);
     if (ret != 0)
         return ret;
+    log_code_cache(s);
     qsort(s->sps, s->sp_count, sizeof(*s->sps), cmp_boot_order);
     return 0;
 }

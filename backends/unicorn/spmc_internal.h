@@ -635,6 +635,11 @@ void ffau_rt_me_signal(struct ec *ec);
 void ffau_rt_me_taken(struct ec *ec);
 
 /* ==== 7: engine.c ==== */
+/*
+ * Bytes of address space each engine reserves for translated code, and whether the Unicorn
+ * library lets the SPMC choose it (2.0.2 and later: the configured size; 2.0.1: 1 GiB).
+ */
+size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable);
 /* Open the engine of `sp` (an AArch64 EL1 with the hooks) and map the partition's memory. */
 int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len);
 void ffau_eng_destroy(struct engine *eng);

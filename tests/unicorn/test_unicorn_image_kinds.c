@@ -7,6 +7,9 @@
  * configured mem_size), with a manifest memory region inside it setting permissions.
  */
 #include <libfdt.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "uc_fixture.h"
 
@@ -299,6 +302,74 @@ static void test_region_inside_the_partition_sets_its_permissions(void **state)
     assert_aborted(k->f, SP_ID_PIE, &r);
 }
 
+/* ---- The engines' translated-code cache ---- */
+
+static void test_code_cache_reservation_is_logged(void **state)
+{
+    struct kinds *k = calloc(1, sizeof(*k));
+
+    *state = k;
+    set_sp(k, 0, "pie", ".elf", "pie");
+    k->f = ucf_new_full_sps(k->sps, 1, false);
+    /* Debian 12's Unicorn is 2.0.1: a fixed 1 GiB the SPMC cannot change; 2.0.2 on: 32 MiB. */
+    assert_true(ucf_log_has(k->f, "each Unicorn engine reserves 1024 MiB of address space for "
+                                  "translated code (Unicorn 2.0.1's fixed size") ||
+                ucf_log_has(k->f, "each Unicorn engine reserves 32 MiB of address space for "
+                                  "translated code (code_cache_size)"));
+}
+
+/*
+ * Under an address-space limit too small for the code cache, Unicorn's own mmap() would fail
+ * and it would exit(1) the process; the SPMC finds out first and refuses the partition. In a
+ * child process (the limit is the process's). Not under AddressSanitizer, whose shadow memory
+ * needs address space of its own.
+ */
+static void test_code_cache_that_cannot_be_reserved_is_refused_not_fatal(void **state)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    (void)state;
+    skip();
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    (void)state;
+    skip();
+#endif
+#endif
+    char elf[512], dtb[512];
+    int status = 0;
+    pid_t pid;
+
+    (void)state;
+    ucf_sp_paths("pie", elf, dtb, sizeof(elf));
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct ffa_unicorn_sp_config sp = {.elf_path = elf, .manifest_path = dtb};
+        struct ffa_unicorn_config cfg = {.sps = &sp, .sp_count = 1};
+        struct ffa_unicorn *u = NULL;
+        struct rlimit lim;
+        char err[512] = "";
+        long pages = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+
+        /* Room for everything but 1 GiB of code cache (or the configured 256 MiB of it). */
+        if (f == NULL || fscanf(f, "%ld", &pages) != 1)
+            _exit(2);
+        fclose(f);
+        cfg.code_cache_size = (size_t)256 << 20;
+        lim.rlim_cur = lim.rlim_max = (rlim_t)pages * 4096 + ((rlim_t)128 << 20);
+        if (setrlimit(RLIMIT_AS, &lim) != 0)
+            _exit(3);
+        if (ffa_unicorn_create(&cfg, &u, err, sizeof(err)) == FFA_RET_NO_MEMORY &&
+            strstr(err, "cannot reserve") != NULL)
+            _exit(42);
+        _exit(4);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 42);
+}
+
 #define ALL(t) cmocka_unit_test_setup_teardown(t, setup_all, teardown)
 
 int main(void)
@@ -320,6 +391,8 @@ int main(void)
         cmocka_unit_test_teardown(test_image_kind_can_be_forced, teardown),
         cmocka_unit_test_setup_teardown(test_region_inside_the_partition_sets_its_permissions,
                                         setup_read_only_slack, teardown),
+        cmocka_unit_test_teardown(test_code_cache_reservation_is_logged, teardown),
+        cmocka_unit_test(test_code_cache_that_cannot_be_reserved_is_refused_not_fatal),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
