@@ -159,24 +159,24 @@ static void write_cp_reg(uc_engine *uc, int op0, int op1, int crn, int crm, int 
  * does on the first call that needs the CPU (a hook, a mapping): one mmap() of the whole buffer,
  * read-write-execute, private, not MAP_NORESERVE (qemu/accel/tcg/translate-all.c
  * alloc_code_gen_buffer()), and exit(1) from the library if that mmap() fails. 2.0.1 always asks
- * for DEFAULT_CODE_GEN_BUFFER_SIZE, 1 GiB on a 64-bit host (tcg_exec_init(uc, 0)); 2.0.2 added
- * UC_CTL_TCG_BUFFER_SIZE, which sets the size if given before that first call. The CPU only ever
- * touches what it fills (plus a transparent huge page: QEMU asks for MADV_HUGEPAGE).
+ * for DEFAULT_CODE_GEN_BUFFER_SIZE, 1 GiB on a 64-bit host (tcg_exec_init(uc, 0)); 2.1.0 (the
+ * release after 2.0.1.post1) added UC_CTL_TCG_BUFFER_SIZE, which sets the size if given before
+ * that first call. The CPU only touches what it fills (and a transparent huge page where the
+ * system gives them: QEMU asks for MADV_HUGEPAGE on the buffer).
  */
 #define CODE_CACHE_UNICORN_2_0_1 ((size_t)1 << 30)
 #define CODE_CACHE_MIN           ((size_t)1 << 20) /* QEMU's MIN_CODE_GEN_BUFFER_SIZE */
 #define CODE_CACHE_MAX           ((size_t)2 << 30) /* its MAX_CODE_GEN_BUFFER_SIZE on x86-64 */
-/* UC_CTL_TCG_BUFFER_SIZE's number (Unicorn >= 2.0.2's uc_control_type), absent from 2.0.1's header.
- */
+/* UC_CTL_TCG_BUFFER_SIZE's number in Unicorn 2.1's uc_control_type (2.0.1's header has none). */
 #define CTL_TCG_BUFFER_SIZE 13
-#define UNICORN_2_0_2       0x02000200u
+#define UNICORN_2_1_0       0x02010000u
 
 size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable)
 {
     size_t want =
         s->cfg.code_cache_size != 0 ? s->cfg.code_cache_size : FFA_UNICORN_DEFAULT_CODE_CACHE;
 
-    *sizable = uc_version(NULL, NULL) >= UNICORN_2_0_2;
+    *sizable = uc_version(NULL, NULL) >= UNICORN_2_1_0;
     if (!*sizable)
         return CODE_CACHE_UNICORN_2_0_1;
     if (want < CODE_CACHE_MIN)

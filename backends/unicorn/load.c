@@ -147,7 +147,7 @@ static void log_code_cache(struct spmc *s)
                  "each Unicorn engine reserves %zu MiB of address space for translated code%s",
                  size >> 20,
                  sizable ? " (code_cache_size)"
-                         : " (Unicorn 2.0.1's fixed size: code_cache_size needs Unicorn 2.0.2)");
+                         : " (Unicorn 2.0.1's fixed size: code_cache_size needs Unicorn 2.1)");
 }
 
 static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t len)

@@ -637,7 +637,7 @@ void ffau_rt_me_taken(struct ec *ec);
 /* ==== 7: engine.c ==== */
 /*
  * Bytes of address space each engine reserves for translated code, and whether the Unicorn
- * library lets the SPMC choose it (2.0.2 and later: the configured size; 2.0.1: 1 GiB).
+ * library lets the SPMC choose it (2.1.0 and later: the configured size; 2.0.1: 1 GiB).
  */
 size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable);
 /* Open the engine of `sp` (an AArch64 EL1 with the hooks) and map the partition's memory. */

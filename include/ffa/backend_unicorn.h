@@ -173,14 +173,14 @@ struct ffa_unicorn_config {
     /*
      * Translated-code cache of each Unicorn engine, in bytes (Unicorn's TCG buffer). 0 selects
      * FFA_UNICORN_DEFAULT_CODE_CACHE. Applied where the Unicorn library can size it
-     * (UC_CTL_TCG_BUFFER_SIZE, Unicorn 2.0.2 and later); Unicorn 2.0.1 reserves a fixed 1 GiB of
+     * (UC_CTL_TCG_BUFFER_SIZE, Unicorn 2.1.0 and later); Unicorn 2.0.1 reserves a fixed 1 GiB of
      * address space per engine whatever this says (docs/unicorn.md, "Memory"). A full cache is
      * flushed and refilled: smaller costs speed, never correctness.
      */
     size_t code_cache_size;
 };
 
-#define FFA_UNICORN_DEFAULT_CODE_CACHE ((size_t)32 << 20)
+#define FFA_UNICORN_DEFAULT_CODE_CACHE ((size_t)16 << 20)
 
 struct ffa_unicorn;
 

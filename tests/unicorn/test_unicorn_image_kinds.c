@@ -311,10 +311,10 @@ static void test_code_cache_reservation_is_logged(void **state)
     *state = k;
     set_sp(k, 0, "pie", ".elf", "pie");
     k->f = ucf_new_full_sps(k->sps, 1, false);
-    /* Debian 12's Unicorn is 2.0.1: a fixed 1 GiB the SPMC cannot change; 2.0.2 on: 32 MiB. */
+    /* Debian 12's Unicorn is 2.0.1: a fixed 1 GiB the SPMC cannot change; 2.1 on: 16 MiB. */
     assert_true(ucf_log_has(k->f, "each Unicorn engine reserves 1024 MiB of address space for "
                                   "translated code (Unicorn 2.0.1's fixed size") ||
-                ucf_log_has(k->f, "each Unicorn engine reserves 32 MiB of address space for "
+                ucf_log_has(k->f, "each Unicorn engine reserves 16 MiB of address space for "
                                   "translated code (code_cache_size)"));
 }
 
