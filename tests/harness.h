@@ -38,6 +38,7 @@
 #define TEST_RO_IPA      (TEST_RAM_IPA + (uint64_t)(TEST_RAM_PAGES - TEST_RO_PAGES) * 4096u)
 #define TEST_PA(vm, ipa) (((uint64_t)(vm) << 40) | (ipa))
 #define TEST_MAX_GUESTS  8
+#define TEST_MAX_EVENTS  64
 
 struct test_guest {
     uint16_t vm_id;
@@ -57,10 +58,14 @@ struct test_host {
     long live_pages;
     int guest_map_fails; /* next guest_map answers this code once (0: none) */
     int scatter_pa;
-    /* host events */
+    /* host events: how many, the last one, and the first TEST_MAX_EVENTS in order */
     unsigned notifies;
     uint16_t notified_vm;
     enum ffa_host_event notified_event;
+    struct test_event {
+        uint16_t vm, vcpu;
+        enum ffa_host_event event;
+    } events[TEST_MAX_EVENTS];
     /* the processor current_cpu answers (test_host_ops_cpu), and how often it was asked */
     uint32_t current_cpu;
     unsigned current_cpu_calls;
@@ -94,8 +99,15 @@ int th_host_release(struct test_host *h);
 #define FW_RX_RELEASE    (1u << 8)
 #define FW_PARTINFO      (1u << 9)
 #define FW_MSG_SEND2     (1u << 10)
-#define FW_ALL_MSG       0x1fu
-#define FW_ALL_BUFFERS   0x7e0u
+/* Notifications: the seven ABIs (bitmap create/destroy, bind, unbind, set, get, info get 64). */
+#define FW_NOTIF (1u << 11)
+/* FFA_FEATURES(2): the schedule receiver interrupt TEST_FW_SRI_INTID; else NOT_SUPPORTED. */
+#define FW_SRI (1u << 12)
+/* FFA_FEATURES(4) answers SUCCESS, w2 = 0: per-vCPU notifications; else NOT_SUPPORTED. */
+#define FW_NOTIF_PER_VCPU (1u << 13)
+#define FW_ALL_MSG        0x1fu
+#define FW_ALL_BUFFERS    0x7e0u
+#define TEST_FW_SRI_INTID 8u /* Hafnium's HF_SCHEDULE_RECEIVER_INTID */
 
 /* A secure partition the scripted SPMC lists (one entry per UUID). */
 struct th_sp {
@@ -127,6 +139,16 @@ struct fixture {
     uint64_t own_tx_pa, own_rx_pa;
     const struct th_sp *sps;
     size_t sp_count;
+    /*
+     * With FW_NOTIF the secure world has notification bitmaps: th_setup() and th_try_add_vm()
+     * script FFA_NOTIFICATION_BITMAP_CREATE(id, 2) before adding a VM and record the ID, and the
+     * teardown scripts FFA_NOTIFICATION_BITMAP_DESTROY for each recorded VM still present, in
+     * ascending ID order (the order ffa_mediator_destroy() removes them in). A test whose VMs
+     * also have forwarded buffers removes them itself.
+     */
+    uint32_t fw_abis;
+    uint16_t bitmaps[TEST_MAX_GUESTS];
+    unsigned nbitmaps;
     /* Mock failures (th_mock_record), and how many of them already failed the test. */
     unsigned mock_failures, mock_failures_reported;
     char mock_message[8192]; /* the last one */
@@ -240,6 +262,15 @@ void th_expect(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, stru
 /* The same, issued on processor `cpu`. */
 void th_expect_on_cpu(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, uint32_t cpu,
                       struct ffa_regs reply);
+
+/* Script FFA_NOTIFICATION_BITMAP_CREATE(id, vcpus) answered SUCCESS (or `error` if non-zero). */
+int th_try_expect_bitmap_create(struct fixture *f, uint16_t id, uint16_t vcpus, int32_t error);
+
+/*
+ * A context left parked for a VM (its request answered FFA_INTERRUPT or FFA_YIELD) is resumed
+ * when the VM is removed: expect that FFA_RUN(target), answered FFA_MSG_WAIT (the request done).
+ */
+void th_expect_resume_at_removal(struct ffa_mock *mock, uint32_t target);
 
 /* Fill x8..x17 with a recognisable pattern. */
 void th_fill_high(struct ffa_regs *r, uint64_t seed);
