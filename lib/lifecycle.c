@@ -274,18 +274,21 @@ static enum outcome step_buffers(struct ffa_mediator *m, struct ffa_vm *vm, uint
 
     if (!vm->lc.buffers)
         return OUT_DONE;
+    /* ffa_mediator_destroy() drops the mediator's own mapping even if the SPMC keeps its own. */
     ret = ffam_vm_buffers_teardown(m, vm, cpu, final);
     if (ret == 0) {
         vm->lc.buffers = false;
         return OUT_DONE;
     }
-    if (!final && ++vm->lc.buffer_attempts < m->cfg.lifecycle_attempts)
+    if (final)
+        vm->lc.buffers = false;
+    else if (++vm->lc.buffer_attempts < m->cfg.lifecycle_attempts)
         return OUT_PENDING;
-    MED_LOG(m, FFA_LOG_ERROR,
-            "ffa: VM 0x%x: the SPMC keeps its RX/TX buffers (%d): its memory stays reserved",
-            vm->id, ret);
-    vm->lc.buffers = false;
-    vm->lc.stuck = true;
+    if (!vm->lc.stuck)
+        MED_LOG(m, FFA_LOG_ERROR,
+                "ffa: VM 0x%x: the SPMC keeps its RX/TX buffers (%d): its memory stays reserved",
+                vm->id, ret);
+    vm->lc.stuck = true; /* never reported gone; ffa_mediator_poll() leaves it alone */
     return OUT_DONE;
 }
 

@@ -555,6 +555,8 @@ static int fixture_build(struct fixture *f, const struct th_opts *o)
     f->mock_failures_reported = f->mock_failures;
     if (expect_vm_bitmap(f, TEST_VM_ID) != 0)
         return -1;
+    if (o->before_vm != NULL && o->before_vm(f) != 0)
+        return -1;
     ret = ffa_vm_add(f->m, TEST_VM_ID, 2, o->vm_flags, &f->vm);
     if (ret != 0) {
         print_error("setup: ffa_vm_add: %d\n", ret);

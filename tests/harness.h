@@ -117,6 +117,8 @@ struct th_sp {
     uint8_t uuid[16];
 };
 
+struct fixture;
+
 /* How to build a fixture. */
 struct th_opts {
     const struct ffa_host_ops *host_ops; /* NULL: test_host_ops, or _full with full_host */
@@ -127,6 +129,12 @@ struct th_opts {
     struct ffa_mediator_config cfg;
     const struct th_sp *sps; /* what PARTITION_INFO_GET lists (with FW_PARTINFO) */
     size_t sp_count;
+    /*
+     * Optional: called right before TEST_VM_ID is added (after its bitmap creation is scripted),
+     * to script what else adding it makes the mediator ask (VM-created messages). Returns 0, or
+     * -1 after printing why (the setup then fails).
+     */
+    int (*before_vm)(struct fixture *f);
 };
 
 /* A mediator on a mock, with one VM. */
