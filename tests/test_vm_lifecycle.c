@@ -166,6 +166,17 @@ static int setup_bitmaps_only(void **state)
 
 static void expect_plain_removal(struct fixture *f, uint16_t id, int bitmaps);
 
+/* The same on a host that names the processor it runs on (current_cpu). */
+static int setup_bitmaps_only_cpu(void **state)
+{
+    struct th_opts o = {.fw_abis = FW_ALL_MSG | FW_NOTIF,
+                        .vm_version = FFA_VERSION_1_2,
+                        .full_host = 1,
+                        .host_ops = &test_host_ops_cpu};
+
+    return th_setup(state, &o);
+}
+
 /* The harness removes VM A (its bitmap destroyed) when nothing else was asked of it. */
 static int teardown_plain(void **state)
 {
@@ -227,6 +238,22 @@ static void test_adding_a_vm_creates_its_bitmap_for_its_vcpus(void **state)
     assert_int_equal(ffa_vm_add(f->m, VM_5, 3, 0, &vm), 0);
     assert_int_equal(ffa_vm_state(vm), FFA_VM_ACTIVE);
     expect_simple(f, FFA_NOTIFICATION_BITMAP_DESTROY, VM_5, 0, success());
+    assert_int_equal(ffa_vm_remove(f->m, vm), 0);
+}
+
+/* The life-cycle calls are the mediator's own: issued on the processor current_cpu names. */
+static void test_bitmap_calls_are_issued_on_the_hosts_current_cpu(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_vm *vm;
+
+    f->host.current_cpu = 3;
+    th_expect_on_cpu(f->mock, FFA_MOCK_X_ALL,
+                     th_regs(FFA_NOTIFICATION_BITMAP_CREATE, VM_5, 2, 0, 0, 0, 0, 0), 3, success());
+    assert_int_equal(ffa_vm_add(f->m, VM_5, 2, 0, &vm), 0);
+    th_expect_on_cpu(f->mock, FFA_MOCK_X_ALL,
+                     th_regs(FFA_NOTIFICATION_BITMAP_DESTROY, VM_5, 0, 0, 0, 0, 0, 0), 3,
+                     success());
     assert_int_equal(ffa_vm_remove(f->m, vm), 0);
 }
 
@@ -758,6 +785,8 @@ int main(void)
                                         setup_bitmaps_only, teardown_plain),
         cmocka_unit_test_setup_teardown(test_a_refused_bitmap_fails_the_add_and_leaves_nothing,
                                         setup_bitmaps_only, teardown_plain),
+        cmocka_unit_test_setup_teardown(test_bitmap_calls_are_issued_on_the_hosts_current_cpu,
+                                        setup_bitmaps_only_cpu, teardown_plain),
         T(test_vm_created_goes_to_the_partitions_that_ask, setup_messages),
         T(test_vm_created_answered_retry_is_sent_again_by_poll, setup_messages),
         T(test_vm_created_answered_interrupted_is_sent_again, setup_messages),

@@ -130,7 +130,13 @@ struct ffa_host_ops {
     void *(*page_alloc)(void *host, uint32_t pages, uint64_t *pa);
     void (*page_free)(void *host, void *va, uint32_t pages);
 
-    /* Signal an event for a VM (see enum ffa_host_event). Optional. */
+    /*
+     * Signal an event for a VM (see enum ffa_host_event). Called with no mediator lock held, from
+     * the thread whose call caused it: a VM's FFA_NOTIFICATION_SET or FFA_MSG_SEND2, the host's
+     * own ffa_mediator_handle_sri(), ffa_vm_vcpu_set_online(), ffa_vm_add(), ffa_vm_remove(),
+     * ffa_mediator_poll() or ffa_mediator_destroy(). It may not call back into the mediator.
+     * Optional (without it the host learns nothing: no NPI is injected).
+     */
     void (*notify)(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event);
 
     /*
@@ -139,13 +145,12 @@ struct ffa_host_ops {
      * of ffa_mediator_handle(). Every secure-world call is issued on a processor (backend.h).
      * For a guest's call the hypervisor names it in ffa_mediator_handle(); this callback names
      * it for the calls the mediator makes on its own, outside any guest call: the probe and
-     * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add(),
-     * ffa_vm_remove() and ffa_mediator_destroy(). It is called at most once per such entry
-     * point (ffa_mediator_create(), ffa_vm_remove() and ffa_mediator_destroy() ask; ffa_vm_add()
-     * has no secure-world work today and does not), with no mediator lock held, and never on
-     * the per-call path. Optional: NULL means processor 0, which is right for a single-PE secure
-     * world and for the SMC conduit (whose calls run where the caller runs whatever the index
-     * says).
+     * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add()
+     * (notification bitmap, VM-created messages), ffa_vm_remove(), ffa_mediator_poll() and
+     * ffa_mediator_destroy(). It is called at most once per such entry point, with no mediator
+     * lock held, and never on the per-call path. Optional: NULL means processor 0, which is right
+     * for a single-PE secure world and for the SMC conduit (whose calls run where the caller runs
+     * whatever the index says).
      */
     uint32_t (*current_cpu)(void *host);
 };
