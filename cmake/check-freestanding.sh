@@ -11,10 +11,12 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 cc="${cross}gcc"
 mkdir -p "$out"
 inc=$("$cc" -print-file-name=include)
+# <ffa/library_version.h> is generated from the project version, as a build without CMake does it.
+cmake -D OUT="$out/include/ffa/library_version.h" -P "$src/cmake/library-version.cmake"
 for f in "$src"/lib/*.c; do
   o="$out/$(basename "${f%.c}").o"
   "$cc" -std=c11 -O2 -ffreestanding -fno-builtin-printf -nostdinc -isystem "$inc" \
-    -mgeneral-regs-only -Wall -Wextra -Werror -I"$src/include" -c "$f" -o "$o"
+    -mgeneral-regs-only -Wall -Wextra -Werror -I"$src/include" -I"$out/include" -c "$f" -o "$o"
 done
 # Link the objects into one relocatable object so that only external references remain.
 rm -f "$out/libffa-core.o"

@@ -105,6 +105,30 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
     case KEY(FFA_NOTIFICATION_INFO_GET_64):
         ffam_handle_notif_info_get(m, vm, regs, fid);
         return;
+    case KEY(FFA_MEM_SHARE_32):
+    case KEY(FFA_MEM_SHARE_64):
+    case KEY(FFA_MEM_LEND_32):
+    case KEY(FFA_MEM_LEND_64):
+    case KEY(FFA_MEM_DONATE_32):
+    case KEY(FFA_MEM_DONATE_64):
+        ffam_handle_mem_send(m, vm, regs, cpu, fid);
+        return;
+    case KEY(FFA_MEM_FRAG_TX):
+        ffam_handle_mem_frag_tx(m, vm, regs, cpu);
+        return;
+    case KEY(FFA_MEM_FRAG_RX):
+        ffam_handle_mem_frag_rx(m, vm, regs, cpu);
+        return;
+    case KEY(FFA_MEM_RECLAIM):
+        ffam_handle_mem_reclaim(m, vm, regs, cpu);
+        return;
+    case KEY(FFA_MEM_RETRIEVE_REQ_32):
+    case KEY(FFA_MEM_RETRIEVE_REQ_64):
+        ffam_handle_mem_retrieve_req(m, vm, regs, cpu, fid);
+        return;
+    case KEY(FFA_MEM_RELINQUISH):
+        ffam_handle_mem_relinquish(m, vm, regs, cpu);
+        return;
     default:
         /*
          * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), ABIs of the physical

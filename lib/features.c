@@ -77,6 +77,19 @@ static int32_t function_properties(const struct ffa_mediator *m, const struct ff
     case FFA_NOTIFICATION_INFO_GET_32:
     case FFA_NOTIFICATION_INFO_GET_64:
         return ffam_notif_features(m, vm, fid, props);
+    case FFA_MEM_SHARE_32:
+    case FFA_MEM_SHARE_64:
+    case FFA_MEM_LEND_32:
+    case FFA_MEM_LEND_64:
+    case FFA_MEM_DONATE_32:
+    case FFA_MEM_DONATE_64:
+    case FFA_MEM_RECLAIM:
+    case FFA_MEM_FRAG_TX:
+    case FFA_MEM_FRAG_RX:
+    case FFA_MEM_RETRIEVE_REQ_32:
+    case FFA_MEM_RETRIEVE_REQ_64:
+    case FFA_MEM_RELINQUISH:
+        return ffam_mem_features(m, vm, fid, props);
     default:
         return FFA_RET_NOT_SUPPORTED;
     }

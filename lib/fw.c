@@ -26,6 +26,15 @@ static const uint32_t probed_abis[] = {
     FFA_NOTIFICATION_SET,
     FFA_NOTIFICATION_GET,
     FFA_NOTIFICATION_INFO_GET_64,
+    FFA_MEM_SHARE_32,
+    FFA_MEM_SHARE_64,
+    FFA_MEM_LEND_32,
+    FFA_MEM_LEND_64,
+    FFA_MEM_DONATE_32,
+    FFA_MEM_DONATE_64,
+    FFA_MEM_RECLAIM,
+    FFA_MEM_FRAG_RX,
+    FFA_MEM_FRAG_TX,
     /* Feature IDs (bit 31 clear): the secure world's schedule receiver interrupt, and whether it
        has per-vCPU notifications (FF-A v1.3; a v1.2 SPMC does not answer it). */
     FFA_FEATURE_SRI,

@@ -46,6 +46,9 @@
  *   m->backend_lock    one backend call at a time, for a backend without
  *                      FFA_BACKEND_CAP_CONCURRENT (NULL otherwise).
  *   m->resume_lock     the resume-rights table (resume[], resume_rights.c).
+ *   m->mem_lock        memory sharing (lib/mem.h): the share table, each VM's share count, and
+ *                      the state fields of every share record (busy, complete, doomed, each
+ *                      borrower's state).
  *   vm->notif_lock     one per VM: its notification state (vm->notif: VM-to-VM bindings and
  *                      pending bits, the hypervisor framework bitmap, what its own
  *                      FFA_NOTIFICATION_INFO_GET has to report, its online vCPUs).
@@ -53,6 +56,15 @@
  * Order: a thread that holds several takes them in this order and releases in reverse:
  *
  *   m->lock  ->  vm->lock  ->  m->own_lock  ->  m->backend_lock
+ *
+ * (partition discovery and VM-to-VM delivery take the mediator lock, then the receiving VM's
+ * lock to claim its RX buffer, which may ask the SPMC; a forwarded FFA_RXTX_MAP takes the VM's
+ * lock, then own_lock, then calls the backend). At most one VM lock is held at a time: a VM
+ * sending to another drops its own lock before it takes the mediator lock and the receiver's.
+ * m->resume_lock is a leaf taken with no other mediator lock held, and nothing is taken under
+ * it; so is m->mem_lock, held only for table lookups and state changes (never for a page list,
+ * a host callback or a secure-world call). No lock is held when a function returns to the host,
+ * and none is taken twice.
  *
  * vm->notif_lock is a leaf like m->resume_lock: it may be taken under m->lock or vm->lock, and
  * nothing (no lock, no secure-world call, no host callback but log) is taken under it. At most
@@ -62,13 +74,6 @@
  * flag, set and cleared under m->lock, gives one thread (ffa_vm_add(), ffa_vm_remove(),
  * ffa_mediator_poll() or ffa_mediator_destroy()) the right to work on that VM's life cycle, and
  * only that thread changes its state or frees it.
- *
- * (partition discovery and VM-to-VM delivery take the mediator lock, then the receiving VM's
- * lock to claim its RX buffer, which may ask the SPMC; a forwarded FFA_RXTX_MAP takes the VM's
- * lock, then own_lock, then calls the backend). At most one VM lock is held at a time: a VM
- * sending to another drops its own lock before it takes the mediator lock and the receiver's.
- * m->resume_lock is a leaf taken with no other mediator lock held, and nothing is taken under
- * it. No lock is held when a function returns to the host, and none is taken twice.
  *
  * Secure-world calls under locks: yes, by design. The backend lock exists to be held across the
  * backend's call. The mediator lock is held across the SPM ID query (asked once) and across the
@@ -83,9 +88,17 @@
  * (FFA_MSG_SEND_DIRECT_REQ*, FFA_RUN) hold no lock across the secure-world call except the
  * backend lock of a non-concurrent backend; resume rights are checked and updated before and
  * after it. Host callbacks made under a lock: guest_map/guest_unmap (under vm->lock) and log.
+ * The memory-sharing callbacks (mem_acquire, mem_release, mem_map, mem_unmap) are made with no
+ * mediator lock held.
+ *
+ * Memory transactions hold no lock across a transaction: own_lock is held for one fragment
+ * towards the SPMC at a time (write it, call, read the answer), so a 1 GiB share is a thousand
+ * short sections with other VMs' calls free to run between them; a share record's `busy` flag
+ * (under mem_lock) gives one vCPU the right to work on it unlocked, and others get BUSY.
  *
  * Two mailbox flags extend a VM lock over work done without it: RX_WRITING claims the RX buffer
- * while the mediator fills it, and tx_busy claims the TX buffer while FFA_MSG_SEND2 reads it;
+ * while the mediator fills it, and tx_busy claims the TX buffer while FFA_MSG_SEND2 or a memory
+ * ABI reads it (and, for the memory ABIs, the VM's private copy buffer mem_scratch);
  * both are set and cleared under vm->lock, and unmapping is refused while either is set.
  */
 
@@ -192,6 +205,16 @@ struct ffa_vm {
     struct vm_mailbox mbox;
 
     /*
+     * Memory sharing (lib/mem.h). `mem_shares` counts the VM's live transactions (guarded by
+     * m->mem_lock). `mem_scratch` is the private copy of descriptors read from its TX buffer,
+     * used only while mbox.tx_busy is held (allocated on the first memory transaction, freed with
+     * the VM).
+     */
+    uint32_t mem_shares;
+    uint8_t *mem_scratch;
+    uint32_t mem_scratch_size;
+
+    /*
      * The VM's lock: guards version_req (and the one-time writes of version, clear_x8_x17 and
      * slow_fid_bits) and mbox. Taken after m->lock, before m->own_lock and m->backend_lock.
      */
@@ -205,6 +228,8 @@ struct ffa_vm {
     struct vm_lifecycle lc;
     size_t alloc_size; /* the one allocation holding the VM and its arrays */
 };
+
+struct ffam_share; /* lib/mem.h */
 
 struct ffa_mediator {
     const struct ffa_host_ops *host;
@@ -259,6 +284,17 @@ struct ffa_mediator {
     struct resume_slot *resume;
     uint32_t resume_slots;
     void *resume_lock; /* guards `resume`; a leaf: no other mediator lock is held with it */
+
+    /*
+     * Memory transactions of every VM (lib/mem.h): a hash table of share records by handle,
+     * grown as it fills, and the next hypervisor-allocated handle. Guarded by `mem_lock`, a leaf
+     * lock.
+     */
+    struct ffam_share **mem_buckets;
+    uint32_t mem_nbuckets;
+    uint32_t mem_live;
+    uint32_t mem_next_handle;
+    void *mem_lock;
 
     /* Secure partitions, as the SPMC listed them at create time (see partinfo.c). */
     struct sp_entry *sps;
@@ -559,5 +595,31 @@ int ffam_lifecycle_vm_created(struct ffa_mediator *m, struct ffa_vm *vm, uint32_
 /* Tear down every VM, as ffa_mediator_destroy() does: one attempt per step, then forced. */
 void ffam_lifecycle_destroy_all(struct ffa_mediator *m, uint32_t cpu);
 void ffam_vm_free(struct ffa_mediator *m, struct ffa_vm *vm);
+
+/* ---- Memory sharing (mem_*.c, lib/mem.h) ---- */
+int ffam_mem_init(struct ffa_mediator *m);
+void ffam_mem_free(struct ffa_mediator *m, uint32_t cpu);
+void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/*
+ * One round of a removed VM's memory step (lifecycle.c): true when none of its transactions is
+ * left, false while one waits (a share a secure partition still holds, its pages pinned, or one
+ * another vCPU is working on).
+ */
+bool ffam_mem_vm_release(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/* FFA_FEATURES for a memory ABI: 0 and the properties, or NOT_SUPPORTED. */
+int32_t ffam_mem_features(const struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t fid,
+                          uint32_t *props);
+void ffam_handle_mem_send(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                          uint32_t cpu, uint32_t fid);
+void ffam_handle_mem_frag_tx(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                             uint32_t cpu);
+void ffam_handle_mem_frag_rx(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                             uint32_t cpu);
+void ffam_handle_mem_reclaim(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                             uint32_t cpu);
+void ffam_handle_mem_retrieve_req(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                  uint32_t cpu, uint32_t fid);
+void ffam_handle_mem_relinquish(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                uint32_t cpu);
 
 #endif /* FFA_LIB_INTERNAL_H */

@@ -8,7 +8,7 @@
  *   ffa_vm_remove()    TEARING_DOWN: the VM leaves the table, then each teardown step releases
  *                      what it holds in the secure world: preempted contexts parked for it, its
  *                      RX/TX buffers, its notification bitmap, the VM-destroyed messages, its
- *                      memory (the memory-sharing hook, step_memory()).
+ *                      memory transactions (step_memory(), mem_table.c).
  *                      -> GONE when every step is done: the VM is freed and the host gets
  *                      FFA_HOST_EVENT_VM_GONE.
  *
@@ -361,17 +361,19 @@ static enum outcome step_messages(struct ffa_mediator *m, struct ffa_vm *vm, uin
 }
 
 /*
- * Memory the VM shared, lent or donated (memory sharing): the step that reclaims it and waits,
- * without an attempt limit, for partitions that still hold some to relinquish it; while they do,
- * the pages stay pinned and the VM is not gone. No memory-sharing state exists yet: done.
+ * Memory the VM shared, lent or donated, and what it borrowed (mem_table.c): reclaimed and given
+ * back, or unmapped. A transaction a partition still holds keeps its pages pinned and the step
+ * waits for the partition to relinquish it, without an attempt limit: the VM is not gone while
+ * the secure world can reach its memory. ffa_mediator_destroy() forces it
+ * (ffam_mem_vm_teardown(): what is still held stays pinned for good, logged).
  */
 static enum outcome step_memory(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool final)
 {
-    (void)m;
-    (void)vm;
-    (void)cpu;
-    (void) final;
-    return OUT_DONE;
+    if (final) {
+        ffam_mem_vm_teardown(m, vm, cpu);
+        return OUT_DONE;
+    }
+    return ffam_mem_vm_release(m, vm, cpu) ? OUT_DONE : OUT_PENDING;
 }
 
 /* One round of every teardown step. OUT_DONE when nothing is left (or the VM is stuck). */

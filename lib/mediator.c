@@ -16,6 +16,10 @@ static bool host_ops_valid(const struct ffa_host_ops *h)
         return false;
     if ((h->page_alloc == NULL) != (h->page_free == NULL))
         return false;
+    if ((h->mem_acquire == NULL) != (h->mem_release == NULL) ||
+        (h->mem_map == NULL) != (h->mem_unmap == NULL) ||
+        (h->mem_map != NULL && h->mem_acquire == NULL))
+        return false;
     return true;
 }
 
@@ -44,6 +48,15 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
     /* Attempt counters are 16 bits wide. */
     if (out->lifecycle_attempts > 0xffffu)
         return FFA_RET_INVALID_PARAMETERS;
+    if (out->mem_max_shares == 0)
+        out->mem_max_shares = FFA_DEFAULT_MEM_MAX_SHARES;
+    if (out->mem_max_pages == 0)
+        out->mem_max_pages = FFA_DEFAULT_MEM_MAX_PAGES;
+    if (out->mem_max_borrowers == 0)
+        out->mem_max_borrowers = FFA_DEFAULT_MEM_MAX_BORROWERS;
+    if (out->mem_max_shares > FFA_LIMIT_MEM_MAX_SHARES ||
+        out->mem_max_borrowers > FFA_LIMIT_MEM_MAX_BORROWERS)
+        return FFA_RET_INVALID_PARAMETERS;
     return 0;
 }
 
@@ -51,6 +64,7 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
 static void mediator_free(struct ffa_mediator *m, uint32_t cpu)
 {
     ffam_lifecycle_free(m);
+    ffam_mem_free(m, cpu);
     ffam_resume_rights_free(m);
     ffam_partinfo_free(m);
     ffam_own_buffers_teardown(m, cpu);
@@ -93,7 +107,7 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
         m->backend_lock = ffam_lock_create(m, &ok_be_lock);
     m->vms = ffam_zalloc(m, sizeof(*m->vms) * m->cfg.max_vms);
     cpu = ffam_host_cpu(m);
-    if (!ok_lock || !ok_be_lock || m->vms == NULL) {
+    if (!ok_lock || !ok_be_lock || m->vms == NULL || ffam_mem_init(m) != 0) {
         mediator_free(m, cpu);
         return FFA_RET_NO_MEMORY;
     }

@@ -235,6 +235,255 @@ const struct ffa_host_ops test_host_ops_cpu = {
     .current_cpu = h_current_cpu,
 };
 
+/* ---- Memory sharing: a host that owns guest pages and knows who has them ---- */
+
+static uint32_t page_index(uint64_t ipa)
+{
+    return (uint32_t)((ipa - TEST_RAM_IPA) / 4096);
+}
+
+/* Compressed physical page number of page `idx`: a hole after every mem_run pages. */
+static uint64_t pa_slot(const struct test_host *h, uint32_t idx)
+{
+    return h->mem_run == 0 ? idx : (uint64_t)idx + idx / h->mem_run;
+}
+
+uint64_t th_mem_pa(const struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    return ((uint64_t)vm << 40) | (TEST_RAM_IPA + pa_slot(h, page_index(ipa)) * 4096);
+}
+
+/* The guest and page index of a physical address th_mem_pa() gave. */
+static struct test_guest *pa_page(struct test_host *h, uint64_t pa, uint32_t *idx)
+{
+    uint64_t slot = ((pa & ((UINT64_C(1) << 40) - 1)) - TEST_RAM_IPA) / 4096;
+
+    *idx = (uint32_t)(h->mem_run == 0 ? slot : slot - slot / (h->mem_run + 1));
+    assert_true(*idx < TEST_RAM_PAGES);
+    return guest_of(h, (uint16_t)(pa >> 40));
+}
+
+static uint8_t *page_states(struct test_host *h, uint16_t vm)
+{
+    struct test_guest *g = guest_of(h, vm);
+
+    if (g->page_state == NULL) {
+        g->page_state = calloc(TEST_RAM_PAGES, 1);
+        assert_non_null(g->page_state);
+    }
+    return g->page_state;
+}
+
+int th_page_state(struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    return page_states(h, vm)[page_index(ipa)];
+}
+
+/*
+ * The mediator calls the memory callbacks with none of its locks held, from any vCPU thread: like
+ * a real host, this one serialises its own bookkeeping.
+ */
+static pthread_mutex_t mem_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static int mem_acquire_locked(struct test_host *h, uint16_t vm_id, unsigned xfer, unsigned access,
+                              uint64_t ipa, uint32_t pages, uint64_t *pa, uint32_t *got);
+
+static int h_mem_acquire(void *host, uint16_t vm_id, unsigned xfer, unsigned access, uint64_t ipa,
+                         uint32_t pages, uint64_t *pa, uint32_t *got)
+{
+    int ret;
+
+    pthread_mutex_lock(&mem_mutex);
+    ret = mem_acquire_locked(host, vm_id, xfer, access, ipa, pages, pa, got);
+    pthread_mutex_unlock(&mem_mutex);
+    return ret;
+}
+
+static int mem_acquire_locked(struct test_host *h, uint16_t vm_id, unsigned xfer, unsigned access,
+                              uint64_t ipa, uint32_t pages, uint64_t *pa, uint32_t *got)
+{
+    uint64_t end = ipa + (uint64_t)pages * 4096;
+    uint8_t *st;
+    uint32_t first, n;
+
+    /* No cmocka assertion under the mutex (a failure would leave it held): count violations. */
+    if (pages == 0 || ipa % 4096 != 0 || xfer < FFA_HOST_MEM_SHARE || xfer > FFA_HOST_MEM_DONATE) {
+        h->mem_violations++;
+        return FFA_RET_INVALID_PARAMETERS;
+    }
+    if (h->mem_fail_in > 0 && --h->mem_fail_in == 0)
+        return h->mem_fail_code;
+    if (ipa < TEST_RAM_IPA || end > TEST_RAM_IPA + TEST_RAM_PAGES * 4096ull || end < ipa)
+        return FFA_RET_INVALID_PARAMETERS;
+    if ((access & FFA_GUEST_WRITE) != 0 && end > TEST_RO_IPA)
+        return FFA_RET_DENIED;
+    st = page_states(h, vm_id);
+    first = page_index(ipa);
+    for (uint32_t i = 0; i < pages; i++) {
+        if (st[first + i] != TH_PAGE_OWNED)
+            return FFA_RET_DENIED; /* already shared, lent or donated */
+    }
+    n = h->mem_run == 0 ? pages : h->mem_run - first % h->mem_run;
+    if (n > pages)
+        n = pages;
+    for (uint32_t i = 0; i < n; i++)
+        st[first + i] = (uint8_t)xfer;
+    *pa = th_mem_pa(h, vm_id, ipa);
+    *got = n;
+    h->mem_pages_held += n;
+    h->mem_acquires++;
+    return 0;
+}
+
+static void zero_pages(struct test_host *h, uint64_t pa, uint32_t pages)
+{
+    for (uint32_t i = 0; i < pages; i++) {
+        uint32_t idx;
+        struct test_guest *g = pa_page(h, pa + (uint64_t)i * 4096, &idx);
+
+        memset(g->ram + (size_t)idx * 4096, 0, 4096);
+        h->zeroed_pages++;
+    }
+}
+
+static void h_mem_release(void *host, uint16_t vm_id, unsigned xfer, uint64_t ipa, uint64_t pa,
+                          uint32_t pages, unsigned flags)
+{
+    struct test_host *h = host;
+    uint8_t *st;
+
+    pthread_mutex_lock(&mem_mutex);
+    st = page_states(h, vm_id);
+    if (pa != th_mem_pa(h, vm_id, ipa))
+        h->mem_violations++;
+    for (uint32_t i = 0; i < pages; i++) {
+        if (st[page_index(ipa) + i] != xfer)
+            h->mem_violations++; /* released what was never acquired that way */
+        st[page_index(ipa) + i] = TH_PAGE_OWNED;
+    }
+    if (flags & FFA_HOST_MEM_ZERO)
+        zero_pages(h, pa, pages);
+    h->mem_pages_held -= pages;
+    h->mem_releases++;
+    h->last_release_flags = flags;
+    pthread_mutex_unlock(&mem_mutex);
+}
+
+static int h_mem_map(void *host, uint16_t borrower, uint16_t lender, unsigned xfer, unsigned access,
+                     uint64_t pa, uint32_t pages, unsigned flags, uint64_t *ipa)
+{
+    struct test_host *h = host;
+    uint32_t idx;
+    struct test_guest *g = pa_page(h, pa, &idx);
+
+    /* Counted, not asserted: a callback must not longjmp out of the mediator. */
+    if (g->vm_id != lender || borrower == lender) {
+        h->mem_violations++;
+        return FFA_RET_DENIED;
+    }
+    for (uint32_t i = 0; i < pages; i++) {
+        if (page_states(h, lender)[idx + i] != xfer) {
+            h->mem_violations++; /* mapping pages that were not acquired that way */
+            return FFA_RET_DENIED;
+        }
+    }
+    if (h->map_fail_in > 0 && --h->map_fail_in == 0)
+        return h->map_fail_code;
+    if (h->next_borrow_ipa == 0)
+        h->next_borrow_ipa = TEST_BORROW_IPA;
+    if (flags & FFA_HOST_MEM_ZERO)
+        zero_pages(h, pa, pages);
+    *ipa = h->next_borrow_ipa;
+    h->next_borrow_ipa += (uint64_t)pages * 4096 + (h->borrow_gap ? 4096 : 0);
+    if (xfer == FFA_HOST_MEM_DONATE) {
+        /* The borrower owns them now: no unmap will come. */
+        for (uint32_t i = 0; i < pages; i++)
+            page_states(h, lender)[idx + i] = TH_PAGE_GIVEN;
+        h->mem_pages_held -= pages;
+        h->given_pages += pages;
+        return 0;
+    }
+    for (int i = 0; i < TH_MAX_MAPS; i++) {
+        if (h->maps[i].pages == 0) {
+            h->maps[i] = (struct th_mem_map){borrower, lender, xfer, access, *ipa, pa, pages};
+            h->live_mem_maps++;
+            h->live_mapped_pages += pages;
+            return 0;
+        }
+    }
+    h->mem_violations++; /* more than TH_MAX_MAPS mappings: the test asks too much */
+    return FFA_RET_NO_MEMORY;
+}
+
+static void h_mem_unmap(void *host, uint16_t borrower, uint16_t lender, unsigned xfer, uint64_t ipa,
+                        uint64_t pa, uint32_t pages, unsigned flags)
+{
+    struct test_host *h = host;
+
+    for (int i = 0; i < TH_MAX_MAPS; i++) {
+        struct th_mem_map *m = &h->maps[i];
+
+        if (m->pages != 0 && m->borrower == borrower && m->lender == lender && m->xfer == xfer &&
+            m->ipa == ipa && m->pa == pa && m->pages == pages) {
+            if (flags & FFA_HOST_MEM_ZERO)
+                zero_pages(h, pa, pages);
+            m->pages = 0;
+            h->live_mem_maps--;
+            h->live_mapped_pages -= pages;
+            return;
+        }
+    }
+    h->mem_violations++; /* unmapping something never mapped */
+}
+
+const struct th_mem_map *th_mem_map_at(const struct test_host *h, uint16_t vm, uint64_t ipa)
+{
+    for (int i = 0; i < TH_MAX_MAPS; i++) {
+        const struct th_mem_map *m = &h->maps[i];
+
+        if (m->pages != 0 && m->borrower == vm && ipa >= m->ipa &&
+            ipa < m->ipa + (uint64_t)m->pages * 4096)
+            return m;
+    }
+    return NULL;
+}
+
+const struct ffa_host_ops test_host_ops_mem = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+    .mem_acquire = h_mem_acquire,
+    .mem_release = h_mem_release,
+    .mem_map = h_mem_map,
+    .mem_unmap = h_mem_unmap,
+};
+
+const struct ffa_host_ops test_host_ops_mem_nomap = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .guest_map = h_guest_map,
+    .guest_unmap = h_guest_unmap,
+    .page_alloc = h_page_alloc,
+    .page_free = h_page_free,
+    .notify = h_notify,
+    .mem_acquire = h_mem_acquire,
+    .mem_release = h_mem_release,
+};
+
 /* Count one problem a teardown found: print it (the test fails once everything is freed). */
 static int problem(long actual, const char *what)
 {
@@ -250,12 +499,19 @@ int th_host_release(struct test_host *h)
 
     for (int i = 0; i < TEST_MAX_GUESTS; i++) {
         free(h->guests[i].ram);
+        free(h->guests[i].page_state);
         h->guests[i].ram = NULL;
+        h->guests[i].page_state = NULL;
     }
     bad |= problem(h->live_maps, "guest mapping(s)");
     bad |= problem(h->live_pages, "mapped guest page(s)");
     bad |= problem(h->live_allocs, "host allocation(s)");
     bad |= problem(h->live_locks, "host lock(s)");
+    /* Nothing a memory transaction took is still held or mapped; no callback was misused. */
+    bad |= problem(h->mem_violations, "memory callback(s) called against their contract");
+    bad |= problem(h->mem_pages_held, "page(s) still acquired for memory sharing");
+    bad |= problem(h->live_mem_maps, "borrower mapping(s)");
+    bad |= problem(h->live_mapped_pages, "borrower-mapped page(s)");
     return bad ? -1 : 0;
 }
 
@@ -319,6 +575,15 @@ static uint32_t fw_bit(uint32_t fid)
         {FFA_NOTIFICATION_INFO_GET_64, FW_NOTIF},
         {FFA_FEATURE_SRI, FW_SRI},
         {FFA_FEATURE_NOTIF, FW_NOTIF_PER_VCPU},
+        {FFA_MEM_SHARE_32, FW_MEM_SHARE_32},
+        {FFA_MEM_SHARE_64, FW_MEM_SHARE_64},
+        {FFA_MEM_LEND_32, FW_MEM_LEND_32},
+        {FFA_MEM_LEND_64, FW_MEM_LEND_64},
+        {FFA_MEM_DONATE_32, FW_MEM_DONATE_32},
+        {FFA_MEM_DONATE_64, FW_MEM_DONATE_64},
+        {FFA_MEM_RECLAIM, FW_MEM_RECLAIM},
+        {FFA_MEM_FRAG_RX, FW_MEM_FRAG_RX},
+        {FFA_MEM_FRAG_TX, FW_MEM_FRAG_TX},
     };
 
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
@@ -535,14 +800,19 @@ static int fixture_build(struct fixture *f, const struct th_opts *o)
     ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
     if (script_probe(f->mock, FFA_VERSION_1_2, o->fw_abis, 0, 0) != 0)
         return th_setup_failed(NULL, "cannot script the probe");
-    if (o->full_host && (o->fw_abis & FW_RXTX_MAP_64) != 0 &&
+    if ((o->full_host || o->mem_host) && (o->fw_abis & FW_RXTX_MAP_64) != 0 &&
         expect_own_buffers(f, o->fw_abis) != 0)
         return th_setup_failed(NULL, "cannot script the mediator's own buffers");
     be = ffa_mock_backend(f->mock);
+    if (o->wrap != NULL)
+        be = o->wrap(o->wrap_ctx, f, be);
     if (o->host_ops != NULL)
         host_ops = o->host_ops;
     else
-        host_ops = o->full_host ? &test_host_ops_full : &test_host_ops;
+        host_ops = o->mem_host == 1   ? &test_host_ops_mem
+                   : o->mem_host == 2 ? &test_host_ops_mem_nomap
+                   : o->full_host     ? &test_host_ops_full
+                                      : &test_host_ops;
     ret = ffa_mediator_create(&o->cfg, host_ops, &f->host, &be, &f->m);
     if (ret != 0) {
         print_error("setup: ffa_mediator_create: %d\n", ret);

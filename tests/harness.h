@@ -33,7 +33,7 @@
  * page is TEST_PA(vm, ipa), or scattered (each page its own range) with `scatter_pa`.
  */
 #define TEST_RAM_IPA     UINT64_C(0x80000000)
-#define TEST_RAM_PAGES   256u
+#define TEST_RAM_PAGES   8192u
 #define TEST_RO_PAGES    16u
 #define TEST_RO_IPA      (TEST_RAM_IPA + (uint64_t)(TEST_RAM_PAGES - TEST_RO_PAGES) * 4096u)
 #define TEST_PA(vm, ipa) (((uint64_t)(vm) << 40) | (ipa))
@@ -43,7 +43,26 @@
 struct test_guest {
     uint16_t vm_id;
     uint8_t *ram;
+    uint8_t *page_state; /* memory sharing: TH_PAGE_* per page */
 };
+
+/* Memory sharing (test_host_ops_mem): what the simulated host knows of each guest page. */
+#define TH_PAGE_OWNED   0 /* the VM's own, not acquired */
+#define TH_PAGE_SHARED  1 /* acquired for FFA_MEM_SHARE: the VM keeps access */
+#define TH_PAGE_LENT    2 /* acquired for FFA_MEM_LEND: taken from the VM */
+#define TH_PAGE_DONATED 3 /* acquired for FFA_MEM_DONATE: taken from the VM */
+#define TH_PAGE_GIVEN   4 /* donated and mapped into the borrower: not the VM's any more */
+
+/* One mapping mem_map made into a borrower (undone by mem_unmap). */
+struct th_mem_map {
+    uint16_t borrower, lender;
+    unsigned xfer, access;
+    uint64_t ipa, pa;
+    uint32_t pages;
+};
+#define TH_MAX_MAPS 512
+/* Borrowers see what they retrieve from this IPA up. */
+#define TEST_BORROW_IPA UINT64_C(0x1000000000)
 
 /* Host side of one test: counts live allocations, locks, mappings, and what was signalled. */
 struct test_host {
@@ -66,6 +85,28 @@ struct test_host {
         uint16_t vm, vcpu;
         enum ffa_host_event event;
     } events[TEST_MAX_EVENTS];
+    /*
+     * Memory sharing (test_host_ops_mem). Physical addresses of guest pages: contiguous with
+     * the IPAs by default; `mem_run` > 0 leaves a one-page hole after every mem_run pages, so
+     * mem_acquire() gives runs of at most that many (1: every page its own run).
+     */
+    uint32_t mem_run;
+    long mem_pages_held; /* pages acquired now (SHARED, LENT, DONATED) */
+    long mem_acquires;   /* successful mem_acquire() calls */
+    long mem_releases;   /* mem_release() calls */
+    long mem_fail_in;    /* fail the mem_acquire() that many calls from now (1: the next) */
+    int mem_fail_code;
+    long map_fail_in; /* the same for mem_map() */
+    int map_fail_code;
+    unsigned last_release_flags;
+    long mem_violations; /* callbacks called against their contract (checked at cleanup) */
+    long zeroed_pages;   /* pages zeroed on the mediator's request */
+    uint64_t next_borrow_ipa;
+    int borrow_gap; /* leave a page between two mappings (the borrower sees runs split) */
+    struct th_mem_map maps[TH_MAX_MAPS];
+    long live_mem_maps;
+    long live_mapped_pages;
+    long given_pages; /* donated and mapped: the borrower's now */
     /* the processor current_cpu answers (test_host_ops_cpu), and how often it was asked */
     uint32_t current_cpu;
     unsigned current_cpu_calls;
@@ -74,6 +115,16 @@ struct test_host {
 /* Callbacks without guest memory, and with everything (guest_map, page_alloc, notify). */
 extern const struct ffa_host_ops test_host_ops;
 extern const struct ffa_host_ops test_host_ops_full;
+/* Everything, and memory sharing: mem_acquire/release (and mem_map/unmap, or not). */
+extern const struct ffa_host_ops test_host_ops_mem;
+extern const struct ffa_host_ops test_host_ops_mem_nomap;
+
+/* The physical address the memory-sharing host gives page `ipa` of VM `vm`. */
+uint64_t th_mem_pa(const struct test_host *h, uint16_t vm, uint64_t ipa);
+/* The state (TH_PAGE_*) of page `ipa` of VM `vm`. */
+int th_page_state(struct test_host *h, uint16_t vm, uint64_t ipa);
+/* The mapping of borrower `vm` that covers `ipa`, or NULL. */
+const struct th_mem_map *th_mem_map_at(const struct test_host *h, uint16_t vm, uint64_t ipa);
 /* test_host_ops_full plus current_cpu, which answers test_host.current_cpu. */
 extern const struct ffa_host_ops test_host_ops_cpu;
 
@@ -99,14 +150,24 @@ int th_host_release(struct test_host *h);
 #define FW_RX_RELEASE    (1u << 8)
 #define FW_PARTINFO      (1u << 9)
 #define FW_MSG_SEND2     (1u << 10)
+#define FW_MEM_SHARE_32  (1u << 11)
+#define FW_MEM_SHARE_64  (1u << 12)
+#define FW_MEM_LEND_32   (1u << 13)
+#define FW_MEM_LEND_64   (1u << 14)
+#define FW_MEM_DONATE_32 (1u << 15)
+#define FW_MEM_DONATE_64 (1u << 16)
+#define FW_MEM_RECLAIM   (1u << 17)
+#define FW_MEM_FRAG_RX   (1u << 18)
+#define FW_MEM_FRAG_TX   (1u << 19)
 /* Notifications: the seven ABIs (bitmap create/destroy, bind, unbind, set, get, info get 64). */
-#define FW_NOTIF (1u << 11)
+#define FW_NOTIF (1u << 20)
 /* FFA_FEATURES(2): the schedule receiver interrupt TEST_FW_SRI_INTID; else NOT_SUPPORTED. */
-#define FW_SRI (1u << 12)
+#define FW_SRI (1u << 21)
 /* FFA_FEATURES(4) answers SUCCESS, w2 = 0: per-vCPU notifications; else NOT_SUPPORTED. */
-#define FW_NOTIF_PER_VCPU (1u << 13)
+#define FW_NOTIF_PER_VCPU (1u << 22)
 #define FW_ALL_MSG        0x1fu
 #define FW_ALL_BUFFERS    0x7e0u
+#define FW_ALL_MEM        0xff800u
 #define TEST_FW_SRI_INTID 8u /* Hafnium's HF_SCHEDULE_RECEIVER_INTID */
 
 /* A secure partition the scripted SPMC lists (one entry per UUID). */
@@ -121,11 +182,12 @@ struct fixture;
 
 /* How to build a fixture. */
 struct th_opts {
-    const struct ffa_host_ops *host_ops; /* NULL: test_host_ops, or _full with full_host */
+    const struct ffa_host_ops *host_ops; /* NULL: test_host_ops, _full or _mem* as below */
     uint32_t fw_abis;                    /* FW_* the secure world reports */
     uint32_t vm_flags;                   /* for the first VM (TEST_VM_ID, 2 vCPUs) */
     uint32_t vm_version;                 /* FFA_VERSION asked by it; 0: none */
     int full_host;                       /* test_host_ops_full: guest memory, page_alloc, notify */
+    int mem_host; /* 1: test_host_ops_mem (implies full_host); 2: without mem_map */
     struct ffa_mediator_config cfg;
     const struct th_sp *sps; /* what PARTITION_INFO_GET lists (with FW_PARTINFO) */
     size_t sp_count;
@@ -135,6 +197,12 @@ struct th_opts {
      * -1 after printing why (the setup then fails).
      */
     int (*before_vm)(struct fixture *f);
+    /*
+     * Optional: the backend the mediator gets, built around the mock's (a test's model of part of
+     * the secure world, which passes everything else to `inner`).
+     */
+    struct ffa_backend (*wrap)(void *ctx, struct fixture *f, struct ffa_backend inner);
+    void *wrap_ctx;
 };
 
 /* A mediator on a mock, with one VM. */

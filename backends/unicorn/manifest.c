@@ -33,13 +33,16 @@ __attribute__((format(printf, 2, 3))) static int mf_fail(struct mf_ctx *c, const
     return -1;
 }
 
-/* Read a property of 1 cell (u32) or 2 cells (u64, for *want64). Returns 1 found, 0 absent, -1 bad.
+/*
+ * Read a property of 1 cell (u32) or 2 cells (u64, for allow64). Returns 1 found, 0 absent, -1 bad.
+ * *out is 0 unless a value was read, so no caller ever sees an indeterminate value.
  */
 static int mf_read(struct mf_ctx *c, int node, const char *name, bool allow64, uint64_t *out)
 {
     int len;
     const fdt32_t *p = fdt_getprop(c->fdt, node, name, &len);
 
+    *out = 0;
     if (p == NULL)
         return 0;
     if (len == 4) {

@@ -7,7 +7,8 @@
  * secure world is the mock, loaded from secure-world.ffa. Every guest call, every call that
  * reaches the secure world and every reply is printed decoded.
  *
- * Usage: mock_hypervisor [secure-world.ffa]
+ * Usage: mock_hypervisor [script]   (default: the secure-world.ffa this example is built with, so
+ * the program runs from any directory)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -94,7 +95,7 @@ static void guest_direct_req(struct ffa_mediator *m, struct ffa_vm *vm, struct f
 
 int main(int argc, char **argv)
 {
-    const char *script = argc > 1 ? argv[1] : "secure-world.ffa";
+    const char *script = argc > 1 ? argv[1] : MOCK_HYPERVISOR_SCRIPT;
     struct ffa_mock *mock = ffa_mock_create();
     struct traced t;
     struct ffa_backend be;

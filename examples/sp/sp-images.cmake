@@ -4,17 +4,16 @@
 #
 # Included (once, GLOBAL guard) by examples/sp, tests/unicorn, bench/unicorn and examples/demo,
 # whichever comes first. Defines the target ffa_sp_images and the cache variable FFA_SP_DIR (the
-# directory holding <name>.elf and <name>.dtb), or sets FFA_SP_IMAGES to OFF with a message when
-# the cross compiler or dtc is missing (scripts/deps.sh installs both).
+# directory holding <name>.elf and <name>.dtb), or sets FFA_SP_IMAGES to OFF (the configure summary
+# says why) when the cross compiler or dtc is missing (scripts/deps.sh installs both).
 include_guard(GLOBAL)
 
 set(FFA_SP_SRC ${CMAKE_CURRENT_LIST_DIR})
 find_program(FFA_SP_CC aarch64-linux-gnu-gcc)
 find_program(FFA_DTC dtc)
 if(NOT FFA_SP_CC OR NOT FFA_DTC)
-  message(WARNING "ffa: example SPs skipped (and with them the Unicorn tests, demo and benchmark):"
-                  " aarch64-linux-gnu-gcc or dtc not found. Run scripts/deps.sh to install "
-                  "gcc-aarch64-linux-gnu and device-tree-compiler.")
+  ffa_part_skipped("example SPs, and with them the Unicorn tests, demo and bench_unicorn"
+                   "needs gcc-aarch64-linux-gnu and device-tree-compiler (scripts/deps.sh demo)")
   set(FFA_SP_IMAGES OFF CACHE INTERNAL "example SP images are built")
   return()
 endif()
@@ -22,10 +21,15 @@ set(FFA_SP_IMAGES ON CACHE INTERNAL "example SP images are built")
 set(FFA_SP_DIR ${PROJECT_BINARY_DIR}/sp CACHE INTERNAL "where the example SP images are built")
 file(MAKE_DIRECTORY ${FFA_SP_DIR})
 
-# Flags from unicorn-notes.md "Building SP images".
-set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -Werror -march=armv8-a -ffreestanding -nostdlib
+# Bare-metal AArch64: no libc, no start files, a static non-PIE image at the manifest's load
+# address, general-purpose registers only (no FP/SIMD state for the SPMC to save), strict alignment
+# (the SP may run with its MMU off). -Werror follows FFA_WERROR, as for the host code.
+set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -march=armv8-a -ffreestanding -nostdlib
     -nostartfiles -static -no-pie -fno-pic -mgeneral-regs-only -mstrict-align
     -fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns -I${FFA_SP_SRC}/common)
+if(FFA_WERROR)
+  list(APPEND FFA_SP_CFLAGS -Werror)
+endif()
 set(FFA_SP_COMMON ${FFA_SP_SRC}/common/start.S ${FFA_SP_SRC}/common/ffa_call.S
     ${FFA_SP_SRC}/common/ffa.c)
 set(FFA_SP_DEPS ${FFA_SP_COMMON} ${FFA_SP_SRC}/common/main.c ${FFA_SP_SRC}/common/sp_ffa.h
@@ -72,3 +76,14 @@ foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty in
 endforeach()
 
 add_custom_target(ffa_sp_images ALL DEPENDS ${FFA_SP_OUTPUTS})
+
+# Installed (component "examples", the Debian package ffa-mediator-examples) so that a user of the
+# installed ffa::backend_unicorn has partitions to load: <datadir>/ffa-mediator/sp/<name>.elf, the
+# compiled manifests <name>.dtb and their sources <name>.dts.
+if(FFA_BUILD_EXAMPLES)
+  set(FFA_SP_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/ffa-mediator/sp)
+  install(FILES ${FFA_SP_OUTPUTS} DESTINATION ${FFA_SP_INSTALL_DIR} COMPONENT examples)
+  file(GLOB ffa_sp_dts ${FFA_SP_SRC}/manifests/*.dts)
+  install(FILES ${ffa_sp_dts} DESTINATION ${FFA_SP_INSTALL_DIR} COMPONENT examples)
+  set_property(GLOBAL PROPERTY FFA_HAS_EXAMPLES ON)
+endif()

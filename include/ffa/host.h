@@ -38,9 +38,21 @@ enum ffa_log_level {
     FFA_LOG_DEBUG = 3, /* per-call diagnostics: why a call got its error code */
 };
 
-/* Access a guest mapping must allow (guest_map's `access`). */
+/* Access a guest mapping must allow (guest_map's, mem_acquire's and mem_map's `access`). */
 #define FFA_GUEST_READ  (1u << 0)
 #define FFA_GUEST_WRITE (1u << 1)
+#define FFA_GUEST_EXEC  (1u << 2) /* mem_map only: the borrower may execute from the pages */
+
+/*
+ * How a VM sends memory (the `xfer` of the mem_* callbacks). The values are FF-A's transaction
+ * types (enum ffa_mem_xfer in ffa/mem_desc.h).
+ */
+#define FFA_HOST_MEM_SHARE  1u /* the lender keeps its access; borrowers get access too */
+#define FFA_HOST_MEM_LEND   2u /* the lender loses access until it reclaims the memory */
+#define FFA_HOST_MEM_DONATE 3u /* ownership moves to the borrower */
+
+/* Flags of mem_map, mem_unmap and mem_release. */
+#define FFA_HOST_MEM_ZERO (1u << 0) /* zero the pages first (the FF-A "clear memory" flags) */
 
 /* Events the mediator signals to the host (notify callback). */
 enum ffa_host_event {
@@ -75,8 +87,14 @@ enum ffa_host_event {
 struct ffa_host_ops {
     /*
      * Allocate `size` bytes for the mediator's bookkeeping, aligned to at least 16 bytes, or
-     * return NULL. The mediator zero-fills what it gets. Called only from ffa_mediator_create()
-     * and ffa_vm_add() (and their failure paths), never on the per-call path. Required.
+     * return NULL. The mediator zero-fills what it gets. Called from ffa_mediator_create() and
+     * ffa_vm_add(), and while a VM makes a memory transaction: FFA_MEM_SHARE/LEND/DONATE and
+     * FFA_MEM_FRAG_TX allocate the transaction's record and its page list (which grows with the
+     * pages the VM sends), the share table (which grows with the number of transactions), and on
+     * a VM's first memory transaction a copy buffer the size of its TX buffer;
+     * FFA_MEM_RETRIEVE_REQ (VM to VM) allocates the borrower's address list. No other call
+     * allocates: direct messages, FFA_RUN, buffers, discovery, SEND2, RECLAIM, RELINQUISH and
+     * FRAG_RX never do. A NULL return fails that call with FFA_RET_NO_MEMORY. Required.
      */
     void *(*alloc)(void *host, size_t size);
     /* Release memory from alloc(); `size` is what was asked. Required. */
@@ -153,6 +171,66 @@ struct ffa_host_ops {
      * whatever the index says).
      */
     uint32_t (*current_cpu)(void *host);
+
+    /*
+     * ---- Memory transactions (FFA_MEM_SHARE, FFA_MEM_LEND, FFA_MEM_DONATE) ----
+     *
+     * The mediator never forwards an address a VM wrote: every constituent of a VM's memory
+     * transaction descriptor goes through mem_acquire(), and only the physical addresses it
+     * returns reach the secure world or another VM. docs/memory-sharing.md shows these four
+     * callbacks for Xen (page references), pKVM (stage-2 ownership transitions) and a simulator.
+     * All four are called with no mediator lock held, from the vCPU thread whose call needs them
+     * (or from ffa_vm_remove() / ffa_mediator_destroy()), so they may take the host's own locks
+     * (a pKVM host_mmu lock, a Xen p2m lock) and may sleep if the host allows it.
+     *
+     * mem_acquire: VM `vm_id` gives the pages at intermediate physical address `ipa` (4 KiB
+     * aligned, `pages` >= 1 pages, not wrapping) for a memory transaction `xfer`
+     * (FFA_HOST_MEM_*), to be granted at most `access` (FFA_GUEST_READ, FFA_GUEST_WRITE). The host
+     *  - translates the range and checks that it is ordinary RAM the VM owns exclusively (not
+     *    already shared, lent or donated, not a grant or a device) and may itself access with
+     *    `access`;
+     *  - pins it so it stays at the same physical pages until mem_release();
+     *  - for LEND and DONATE, takes the VM's own access away (unmaps it from the VM's stage 2)
+     *    until mem_release();
+     * for the longest prefix of the range that is physically contiguous: it writes the physical
+     * address of the first page to *pa and the prefix length to *got (1..pages). The mediator
+     * calls again for the rest. Returns 0, or FFA_RET_INVALID_PARAMETERS (not the VM's RAM),
+     * FFA_RET_DENIED (not exclusively owned, or not accessible with `access`),
+     * FFA_RET_NO_MEMORY; nothing is acquired then. Optional: without mem_acquire and mem_release
+     * every memory-sharing ABI answers NOT_SUPPORTED.
+     */
+    int (*mem_acquire)(void *host, uint16_t vm_id, unsigned xfer, unsigned access, uint64_t ipa,
+                       uint32_t pages, uint64_t *pa, uint32_t *got);
+    /*
+     * Undo one successful mem_acquire() (exactly its vm_id, xfer, ipa, pa and *got): unpin, and
+     * for LEND and DONATE give the VM its access back. FFA_HOST_MEM_ZERO in `flags`: zero the
+     * pages before the VM gets them back (a reclaim with the "clear memory" flag of a VM-to-VM
+     * lend or donation). Called when the lender reclaims, when a transaction fails half way
+     * (rollback), and when the lender is removed. Required with mem_acquire.
+     */
+    void (*mem_release)(void *host, uint16_t vm_id, unsigned xfer, uint64_t ipa, uint64_t pa,
+                        uint32_t pages, unsigned flags);
+    /*
+     * VM to VM only (FFA_CFG_VM_TO_VM): map `pages` pages at physical address `pa`, acquired from
+     * VM `lender_id`, into VM `borrower_id`'s stage 2 with `access` (FFA_GUEST_READ, _WRITE,
+     * _EXEC) when the borrower retrieves them (FFA_MEM_RETRIEVE_REQ); write the intermediate
+     * physical address the borrower sees them at to *ipa (the host chooses it, 4 KiB aligned).
+     * FFA_HOST_MEM_ZERO in `flags`: zero them first. For FFA_HOST_MEM_DONATE the pages now belong
+     * to the borrower for good: the mediator never calls mem_release() or mem_unmap() for them
+     * again, so the host hands the lender's pin over to the borrower here. Returns 0 or an FF-A
+     * error (FFA_RET_NO_MEMORY, FFA_RET_DENIED); nothing is mapped then. Optional: without it
+     * memory cannot be sent to a VM (a VM borrower is INVALID_PARAMETERS, as an unknown one).
+     */
+    int (*mem_map)(void *host, uint16_t borrower_id, uint16_t lender_id, unsigned xfer,
+                   unsigned access, uint64_t pa, uint32_t pages, unsigned flags, uint64_t *ipa);
+    /*
+     * Undo one mem_map() (the same borrower, lender, xfer, pa, pages and the *ipa it returned)
+     * when the borrower relinquishes the memory, or when the borrower or the lender is removed.
+     * FFA_HOST_MEM_ZERO: zero the pages after unmapping them (the relinquish "clear" flag, when
+     * no other borrower still has them). Required with mem_map.
+     */
+    void (*mem_unmap)(void *host, uint16_t borrower_id, uint16_t lender_id, unsigned xfer,
+                      uint64_t ipa, uint64_t pa, uint32_t pages, unsigned flags);
 };
 
 #ifdef __cplusplus

@@ -57,9 +57,11 @@ struct ffa_vm;
 /* ---- Configuration ---- */
 
 /*
- * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery and exchange indirect messages
- * (FFA_MSG_SEND2) through the mediator. Off by default: there is no access control between VMs
- * beyond what the host enforces by choosing which VMs to add.
+ * FFA_CFG_VM_TO_VM: let VMs see each other in partition discovery, exchange indirect messages
+ * (FFA_MSG_SEND2) through the mediator, and (with the host's mem_map/mem_unmap) share, lend and
+ * donate memory to each other, the mediator being the sharing authority (docs/memory-sharing.md).
+ * Off by default: there is no access control between VMs beyond what the host enforces by
+ * choosing which VMs to add (and which pages it lets mem_acquire/mem_map hand over).
  */
 #define FFA_CFG_VM_TO_VM (1u << 0)
 
@@ -79,6 +81,13 @@ struct ffa_vm;
 /* Attempts per VM-availability message and per retried teardown step (ffa_mediator_poll()). */
 #define FFA_DEFAULT_LIFECYCLE_ATTEMPTS 32u
 
+/* Memory sharing limits (docs/memory-sharing.md). */
+#define FFA_DEFAULT_MEM_MAX_SHARES    4096u    /* live handles per VM */
+#define FFA_DEFAULT_MEM_MAX_PAGES     262144u  /* pages per transaction: 1 GiB */
+#define FFA_DEFAULT_MEM_MAX_BORROWERS 8u       /* borrowers (EMADs) per transaction */
+#define FFA_LIMIT_MEM_MAX_SHARES      1048576u /* at most 2^20 live handles per VM */
+#define FFA_LIMIT_MEM_MAX_BORROWERS   64u      /* the header and EMADs fit one 4 KiB fragment */
+
 struct ffa_mediator_config {
     uint32_t flags;              /* FFA_CFG_* */
     uint32_t max_vms;            /* most VMs at once (VMs being torn down count); 0 selects
@@ -86,6 +95,16 @@ struct ffa_mediator_config {
     uint32_t rxtx_max_pages;     /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
                                     0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
                                     FFA_LIMIT_RXTX_MAX_PAGES */
+    uint32_t mem_max_shares;     /* memory transactions a VM may have at once (sent and not yet
+                                    reclaimed, or being sent); 0 selects
+                                    FFA_DEFAULT_MEM_MAX_SHARES; at most FFA_LIMIT_MEM_MAX_SHARES;
+                                    one more is NO_MEMORY */
+    uint32_t mem_max_pages;      /* pages in one transaction; 0 selects FFA_DEFAULT_MEM_MAX_PAGES;
+                                    more is NO_MEMORY */
+    uint32_t mem_max_borrowers;  /* borrowers of one transaction; 0 selects
+                                    FFA_DEFAULT_MEM_MAX_BORROWERS; at most
+                                    FFA_LIMIT_MEM_MAX_BORROWERS; more is INVALID_PARAMETERS
+                                    (Hafnium's MAX_MEM_SHARE_RECIPIENTS rule) */
     uint32_t npi_intid;          /* FFA_FEATURES(1) for VMs; 0 selects FFA_DEFAULT_NPI_INTID */
     uint32_t sri_intid;          /* FFA_FEATURES(2) for VMs; 0 selects FFA_DEFAULT_SRI_INTID */
     uint32_t lifecycle_attempts; /* how often a VM-availability message or a teardown step
@@ -190,12 +209,16 @@ int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_
  * notifications no longer find it; its ID stays reserved), then everything it holds is released:
  * preempted secure contexts parked for it are run to completion and their answers dropped, its
  * RX/TX buffers are unmapped in both worlds, its notification bitmap is destroyed (after reading
- * and dropping what is still pending), its VM-to-VM notification state is dropped, and secure
- * partitions that asked for VM-destroyed messages get one.
+ * and dropping what is still pending), its VM-to-VM notification state is dropped, secure
+ * partitions that asked for VM-destroyed messages get one, and its memory transactions are
+ * undone: what it shared, lent or donated is reclaimed (FFA_MEM_RECLAIM to the secure world) and
+ * given back (mem_release), what it borrowed from other VMs and what they borrowed from it is
+ * unmapped (mem_unmap). Memory a secure partition still holds stays pinned, and the reclaim is
+ * tried again by ffa_mediator_poll() until the partition relinquishes it.
  *
  * Returns 0 when all of it is done (the VM is gone: FFA_HOST_EVENT_VM_GONE was signalled and the
- * handle is freed), FFA_LIFECYCLE_PENDING when the secure world asked to retry part of it (the
- * handle stays valid, in TEARING_DOWN, until ffa_mediator_poll() finishes and signals
+ * handle is freed), FFA_LIFECYCLE_PENDING when the secure world deferred part of it (the handle
+ * stays valid, in TEARING_DOWN, until ffa_mediator_poll() finishes and signals
  * FFA_HOST_EVENT_VM_GONE), or FFA_RET_INVALID_PARAMETERS if `vm` is not an ACTIVE or CREATING VM
  * of `m`. No call for this VM may be in progress or start afterwards; other VMs may keep calling.
  * Until FFA_HOST_EVENT_VM_GONE the host must keep the domain's memory: the secure world may still
@@ -208,11 +231,13 @@ int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm);
  * CREATING VMs, teardown steps of TEARING_DOWN VMs. Each pending message or step is tried once
  * per call (bounded work: no loop waits for the secure world), on the processor current_cpu
  * names. A step that keeps answering "retry" is given up after the config's lifecycle_attempts
- * (logged; a VM-created message given up signals FFA_HOST_EVENT_VM_CREATE_FAILED); a step that
- * keeps the VM's memory reachable from the secure world (buffers the SPMC will not unmap) is
- * never given up: the VM then stays TEARING_DOWN and is not reported gone. Returns 0 (nothing
- * left to retry) or FFA_LIFECYCLE_PENDING (call again later). Thread safe; calls for VMs may run
- * meanwhile.
+ * (logged; a VM-created message given up signals FFA_HOST_EVENT_VM_CREATE_FAILED). What keeps
+ * the VM's memory reachable from the secure world is never given up: a memory transaction a
+ * secure partition still holds is reclaimed again at each call until the partition relinquishes
+ * it (the host may call slowly then), and buffers the SPMC will not unmap after those attempts
+ * leave the VM "stuck": TEARING_DOWN for good, not retried, never reported gone. Returns 0
+ * (nothing left to retry) or FFA_LIFECYCLE_PENDING (call again later). Thread safe; calls for
+ * VMs may run meanwhile.
  */
 int ffa_mediator_poll(struct ffa_mediator *m);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The message loop every example SP runs after its init: wait, answer each direct request through
- * sp_handle_request(), hand anything else (FFA_RUN) to sp_handle_other(), repeat (secure-side.md
- * 7.4 pattern).
+ * sp_handle_request(), hand anything else (FFA_RUN) to sp_handle_other(), repeat: the message loop
+ * of an FF-A partition (DEN0077A v1.2: FFA_MSG_WAIT, then a direct request or FFA_RUN per entry).
  */
 #include "sp_ffa.h"
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A tiny program built against the installed library: one mediated call on a scripted secure world.
+/*
+ * A tiny program built against the installed library: one mediated call on a scripted secure
+ * world, and the installed header's version against the version of the library actually linked.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <ffa/backend_mock.h>
+#include <ffa/library_version.h>
 #include <ffa/mediator.h>
 #include <ffa/names.h>
 
@@ -36,6 +39,10 @@ int main(void)
     size_t n;
     const uint32_t *probed = ffa_mediator_probe_list(&n);
 
+    printf("libffa-mediator: header %s, library %s\n", FFA_LIBRARY_VERSION_STRING,
+           ffa_library_version_string());
+    if (ffa_library_version() != FFA_LIBRARY_VERSION)
+        return 1;
     if (ffa_mock_load_string(mock, script, "consumer", NULL, 0) != 0)
         return 1;
     /* A secure world with none of the probed ABIs: the guest's calls need none. */
