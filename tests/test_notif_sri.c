@@ -13,12 +13,13 @@
 /* An INFO_GET answer under construction: lists of an ID and up to three vCPUs. */
 struct answer {
     uint64_t x2;
-    uint64_t ids[5];
+    uint64_t ids[6]; /* x3..x7, and room for IDs past x7 that a malformed answer claims */
     uint32_t lists, nids;
 };
 
 static void list(struct answer *a, uint16_t id, int nvcpus, const uint16_t *vcpus)
 {
+    assert_true(a->nids + 1 + (uint32_t)nvcpus <= 4 * 6);
     a->ids[a->nids / 4] |= (uint64_t)id << (16 * (a->nids % 4));
     a->nids++;
     for (int i = 0; i < nvcpus; i++, a->nids++)
