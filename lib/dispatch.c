@@ -163,12 +163,34 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
         ffam_handle_version(m, vm, regs);
         return;
     }
-    if (ffam_vm_close_negotiation(m, vm) == 0) {
+    /* Settled versions never change: a traced VM's calls skip the VM lock here. */
+    if (__atomic_load_n(&vm->version, __ATOMIC_ACQUIRE) == 0 &&
+        ffam_vm_close_negotiation(m, vm) == 0) {
         MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x called 0x%x before FFA_VERSION", vm->id, fid);
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
     dispatch(m, vm, cpu, regs, fid, vcpu);
+}
+
+/*
+ * Every call that misses the fast path, and with the host's trace hook, every call: a VM then
+ * keeps all of slow_fid_bits (ffam_vm_close_negotiation()), so the fast path never tests for the
+ * hook. The hook sees the call's registers as they came in and the reply.
+ */
+static __attribute__((noinline, cold)) void slow_path(struct ffa_mediator *m, struct ffa_vm *vm,
+                                                      uint16_t vcpu, uint32_t cpu,
+                                                      struct ffa_regs *regs, uint32_t fid)
+{
+    struct ffa_regs call;
+
+    if (m->host->trace == NULL) {
+        preamble_slow(m, vm, vcpu, cpu, regs, fid);
+        return;
+    }
+    call = *regs;
+    preamble_slow(m, vm, vcpu, cpu, regs, fid);
+    m->host->trace(m->host_ctx, vm != NULL && vm->m == m ? vm->id : 0, vcpu, &call, regs);
 }
 
 enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
@@ -179,11 +201,14 @@ enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *
 
     if (!is_ffa_fid(fid))
         return FFA_CALL_DECLINED;
-    /* slow_fid_bits: all until the version is locked; the SMC64 bit for an AArch32 VM. */
+    /*
+     * slow_fid_bits: all until the version is locked (and always with a trace hook); the SMC64
+     * bit for an AArch32 VM.
+     */
     if (__builtin_expect(vm == NULL || vm->m != m || vcpu >= vm->vcpu_count ||
                              (fid & __atomic_load_n(&vm->slow_fid_bits, __ATOMIC_ACQUIRE)) != 0,
                          0))
-        preamble_slow(m, vm, vcpu, cpu, regs, fid);
+        slow_path(m, vm, vcpu, cpu, regs, fid);
     else
         dispatch(m, vm, cpu, regs, fid, vcpu);
     return FFA_CALL_HANDLED;

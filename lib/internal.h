@@ -196,8 +196,10 @@ struct ffa_vm {
     /*
      * Function-ID bits that send a call down the slow path: all of them while negotiation is
      * open (set by ffa_vm_add(): every call goes the slow way), then none for an AArch64 VM and
-     * the SMC64 bit for an AArch32 one. Published last, with release order, once `version` is
-     * final. Stored inverted so that the fast-path test is a single AND with memory.
+     * the SMC64 bit for an AArch32 one, or all of them again when the host has a trace hook (the
+     * hook is called on the slow path only, so the fast path never tests for it). Published last,
+     * with release order, once `version` is final. Stored inverted so that the fast-path test is a
+     * single AND with memory.
      */
     uint32_t slow_fid_bits;
 

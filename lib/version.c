@@ -66,7 +66,12 @@ uint32_t ffam_vm_close_negotiation(struct ffa_mediator *m, struct ffa_vm *vm)
         v = vm->version_req;
         vm->clear_x8_x17 = !vm->aarch32 && v >= FFA_VERSION_1_2;
         __atomic_store_n(&vm->version, v, __ATOMIC_RELEASE);
-        __atomic_store_n(&vm->slow_fid_bits, vm->aarch32 ? FFA_SMCCC_64 : 0u, __ATOMIC_RELEASE);
+        /* With a trace hook every call stays on the slow path, where the hook is called. */
+        __atomic_store_n(&vm->slow_fid_bits,
+                         m->host->trace != NULL ? ~0u
+                         : vm->aarch32          ? FFA_SMCCC_64
+                                                : 0u,
+                         __ATOMIC_RELEASE);
     }
     ffam_unlock(m, vm->lock);
     return v;

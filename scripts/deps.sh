@@ -43,9 +43,11 @@ FFA_DEPS_TEST=(
   "dpkg-dev|dpkg-shlibdeps: the Debian packages' dependencies (cpack)"
   "file|cpack finds the ELF files of the Debian packages"
 )
-# Fuzzing (clang -fsanitize=fuzzer): add clang's libFuzzer runtime here when a fuzz target needs
-# it, e.g. "libclang-rt-14-dev|libFuzzer runtime for the fuzz targets".
-FFA_DEPS_FUZZ=()
+# Fuzzing and stress (scripts/test.sh stages 6 and 7): clang's sanitizer runtimes.
+FFA_DEPS_FUZZ=(
+  "libclang-rt-14-dev|libFuzzer and the ASan/UBSan/TSan runtimes: fuzz/ harnesses, the TSan stress stage"
+  "llvm-14|llvm-profdata and llvm-cov: coverage of lib/ by the fuzz corpora (fuzz/coverage.sh)"
+)
 # Target libraries of the cross-built tests, from Debian multiarch (dpkg --add-architecture arm64):
 # installed beside the amd64 ones under /usr/lib/aarch64-linux-gnu. They pull in libc6:arm64,
 # whose loader /lib/ld-linux-aarch64.so.1 lets qemu-aarch64 run the tests without QEMU_LD_PREFIX.

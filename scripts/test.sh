@@ -9,7 +9,11 @@
 #      once with gcc, once with clang --target=aarch64-linux-gnu
 #   5. gcc Release (-O3) build for /usr, all unit tests; the Debian packages (cpack), checked,
 #      unpacked into a scratch root, and programs built and run against them (shared and static)
-#   6. every command of README.md and docs/*.md, as written (tests/docs/run-doc-commands.sh)
+#   6. fuzzing: every libFuzzer harness (fuzz/, clang, ASan+UBSan) replays its corpus and the
+#      known-defect reproducers, then fuzzes for FFA_FUZZ_SECONDS (default 20) seconds
+#   7. stress: ffa_stress under ThreadSanitizer, FFA_STRESS_SECONDS (default 20) seconds against
+#      the secure-world model and against the emulated SPMC
+#   8. every command of README.md and docs/*.md, as written (tests/docs/run-doc-commands.sh)
 # Every build has -DFFA_WERROR=ON. Installs what it needs first (scripts/deps.sh test). Build
 # trees go under build/. Usage: scripts/test.sh
 set -euo pipefail
@@ -68,7 +72,7 @@ cmake --build build/aarch64-clang -j"$jobs"
 ctest --test-dir build/aarch64-clang --output-on-failure -j"$jobs"
 
 stage "gcc Release: unit tests, Debian packages, programs built against the unpacked packages"
-# build/deb is also the tree of the README's package commands (stage 6 reuses it).
+# build/deb is also the tree of the README's package commands (stage 8 reuses it).
 cmake -S . -B build/deb -DFFA_WERROR=ON -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_INSTALL_PREFIX=/usr -DFFA_BUILD_TESTS=ON -DFFA_BUILD_BENCH=OFF
 cmake --build build/deb -j"$jobs"
@@ -76,6 +80,24 @@ ctest --test-dir build/deb --output-on-failure -j"$jobs"
 rm -rf build/deb/packages
 (cd build/deb && cpack -G DEB)
 tests/install/test_debs.sh build/deb/packages build/deb-root . gcc
+
+stage "fuzzing: libFuzzer harnesses under ASan+UBSan, ${FFA_FUZZ_SECONDS:-20} s each"
+cmake -S . -B build/fuzz -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_TESTS=OFF -DFFA_BUILD_BENCH=OFF \
+  -DFFA_BUILD_EXAMPLES=OFF -DFFA_STRESS=OFF
+cmake --build build/fuzz -j"$jobs"
+FFA_FUZZ_BUILD=build/fuzz fuzz/run.sh --ci "${FFA_FUZZ_SECONDS:-20}"
+
+stage "stress: ThreadSanitizer, ${FFA_STRESS_SECONDS:-20} s per secure world"
+cmake -S . -B build/tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_SANITIZE=thread \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_TESTS=OFF -DFFA_BUILD_BENCH=OFF \
+  -DFFA_BUILD_EXAMPLES=OFF
+cmake --build build/tsan -j"$jobs" --target ffa_stress
+# stress/tsan-known.supp names the known, open data races only (one line per defect).
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/tsan-known.supp" \
+  build/tsan/stress/ffa_stress --backend model --seconds "${FFA_STRESS_SECONDS:-20}"
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/tsan-known.supp" \
+  build/tsan/stress/ffa_stress --backend unicorn --seconds "${FFA_STRESS_SECONDS:-20}"
 
 stage "README.md and docs/*.md: every command as written"
 tests/docs/run-doc-commands.sh

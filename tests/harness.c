@@ -173,6 +173,13 @@ static void *h_page_alloc(void *host, uint32_t pages, uint64_t *pa)
     memset(p, 0, (size_t)pages * 4096);
     *pa = (uint64_t)(uintptr_t)p;
     h->live_allocs++;
+    for (size_t i = 0; i < sizeof(h->hyp_pages) / sizeof(h->hyp_pages[0]); i++) {
+        if (h->hyp_pages[i].va == NULL) {
+            h->hyp_pages[i].va = p;
+            h->hyp_pages[i].pages = pages;
+            break;
+        }
+    }
     return p;
 }
 
@@ -182,7 +189,36 @@ static void h_page_free(void *host, void *va, uint32_t pages)
 
     (void)pages;
     h->live_allocs--;
+    for (size_t i = 0; i < sizeof(h->hyp_pages) / sizeof(h->hyp_pages[0]); i++) {
+        if (h->hyp_pages[i].va == va)
+            h->hyp_pages[i].va = NULL;
+    }
     free(va);
+}
+
+void *th_ns_memory(void *ctx, uint64_t pa, size_t len, int writable)
+{
+    struct test_host *h = ctx;
+    uint64_t ipa = pa & ((UINT64_C(1) << 40) - 1);
+    uint16_t vm = (uint16_t)(pa >> 40);
+    uint64_t ram_end = TEST_RAM_IPA + (uint64_t)TEST_RAM_PAGES * 4096;
+
+    for (size_t i = 0; i < sizeof(h->hyp_pages) / sizeof(h->hyp_pages[0]); i++) {
+        uint64_t base = (uint64_t)(uintptr_t)h->hyp_pages[i].va;
+        uint64_t size = (uint64_t)h->hyp_pages[i].pages * 4096;
+
+        if (h->hyp_pages[i].va != NULL && pa >= base && pa - base <= size &&
+            len <= size - (pa - base))
+            return h->hyp_pages[i].va + (pa - base);
+    }
+    if (h->scatter_pa || ipa < TEST_RAM_IPA || ipa > ram_end || len > ram_end - ipa ||
+        (writable && ipa + len > TEST_RO_IPA))
+        return NULL;
+    for (int i = 0; i < TEST_MAX_GUESTS; i++) {
+        if (h->guests[i].ram != NULL && h->guests[i].vm_id == vm)
+            return h->guests[i].ram + (ipa - TEST_RAM_IPA);
+    }
+    return NULL;
 }
 
 static void h_notify(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event)
@@ -482,6 +518,27 @@ const struct ffa_host_ops test_host_ops_mem_nomap = {
     .notify = h_notify,
     .mem_acquire = h_mem_acquire,
     .mem_release = h_mem_release,
+};
+
+static void h_trace(void *host, uint16_t vm_id, uint16_t vcpu, const struct ffa_regs *call,
+                    const struct ffa_regs *reply)
+{
+    struct test_host *h = host;
+
+    if (h->traces < TEST_MAX_TRACES)
+        h->trace[h->traces] = (struct test_trace){vm_id, vcpu, *call, *reply};
+    h->traces++;
+}
+
+const struct ffa_host_ops test_host_ops_trace = {
+    .alloc = h_alloc,
+    .free = h_free,
+    .lock_create = h_lock_create,
+    .lock_destroy = h_lock_destroy,
+    .lock = h_lock,
+    .unlock = h_unlock,
+    .log = h_log,
+    .trace = h_trace,
 };
 
 /* Count one problem a teardown found: print it (the test fails once everything is freed). */

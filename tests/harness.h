@@ -46,6 +46,13 @@ struct test_guest {
     uint8_t *page_state; /* memory sharing: TH_PAGE_* per page */
 };
 
+/* One call the trace hook saw (test_host_ops_trace). */
+#define TEST_MAX_TRACES 16
+struct test_trace {
+    uint16_t vm_id;
+    uint16_t vcpu;
+    struct ffa_regs call, reply;
+};
 /* Memory sharing (test_host_ops_mem): what the simulated host knows of each guest page. */
 #define TH_PAGE_OWNED   0 /* the VM's own, not acquired */
 #define TH_PAGE_SHARED  1 /* acquired for FFA_MEM_SHARE: the VM keeps access */
@@ -110,6 +117,14 @@ struct test_host {
     /* the processor current_cpu answers (test_host_ops_cpu), and how often it was asked */
     uint32_t current_cpu;
     unsigned current_cpu_calls;
+    /* hypervisor pages from page_alloc ("physical" address = host address), for th_ns_memory */
+    struct {
+        uint8_t *va;
+        uint32_t pages;
+    } hyp_pages[8];
+    /* what the trace hook saw (test_host_ops_trace): the first TEST_MAX_TRACES, and a count */
+    struct test_trace trace[TEST_MAX_TRACES];
+    unsigned traces;
 };
 
 /* Callbacks without guest memory, and with everything (guest_map, page_alloc, notify). */
@@ -127,9 +142,17 @@ int th_page_state(struct test_host *h, uint16_t vm, uint64_t ipa);
 const struct th_mem_map *th_mem_map_at(const struct test_host *h, uint16_t vm, uint64_t ipa);
 /* test_host_ops_full plus current_cpu, which answers test_host.current_cpu. */
 extern const struct ffa_host_ops test_host_ops_cpu;
+/* test_host_ops plus the trace hook, which keeps what it sees in test_host.trace. */
+extern const struct ffa_host_ops test_host_ops_trace;
 
 /* The host view of guest memory at `ipa` of VM `vm` (allocating its RAM on first use). */
 uint8_t *th_guest_ptr(struct test_host *h, uint16_t vm, uint64_t ipa);
+/*
+ * Normal-world memory as a secure world reaches it (ffa_mock_memory_fn, ffa_unicorn_ns_memory_fn;
+ * ctx: the struct test_host): hypervisor pages from page_alloc, and guest RAM by TEST_PA(vm, ipa)
+ * (not with scatter_pa); NULL for anything else. Never asserts.
+ */
+void *th_ns_memory(void *ctx, uint64_t pa, size_t len, int writable);
 /* Release fake guest RAM; asserts that no mapping or page is left. */
 void th_host_cleanup(struct test_host *h);
 /*

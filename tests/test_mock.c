@@ -116,6 +116,15 @@ static void test_mismatch_names_the_function_and_the_register(void **state)
     assert_null(strstr(t->c.msg, "x1   0x18001              0x18001               <--"));
 }
 
+static void test_mismatch_decodes_the_call(void **state)
+{
+    struct mock_fixture *t = *state;
+
+    call_with_x3_mismatch(t->mock);
+    assert_non_null(
+        strstr(t->c.msg, "\n  got: FFA_MSG_SEND_DIRECT_REQ_32(VM 0x0001 -> SP 0x8001, [0x6])\n"));
+}
+
 static void test_mismatch_is_answered_with_aborted(void **state)
 {
     struct mock_fixture *t = *state;
@@ -151,6 +160,14 @@ static void test_unexpected_call_fails_loudly(void **state)
     assert_int_equal(t->c.count, 1);
     assert_non_null(strstr(t->c.msg, "unexpected call #1 FFA_RUN: no expectations left"));
     assert_non_null(strstr(t->c.msg, "0x80010000"));
+}
+
+static void test_unexpected_call_is_decoded(void **state)
+{
+    struct mock_fixture *t = *state;
+
+    call_mock(t->mock, th_regs(FFA_RUN, 0x80010000, 0, 0, 0, 0, 0, 0));
+    assert_non_null(strstr(t->c.msg, "\n  got: FFA_RUN(SP 0x8001 vCPU 0)\n"));
 }
 
 static void test_leftover_expectations_fail_verify(void **state)
@@ -653,10 +670,12 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_matching_call_gets_the_scripted_reply),
         T(test_mismatch_names_the_function_and_the_register),
+        T(test_mismatch_decodes_the_call),
         T(test_mismatch_is_answered_with_aborted),
         T(test_mismatch_fails_verify),
         T(test_wrong_function_is_reported_by_name),
         T(test_unexpected_call_fails_loudly),
+        T(test_unexpected_call_is_decoded),
         T(test_leftover_expectations_fail_verify),
         T(test_text_script_loads_and_replays),
         T(test_script_exact_call_refuses_nonzero_unnamed_registers),

@@ -10,6 +10,9 @@
 #include "ffa/names.h"
 #include "mock_internal.h"
 
+static int format_regs_any(char *buf, size_t len, const char *verb, const struct ffa_regs *regs,
+                           uint32_t list, uint32_t any, const char *tail);
+
 /* A function name for `value`, only if parsing the name gives back exactly `value`. */
 static const char *exact_func_name(uint64_t value)
 {
@@ -36,6 +39,12 @@ int ffa_mock_format_value(char *buf, size_t len, uint32_t fid, unsigned reg, uin
 static int format_regs(char *buf, size_t len, const char *verb, const struct ffa_regs *regs,
                        uint32_t list, const char *tail)
 {
+    return format_regs_any(buf, len, verb, regs, list, 0, tail);
+}
+
+static int format_regs_any(char *buf, size_t len, const char *verb, const struct ffa_regs *regs,
+                           uint32_t list, uint32_t any, const char *tail)
+{
     size_t pos = 0;
     int n;
 
@@ -46,13 +55,14 @@ static int format_regs(char *buf, size_t len, const char *verb, const struct ffa
     for (unsigned i = 0; i < FFA_NUM_REGS; i++) {
         char v[64];
 
-        if ((list & FFA_MOCK_X(i)) == 0)
+        if (((list | any) & FFA_MOCK_X(i)) == 0)
             continue;
         ffa_mock_format_value(v, sizeof(v), (uint32_t)regs->x[0], i, regs->x[i]);
         if (i == 0)
             n = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, "%s", v);
         else
-            n = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, " x%u=%s", i, v);
+            n = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, " x%u%c%s", i,
+                         (any & FFA_MOCK_X(i)) != 0 ? '~' : '=', v);
         if (n < 0)
             return n;
         pos += (size_t)n;
@@ -81,6 +91,36 @@ int ffa_mock_format_line(char *buf, size_t len, const char *verb, const struct f
                          int exact)
 {
     return format_regs(buf, len, verb, regs, nonzero_regs(regs), exact ? " x*=0" : NULL);
+}
+
+int ffamk_format_call(char *buf, size_t len, const struct ffa_regs *regs, uint32_t any)
+{
+    return format_regs_any(buf, len, "call", regs, nonzero_regs(regs) & ~any, any, " x*=0");
+}
+
+int ffamk_format_mem(char *buf, size_t len, const struct ffa_mock_mem *m)
+{
+    size_t pos;
+    int n;
+
+    n = snprintf(buf, len, "%s 0x%04x 0x%x ", m->dir == FFA_MOCK_MEM_TX ? "tx" : "rx", m->endpoint,
+                 m->offset);
+    if (n < 0)
+        return n;
+    pos = (size_t)n;
+    for (uint32_t i = 0; i < m->len; i++) {
+        char *at = buf + (pos < len ? pos : len);
+        size_t room = pos < len ? len - pos : 0;
+
+        if (m->mask != NULL && m->mask[i] == 0)
+            n = snprintf(at, room, "??");
+        else
+            n = snprintf(at, room, "%02x", m->bytes[i]);
+        if (n < 0)
+            return n;
+        pos += (size_t)n;
+    }
+    return (int)pos;
 }
 
 int ffamk_format_expectation(char *buf, size_t len, const struct ffa_mock_step *step)

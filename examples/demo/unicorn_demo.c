@@ -17,10 +17,10 @@
 
 #include "demo_host.h"
 #include "ffa/backend_unicorn.h"
+#include "ffa/format.h"
 #include "ffa/mediator.h"
 #include "ffa/names.h"
 #include "sp_protocol.h"
-#include "trace.h"
 
 #define VM_ID  1u
 #define TX_IPA DEMO_GUEST_IPA
@@ -49,18 +49,21 @@ struct demo {
     struct ffa_vm *vm;
 };
 
+/* One guest call, printed decoded (format.h) in the layout of the VM's negotiated version. */
 static struct ffa_regs guest_call(struct demo *d, struct ffa_regs r)
 {
     struct ffa_regs call = r;
-    char buf[256];
+    char buf[512];
 
-    printf("  VM %u -> %s\n", VM_ID, demo_decode(&call, NULL, 0, buf, sizeof(buf)));
+    ffa_format_regs(buf, sizeof(buf), &call, FFA_FORMAT_CALL, ffa_vm_version(d->vm), NULL);
+    printf("  VM %u -> %s\n", VM_ID, buf);
     if (ffa_mediator_handle(d->m, d->vm, 0, 0, &r) != FFA_CALL_HANDLED) {
         printf("  (declined: not an FF-A call)\n");
         failures++;
         return r;
     }
-    printf("  VM %u <- %s\n", VM_ID, demo_decode(&r, &call, 1, buf, sizeof(buf)));
+    ffa_format_regs(buf, sizeof(buf), &r, FFA_FORMAT_REPLY, ffa_vm_version(d->vm), &call);
+    printf("  VM %u <- %s\n", VM_ID, buf);
     return r;
 }
 
@@ -96,45 +99,6 @@ static void section(const char *title)
     printf("\n== %s ==\n", title);
 }
 
-/*
- * "b4b5671e-4a90-4fe1-b81f-fb13dae1dacb": the 16 bytes in order, as they sit in a partition
- * descriptor or in w1..w4 read little-endian (the canonical form the arm-ffa crate's
- * UuidHelper::from_u32_regs() gives the register words).
- */
-static void uuid_text(const uint8_t *u, char *out)
-{
-    char *p = out;
-
-    for (int i = 0; i < 16; i++) {
-        p += sprintf(p, "%02x", u[i]);
-        if (i == 3 || i == 5 || i == 7 || i == 9)
-            *p++ = '-';
-    }
-    *p = '\0';
-}
-
-static void props_text(uint32_t props, char *out, size_t len)
-{
-    static const char *const names[] = {"direct-req-recv",
-                                        "direct-req-send",
-                                        "indirect-msg",
-                                        "notif-recv",
-                                        NULL,
-                                        NULL,
-                                        "vm-created",
-                                        "vm-destroyed",
-                                        "aarch64",
-                                        "direct-req2-recv",
-                                        "direct-req2-send"};
-    size_t n = 0;
-
-    out[0] = '\0';
-    for (unsigned b = 0; b < sizeof(names) / sizeof(names[0]); b++) {
-        if ((props & (1u << b)) != 0 && names[b] != NULL && n < len)
-            n += (size_t)snprintf(out + n, len - n, "%s%s", n != 0 ? ", " : "", names[b]);
-    }
-}
-
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -155,8 +119,6 @@ static void buffers_and_partitions(struct demo *d)
     section("RX/TX buffers: the VM maps a page each (the mediator tells the SPMC where they are)");
     r = guest_call(d, (struct ffa_regs){{FFA_FEATURES, FFA_RXTX_MAP_64}});
     expect(r.x[0] == FFA_SUCCESS_32 && (r.x[2] & 3) == 0, "4 KiB buffers");
-    printf("  (w2: buffers of 4 KiB at least, %llu pages at most)\n",
-           (unsigned long long)(r.x[2] >> 16));
     r = guest_call(d, (struct ffa_regs){{FFA_RXTX_MAP_64, TX_IPA, RX_IPA, 1}});
     expect(r.x[0] == FFA_SUCCESS_32, "buffers mapped");
 
@@ -167,16 +129,12 @@ static void buffers_and_partitions(struct demo *d)
     r = guest_call(d, (struct ffa_regs){{FFA_PARTITION_INFO_GET}});
     expect(r.x[0] == FFA_SUCCESS_32 && r.x[2] == count && r.x[3] == 24, "24-byte entries");
     if (r.x[0] == FFA_SUCCESS_32) {
-        printf("      %-6s  %-36s  %-3s  %s\n", "ID", "UUID", "ECs", "properties");
+        printf("  (VM %u reads %u descriptors from its RX buffer:)\n", VM_ID, count);
         for (uint32_t i = 0; i < count && i < 4096 / 24; i++) {
-            const uint8_t *e = rx + 24 * i;
-            uint16_t id = (uint16_t)(e[0] | e[1] << 8);
-            char uuid[40], props[200];
+            char desc[256];
 
-            uuid_text(e + 8, uuid);
-            props_text(le32(e + 4), props, sizeof(props));
-            printf("      0x%04x  %-36s  %3u  %s\n", id, FFA_ID_IS_SECURE(id) ? uuid : "(this VM)",
-                   (unsigned)(e[2] | e[3] << 8), props);
+            ffa_format_partition_info(desc, sizeof(desc), rx + 24 * i, 24);
+            printf("      %s\n", desc);
         }
     }
     r = guest_call(d, (struct ffa_regs){{FFA_RX_RELEASE}});
@@ -205,15 +163,14 @@ static int read_message(uint16_t from, uint32_t cmd, const char *text)
 {
     const uint8_t *rx = demo_guest_ptr(VM_ID, RX_IPA);
     uint32_t off = le32(rx + 8), ids = le32(rx + 12), size = le32(rx + 16);
-    char buf[256] = "";
+    char buf[256] = "", line[512];
 
     if (off >= 40 && off < 4096 && size >= 8 && size - 8 < sizeof(buf) && off + size <= 4096)
         memcpy(buf, rx + off + 8, size - 8);
-    printf("  (VM %u reads its RX buffer: from 0x%04x, command 0x%x, argument 0x%x, \"%s\")\n",
-           VM_ID, ids >> 16, off + 8 <= 4096 ? le32(rx + off) : 0,
-           off + 8 <= 4096 ? le32(rx + off + 4) : 0, buf);
-    return (ids >> 16) == from && (ids & 0xffff) == VM_ID && le32(rx + off) == cmd &&
-           strcmp(buf, text) == 0;
+    ffa_format_msg(line, sizeof(line), rx, 4096);
+    printf("  (VM %u reads its RX buffer: %s)\n", VM_ID, line);
+    return (ids >> 16) == from && (ids & 0xffff) == VM_ID && off + 8 <= 4096 &&
+           le32(rx + off) == cmd && strcmp(buf, text) == 0;
 }
 
 static void run_sp(struct demo *d, uint16_t sp)

@@ -5,7 +5,9 @@
  * The "guest" is a list of SMCs (what a Linux FF-A driver sends); the hypervisor's trap handler
  * hands each to the mediator, or answers SMCCC "unknown" when the mediator declines it. The
  * secure world is the mock, loaded from secure-world.ffa. Every guest call, every call that
- * reaches the secure world and every reply is printed decoded.
+ * reaches the secure world and every reply is printed decoded with ffa_format_regs(): the trap
+ * handler prints the guest's call, a backend wrapper the secure world's traffic, and the
+ * mediator's trace hook (struct ffa_host_ops.trace) each reply the guest gets.
  *
  * Usage: mock_hypervisor [script]   (default: the secure-world.ffa this example is built with, so
  * the program runs from any directory)
@@ -15,8 +17,8 @@
 #include <stdlib.h>
 
 #include "ffa/backend_mock.h"
+#include "ffa/format.h"
 #include "ffa/mediator.h"
-#include "ffa_trace.h"
 
 #define VM_ID 0x0001u
 
@@ -41,10 +43,32 @@ static void host_log(void *host, enum ffa_log_level level, const char *msg)
         printf("    [mediator log] %s\n", msg);
 }
 
+/* The host context: what the trace hook needs to know. */
+struct host {
+    struct ffa_mediator *m;
+};
+
+/*
+ * The trace hook: the reply each guest call got, decoded knowing the call and the FF-A version
+ * the VM negotiated (0 while negotiating: the newest layout).
+ */
+static void host_trace(void *ctx, uint16_t vm_id, uint16_t vcpu, const struct ffa_regs *call,
+                       const struct ffa_regs *reply)
+{
+    struct host *h = ctx;
+    struct ffa_vm *vm = ffa_vm_find(h->m, vm_id);
+    char buf[256];
+
+    ffa_format_regs(buf, sizeof(buf), reply, FFA_FORMAT_REPLY, vm != NULL ? ffa_vm_version(vm) : 0,
+                    call);
+    printf("guest vCPU %u <-  %s\n", vcpu, buf);
+}
+
 static const struct ffa_host_ops host_ops = {
     .alloc = host_alloc,
     .free = host_free,
     .log = host_log,
+    .trace = host_trace,
 };
 
 /* ---- A backend wrapper that prints what crosses into the secure world ---- */
@@ -56,12 +80,14 @@ struct traced {
 static void traced_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct traced *t = ctx;
+    const struct ffa_regs call = *in; /* `out` may alias `in` */
     char buf[256];
 
-    printf("        secure world <- cpu %u: %s\n", cpu,
-           ffa_trace_describe(in, 0, buf, sizeof(buf)));
-    ffa_backend_call(&t->inner, cpu, in, out);
-    printf("        secure world -> %s\n", ffa_trace_describe(out, 1, buf, sizeof(buf)));
+    ffa_format_regs(buf, sizeof(buf), &call, FFA_FORMAT_CALL, 0, NULL);
+    printf("        secure world <- cpu %u: %s\n", cpu, buf);
+    ffa_backend_call(&t->inner, cpu, &call, out);
+    ffa_format_regs(buf, sizeof(buf), out, FFA_FORMAT_REPLY, 0, &call);
+    printf("        secure world -> %s\n", buf);
 }
 
 /* ---- The hypervisor's SMC trap handler ---- */
@@ -73,14 +99,14 @@ static void trap_smc(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vcpu,
 {
     char buf[256];
 
-    printf("guest vCPU %u  -> %s\n", vcpu, ffa_trace_describe(regs, 0, buf, sizeof(buf)));
+    ffa_format_regs(buf, sizeof(buf), regs, FFA_FORMAT_CALL, ffa_vm_version(vm), NULL);
+    printf("guest vCPU %u  -> %s\n", vcpu, buf);
+    /* The reply is printed by the trace hook (host_trace). */
     if (ffa_mediator_handle(m, vm, vcpu, GUEST_PCPU, regs) == FFA_CALL_DECLINED) {
         /* Not FF-A: a real hypervisor routes PSCI, SMCCC arch calls... elsewhere. */
         regs->x[0] = FFA_SMCCC_UNKNOWN;
         printf("guest vCPU %u <-  declined by the mediator: SMCCC unknown function\n", vcpu);
-        return;
     }
-    printf("guest vCPU %u <-  %s\n", vcpu, ffa_trace_describe(regs, 1, buf, sizeof(buf)));
 }
 
 /* A guest call with its completion loop, as Linux's ffa_msg_send_wait_for_completion. */
@@ -98,6 +124,7 @@ int main(int argc, char **argv)
     const char *script = argc > 1 ? argv[1] : MOCK_HYPERVISOR_SCRIPT;
     struct ffa_mock *mock = ffa_mock_create();
     struct traced t;
+    struct host host = {NULL};
     struct ffa_backend be;
     struct ffa_mediator *m;
     struct ffa_vm *vm;
@@ -114,7 +141,8 @@ int main(int argc, char **argv)
     be = (struct ffa_backend){&t.ops, &t};
 
     printf("== create the mediator: it probes the secure world\n");
-    ret = ffa_mediator_create(NULL, &host_ops, NULL, &be, &m);
+    ret = ffa_mediator_create(NULL, &host_ops, &host, &be, &m);
+    host.m = m;
     if (ret != 0 || ffa_vm_add(m, VM_ID, 1, 0, &vm) != 0) {
         fprintf(stderr, "mock_hypervisor: setup failed (%d)\n", ret);
         return 1;

@@ -13,8 +13,8 @@
  * mediator nests its locks in one fixed order and never takes one it holds), log (anywhere),
  * guest_map and guest_unmap (under the VM's lock). None of them may call into the mediator or take
  * a lock the mediator could hold. alloc, free, lock_create, lock_destroy, page_alloc, page_free,
- * notify and current_cpu are called with no mediator lock held. The backend's call() may run under
- * mediator locks too (backend.h).
+ * notify, current_cpu and trace are called with no mediator lock held. The backend's call() may run
+ * under mediator locks too (backend.h).
  *
  * The processor of each secure-world call: the mediator issues every call into the secure world
  * on a physical processor index (struct ffa_backend_ops.call). A guest's call carries it
@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ffa/regs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -231,6 +233,24 @@ struct ffa_host_ops {
      */
     void (*mem_unmap)(void *host, uint16_t borrower_id, uint16_t lender_id, unsigned xfer,
                       uint64_t ipa, uint64_t pa, uint32_t pages, unsigned flags);
+
+    /*
+     * Trace hook: called once for every FF-A call ffa_mediator_handle() handles, after the reply
+     * is written, with the guest's registers as they came in (`call`), the reply (`reply`, the
+     * registers the guest gets back), the VM's endpoint ID (0 when the call named no VM of this
+     * mediator: a host bug, answered INVALID_PARAMETERS) and the vCPU. ffa_format_regs()
+     * (format.h) turns each into a readable line; a trace of the calls a host makes on its own
+     * does not exist (they are not guest calls). Called on the caller's thread with no mediator
+     * lock held; it must not call into the mediator with the same VM and vCPU. Not traced: calls
+     * the mediator declines (not FF-A), and the secure-world calls the mediator makes on a
+     * guest's behalf: wrap the backend to see those (struct ffa_backend_ops; the recorder of
+     * backend_mock.h is such a wrapper). Optional: when NULL, tracing costs nothing (the
+     * per-call fast path never looks at it). When set, every call of a VM takes the mediator's
+     * slow path and its registers are copied once. The choice is made per VM when its version is
+     * settled: set the hook before ffa_mediator_create() and leave it.
+     */
+    void (*trace)(void *host, uint16_t vm_id, uint16_t vcpu, const struct ffa_regs *call,
+                  const struct ffa_regs *reply);
 };
 
 #ifdef __cplusplus

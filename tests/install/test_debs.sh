@@ -89,6 +89,10 @@ for f in echo.elf echo.dtb echo.dts; do
 done
 [ "$(field ffa-mediator-examples Architecture)" = all ] || fail "ffa-mediator-examples is not Architecture: all"
 
+echo "== ffa-mediator-tools: the programs"
+contents ffa-mediator-tools | grep -qx /usr/bin/ffa-transcript ||
+  fail "ffa-mediator-tools has no /usr/bin/ffa-transcript"
+
 echo "== apt could install them all (simulated: the system is not changed)"
 ffa_with_lock_wait apt-get install --simulate --no-install-recommends "${files[@]}" >"$work.apt" ||
   { cat "$work.apt"; fail "apt-get cannot install the packages"; }
@@ -103,3 +107,9 @@ for f in "${files[@]}"; do
 done
 "$src/tests/install/consume.sh" "$work/root/usr" "$src/tests/install/consumer" "$cc" \
   "$work/consumer" "$work/root/usr/share/ffa-mediator/sp"
+
+echo "== ffa-transcript from the unpacked root decodes the example recording"
+"$work/root/usr/bin/ffa-transcript" "$src/examples/recordings/messaging.ffa" >"$work/transcript" ||
+  fail "ffa-transcript failed"
+grep -q "SP 0x8001 1 vCPU UUID b4b5671e-4a90-4fe1-b81f-fb13dae1dacb" "$work/transcript" ||
+  fail "ffa-transcript did not decode the partition list"

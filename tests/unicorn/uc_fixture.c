@@ -104,7 +104,7 @@ static void full_page_free(void *host, void *va, uint32_t pages)
 
 static struct ffa_host_ops full_ops;
 
-static const struct ffa_host_ops *full_host_ops(void)
+const struct ffa_host_ops *ucf_full_host_ops(void)
 {
     full_ops = test_host_ops_full;
     full_ops.page_alloc = full_page_alloc;
@@ -124,7 +124,7 @@ uint8_t *ucf_hyp_pages(struct ucf *f, uint32_t pages, uint64_t *pa)
  * ns_memory: a hypervisor page range, or guest RAM of a VM that has some (PA = TEST_PA(vm, ipa),
  * or twice that, page by page, with scatter_pa); the guest's read-only pages only for reading.
  */
-static void *full_ns_memory(void *ctx, uint64_t pa, size_t len, int writable)
+void *ucf_ns_memory(void *ctx, uint64_t pa, size_t len, int writable)
 {
     struct ucf *f = ctx;
     uint64_t ram_end = TEST_RAM_IPA + (uint64_t)TEST_RAM_PAGES * 4096;
@@ -187,7 +187,7 @@ static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp
     cfg.log = ucf_log;
     cfg.log_ctx = f;
     if (full) {
-        cfg.ns_memory = full_ns_memory;
+        cfg.ns_memory = ucf_ns_memory;
         cfg.rx_full = full_rx_full;
         cfg.ns_ctx = f;
     }
@@ -197,9 +197,9 @@ static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp
     if (!mediator)
         return f;
     be = ffa_unicorn_backend(f->spmc);
-    assert_int_equal(
-        ffa_mediator_create(NULL, full ? full_host_ops() : &test_host_ops, &f->host, &be, &f->m),
-        0);
+    assert_int_equal(ffa_mediator_create(NULL, full ? ucf_full_host_ops() : &test_host_ops,
+                                         &f->host, &be, &f->m),
+                     0);
     assert_int_equal(ffa_vm_add(f->m, TEST_VM_ID, 2, 0, &f->vm), 0);
     r = th_regs(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
     assert_int_equal(ffa_mediator_handle(f->m, f->vm, 0, 0, &r), FFA_CALL_HANDLED);

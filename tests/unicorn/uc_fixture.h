@@ -76,6 +76,12 @@ struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_
 void ucf_free(struct ucf *f);
 
 /* ---- Full host helpers ---- */
+/*
+ * The full host's callbacks (test_host_ops_full whose hypervisor pages the SPMC can reach), and
+ * its ns_memory callback (ctx: the struct ucf): for a mediator the test creates itself.
+ */
+const struct ffa_host_ops *ucf_full_host_ops(void);
+void *ucf_ns_memory(void *ctx, uint64_t pa, size_t len, int writable);
 /* Hypervisor pages through the full host's page_alloc (freed by ucf_free). */
 uint8_t *ucf_hyp_pages(struct ucf *f, uint32_t pages, uint64_t *pa);
 /* A call straight into the backend, as the hypervisor. */
