@@ -33,7 +33,8 @@ static bool range_ok(uint64_t off, uint64_t len, uint64_t size)
     return off <= size && len <= size - off;
 }
 
-int elf_parse(const uint8_t *data, size_t size, struct elf_image *out, char *err, size_t err_len)
+int ffau_elf_parse(const uint8_t *data, size_t size, struct elf_image *out, char *err,
+                   size_t err_len)
 {
     Elf64_Ehdr eh;
 

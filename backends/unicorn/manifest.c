@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FF-A partition manifest (TF-A ffa-manifest-binding, compatible "arm,ffa-manifest-1.0"), parsed
- * with libfdt into struct sp_manifest (secure-side.md 7.3). Every field the binding defines and
- * the SPMC or a later issue needs is kept. A bad value is refused with a message that names the
- * property and the value.
+ * FF-A partition manifest (TF-A docs/components/ffa-manifest-binding.rst, compatible
+ * "arm,ffa-manifest-1.0"; Hafnium src/manifest.c parse_ffa_manifest() reads the same properties),
+ * parsed with libfdt into struct sp_manifest. Every field the binding defines and the SPMC may use
+ * is kept. A bad value is refused with a message that names the property and the value; a blob
+ * that is not a whole, valid DTB with one that says what is wrong with it.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -272,7 +273,7 @@ static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
 
     if (mf_required(c, root, "ffa-version", false, &v) != 0)
         return -1;
-    /* Compatible when majors match and the SP's minor <= ours (secure-side.md 1.4). */
+    /* Compatible when majors match and the SP's minor <= ours (DEN0077A v1.2 FFA_VERSION). */
     if ((v & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(v) != 1 || v > SPMC_VERSION)
         return mf_fail(c, "property 'ffa-version' value 0x%llx is not 1.0..1.2",
                        (unsigned long long)v);
@@ -287,7 +288,7 @@ static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
 
     if (mf_required(c, root, "exception-level", false, &v) != 0)
         return -1;
-    /* 0 = NS-EL1 (a VM), 1 = S-EL0, 2 = S-EL1 (secure-side.md 7.3). */
+    /* 0 = NS-EL1 (a VM), 1 = S-EL0, 2 = S-EL1 (TF-A's binding, "exception-level"). */
     if (v != 1 && v != 2)
         return mf_fail(c, "property 'exception-level' value %llu is not 1 (S-EL0) or 2 (S-EL1)",
                        (unsigned long long)v);
@@ -373,16 +374,52 @@ static int mf_scalars(struct mf_ctx *c, int root, struct sp_manifest *mf)
     return 0;
 }
 
-int manifest_parse(const void *dtb, size_t size, struct sp_manifest *mf, char *err, size_t err_len)
+/*
+ * The blob must be a whole DTB before libfdt reads anything from it: each way it can fail gets
+ * its own message (libfdt's own check answers "<no error>" for a truncated blob whose header is
+ * intact: fdt_check_header() looks at the header alone).
+ */
+static int mf_check_dtb(struct mf_ctx *c, size_t size)
+{
+    const void *dtb = c->fdt;
+    int err;
+
+    if (size < sizeof(struct fdt_header))
+        return mf_fail(c, "%zu bytes is too short for a DTB (it starts with a %zu-byte header)",
+                       size, sizeof(struct fdt_header));
+    if (fdt_magic(dtb) != FDT_MAGIC)
+        return mf_fail(c, "not a DTB: magic 0x%08x is not 0x%08x", fdt_magic(dtb), FDT_MAGIC);
+    if (fdt_totalsize(dtb) > size)
+        return mf_fail(c, "the DTB is truncated: its header says %u bytes, %zu were given",
+                       fdt_totalsize(dtb), size);
+    err = fdt_check_header(dtb);
+    if (err == -FDT_ERR_BADVERSION)
+        return mf_fail(c,
+                       "the DTB header is corrupt: version %u (last compatible version %u) is "
+                       "not one libfdt reads (%d..%d)",
+                       fdt_version(dtb), fdt_last_comp_version(dtb), FDT_FIRST_SUPPORTED_VERSION,
+                       FDT_LAST_SUPPORTED_VERSION);
+    if (err == -FDT_ERR_TRUNCATED)
+        return mf_fail(c,
+                       "the DTB header is corrupt: a block (memory reservations, structure or "
+                       "strings) lies outside its totalsize of %u bytes",
+                       fdt_totalsize(dtb));
+    if (err != 0)
+        return mf_fail(c, "the DTB header is corrupt (libfdt: %s)", fdt_strerror(err));
+    err = fdt_check_full(dtb, size);
+    if (err != 0)
+        return mf_fail(c, "the DTB's structure block is corrupt (libfdt: %s)", fdt_strerror(err));
+    return 0;
+}
+
+int ffau_mf_parse(const void *dtb, size_t size, struct sp_manifest *mf, char *err, size_t err_len)
 {
     struct mf_ctx c = {dtb, err, err_len};
     int root;
 
     memset(mf, 0, sizeof(*mf));
-    if (size < sizeof(struct fdt_header) || fdt_check_header(dtb) != 0 || fdt_totalsize(dtb) > size)
-        return mf_fail(&c, "not a valid DTB (%s)",
-                       size < sizeof(struct fdt_header) ? "too short"
-                                                        : fdt_strerror(fdt_check_header(dtb)));
+    if (mf_check_dtb(&c, size) != 0)
+        return -1;
     root = fdt_path_offset(dtb, "/");
     if (root < 0)
         return mf_fail(&c, "no root node");

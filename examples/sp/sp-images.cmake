@@ -33,12 +33,17 @@ endif()
 set(FFA_SP_COMMON ${FFA_SP_SRC}/common/start.S ${FFA_SP_SRC}/common/ffa_call.S
     ${FFA_SP_SRC}/common/ffa.c)
 set(FFA_SP_DEPS ${FFA_SP_COMMON} ${FFA_SP_SRC}/common/main.c ${FFA_SP_SRC}/common/sp_ffa.h
-    ${FFA_SP_SRC}/common/sp_protocol.h ${FFA_SP_SRC}/common/sp.lds)
+    ${FFA_SP_SRC}/common/sp_protocol.h)
 set(FFA_SP_OUTPUTS "")
 
-# ffa_sp_image(<name> CONDUIT <SMC|HVC|SVC> SOURCES <files> [DEFS <-D...>])
+# ffa_sp_image(<name> CONDUIT <SMC|HVC|SVC> SOURCES <files> [DEFS <-D...>] [LDS <script>])
+# LDS: a linker script in common/ (default sp.lds).
 function(ffa_sp_image name)
-  cmake_parse_arguments(A "" "CONDUIT" "SOURCES;DEFS" ${ARGN})
+  cmake_parse_arguments(A "" "CONDUIT;LDS" "SOURCES;DEFS" ${ARGN})
+  if(NOT A_LDS)
+    set(A_LDS sp.lds)
+  endif()
+  set(lds ${FFA_SP_SRC}/common/${A_LDS})
   set(out ${FFA_SP_DIR}/${name}.elf)
   set(srcs ${FFA_SP_COMMON})
   foreach(s ${A_SOURCES})
@@ -46,8 +51,8 @@ function(ffa_sp_image name)
   endforeach()
   add_custom_command(OUTPUT ${out}
     COMMAND ${FFA_SP_CC} ${FFA_SP_CFLAGS} -DSP_CONDUIT_${A_CONDUIT} ${A_DEFS}
-            -Wl,-T,${FFA_SP_SRC}/common/sp.lds -Wl,--build-id=none -o ${out} ${srcs}
-    DEPENDS ${srcs} ${FFA_SP_DEPS}
+            -Wl,-T,${lds} -Wl,--build-id=none -o ${out} ${srcs}
+    DEPENDS ${srcs} ${FFA_SP_DEPS} ${lds}
     COMMENT "SP image ${name}.elf (AArch64, ${A_CONDUIT} conduit)" VERBATIM)
   set(FFA_SP_OUTPUTS ${FFA_SP_OUTPUTS} ${out} PARENT_SCOPE)
 endfunction()
@@ -70,8 +75,11 @@ ffa_sp_image(init-abort CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INI
 ffa_sp_image(init-fault CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=2)
 ffa_sp_image(messenger CONDUIT SMC SOURCES common/main.c messenger.c)
 ffa_sp_image(messenger2 CONDUIT SMC SOURCES common/main.c messenger.c DEFS -DSP_RXTX_FROM_MANIFEST)
+ffa_sp_image(mmu CONDUIT SMC SOURCES common/main.c mmu.c)
+ffa_sp_image(bigmem CONDUIT SMC SOURCES common/main.c bigmem.c LDS sp-big.lds)
+ffa_sp_image(farseg CONDUIT SMC SOURCES common/main.c bigmem.c DEFS -DSP_FARSEG LDS sp-far.lds)
 foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort
-          messenger messenger2 messenger-v10)
+          messenger messenger2 messenger-v10 mmu bigmem farseg)
   ffa_sp_manifest(${m})
 endforeach()
 

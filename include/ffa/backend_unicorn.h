@@ -13,9 +13,9 @@
  *   struct ffa_backend be = ffa_unicorn_backend(spmc);
  *   ffa_mediator_create(NULL, &host_ops, host, &be, &m);
  *
- * The model has one physical PE: every normal-world call arrives on CPU 0, so a UP partition runs
- * on its vCPU 0 and an MP partition only on its vCPU 0 (the backend interface carries no CPU
- * index). See docs/unicorn.md for states, rules and what is not implemented yet.
+ * The model has one physical PE: every normal-world call runs on PE 0 whatever processor index the
+ * backend call carries, so a UP partition runs on its vCPU 0 and an MP partition only on its
+ * vCPU 0. See docs/unicorn.md for states, rules and what is not implemented yet.
  *
  * Thread safety: calls through the backend are serialised inside the backend (one PE);
  * ffa_unicorn_raise_ns_interrupt() may be called from any thread at any time.

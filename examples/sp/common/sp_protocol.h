@@ -21,12 +21,23 @@
 #define SP_ID_MESSENGER  0x800Bu /* indirect messaging, maps its RX/TX with FFA_RXTX_MAP */
 #define SP_ID_MESSENGER2 0x800Cu /* the same, RX/TX declared in its manifest (rx_tx-info) */
 #define SP_ID_MSG_V10    0x800Du /* the messenger at FF-A v1.0 (no indirect messaging) */
+#define SP_ID_MMU        0x800Eu /* enables its stage-1 MMU and caches at init */
+#define SP_ID_BIGMEM     0x800Fu /* a 64 MiB partition (a 64 MiB zero-initialised area) */
+#define SP_ID_FARSEG     0x8010u /* two segments 1 GiB apart */
 
 /* Any SP with the generic command (el0, forwarder): w4 = FID, w5..w7 = x1..x3.
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
 #define SP_CMD_CALL 0xCA11u
 
-/* Worker: w4 = iterations. Answer: w3 = checksum, w4 = iterations done. */
+/*
+ * Any SP with the 64-bit generic command (the messengers): a DIRECT_REQ_64 with x4 = FID, x5..x7
+ * = x1..x3 (64-bit). The SP keeps the whole result. Answer (DIRECT_RESP_64): x3..x7 = x0..x4 of
+ * the result. SP_CMD_RESULT (DIRECT_REQ_64, x4 = n): x3..x7 = x(n)..x(n+4) of that result.
+ */
+#define SP_CMD_CALL64 0xCA64u
+#define SP_CMD_RESULT 0x4E5Du
+
+/* Worker and mmu: w4 = iterations. Answer: w3 = checksum, w4 = iterations done. */
 #define SP_CMD_COMPUTE 1u
 /* Worker: FFA_YIELD with timeout w4 (ns, low word). Answer: w3 = x0 of the yield's result. */
 #define SP_CMD_YIELD 2u
@@ -105,5 +116,34 @@
 /* messenger2's buffers: its manifest's memory regions (rx_tx-info). */
 #define SP_MSG2_RX_ADDR 0x20000000u
 #define SP_MSG2_TX_ADDR 0x20001000u
+
+/*
+ * mmu (mmu.c): identity page tables for its image and the SPMC's boot-info window, built at init;
+ * then the MMU and the caches go on. SP_MMU_CMD_STATUS answers w3 = the SCTLR_EL1 bits M | C | I
+ * that are set; w4 = the translation checks that hold, SP_MMU_CHECKS_ALL when its own tables
+ * translate (AT S1E1R of an address they leave out faults, AT S1E1W of its code faults, AT S1E1R
+ * of its data gives the same address); w5 = a checksum of a read-only table; w6 = a word stored
+ * to and loaded back from .bss (w4 of the request). SP_CMD_COMPUTE is the worker's computation.
+ */
+#define SP_MMU_CMD_STATUS     0x33u
+#define SP_MMU_SCTLR_MCI      0x1005u /* M (bit 0) | C (bit 2) | I (bit 12) */
+#define SP_MMU_CHECK_UNMAPPED (1u << 0)
+#define SP_MMU_CHECK_RO_CODE  (1u << 1)
+#define SP_MMU_CHECK_IDENTITY (1u << 2)
+#define SP_MMU_CHECKS_ALL     0x7u
+#define SP_MMU_UNMAPPED_VA    0x80000000u
+
+/*
+ * bigmem and farseg (bigmem.c): a large area (bigmem: 64 MiB, zero-initialised; farseg: a segment
+ * 1 GiB above the image, starting with SP_FAR_MAGIC). SP_BIG_CMD_INFO answers w3 = the area's
+ * address, w4 = its size in 4 KiB pages, w5 = its first word. SP_BIG_CMD_TOUCH (w4 = page index,
+ * w5 = value) stores the value at the start and the end of that page and answers w3/w4 = the two
+ * words loaded back.
+ */
+#define SP_BIG_CMD_INFO  0xB16u
+#define SP_BIG_CMD_TOUCH 0xB17u
+#define SP_BIG_PAGES     16384u /* bigmem: 64 MiB */
+#define SP_FAR_ADDR      0x50000000u
+#define SP_FAR_MAGIC     0xFA12FA12u
 
 #endif /* SP_PROTOCOL_H */
