@@ -11,14 +11,13 @@
  * value or an odd number of cells, optionally truncated by a few bytes.
  *
  * Checked: ffa_unicorn_create() returns 0, INVALID_PARAMETERS or NO_MEMORY and never crashes,
- * hangs or leaks (ASan, LSan, libFuzzer's timeout); a refusal names its reason (a message that
- * says "<no error>" is the known defect "manifest-reason"); a partition that loads answers
- * FFA_VERSION and a direct request with well-formed registers (fuzz/common/fz_reply.h), and
- * destroying it releases everything.
+ * hangs or leaks (ASan, LSan, libFuzzer's timeout), whatever the image's size and the spread of
+ * its segments; a refusal names its reason (a message that says "<no error>" is the defect
+ * "manifest-reason", fixed); a partition that loads answers FFA_VERSION and a direct request with
+ * well-formed registers (fuzz/common/fz_reply.h), and destroying it releases everything.
  *
- * Images whose segments span 4 MiB or more are the known defect "large-image" (Unicorn aborts
- * the process); while it is open they are reported and not loaded. A partition that calls the
- * SPMC in an endless loop hangs its caller (the known defect "call-loop"): a deadline reports it.
+ * A partition that calls the SPMC in an endless loop hangs its caller (the known defect
+ * "call-loop"): a deadline reports it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,19 +30,8 @@
 #include "fz_reply.h"
 #include "fz_sp_image.h"
 
-#define LARGE (UINT64_C(4) << 20)
-
 static uint8_t elf[64 * 1024];
 static uint8_t dtb[8192];
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = n; i > 0; i--)
-        v = v << 8 | p[i - 1];
-    return v;
-}
 
 /* A value for a field: the valid one, a neighbour of it, or anything. */
 static uint64_t field(struct fz_in *in, uint64_t valid)
@@ -123,38 +111,6 @@ static size_t make_manifest(struct fz_in *in)
     return size;
 }
 
-/* The image spans 4 MiB or more (segments' memory or their spread): the known Unicorn abort. */
-static bool large_image(const uint8_t *p, size_t size)
-{
-    uint64_t phoff, lo = UINT64_MAX, hi = 0;
-    unsigned phnum, phentsize;
-
-    if (size < 64 ||
-        memcmp(p,
-               "\x7f"
-               "ELF",
-               4) != 0 ||
-        p[4] != 2)
-        return false;
-    phoff = get_le(p + 32, 8);
-    phentsize = (unsigned)get_le(p + 54, 2);
-    phnum = (unsigned)get_le(p + 56, 2);
-    if (phentsize < 56 || phoff > size)
-        return false;
-    for (unsigned i = 0; i < phnum && phoff + (uint64_t)(i + 1) * phentsize <= size; i++) {
-        const uint8_t *ph = p + phoff + (size_t)i * phentsize;
-        uint64_t va = get_le(ph + 16, 8), memsz = get_le(ph + 40, 8);
-
-        if (get_le(ph, 4) != 1)
-            continue;
-        if (memsz >= LARGE || va + memsz < va)
-            return true;
-        lo = va < lo ? va : lo;
-        hi = va + memsz > hi ? va + memsz : hi;
-    }
-    return hi > lo && hi - lo >= LARGE;
-}
-
 static void check_answer(const struct ffa_regs *in, const struct ffa_regs *out)
 {
     struct fz_call c = {.vm_id = 1, .version = FFA_VERSION_1_2, .valid_vcpu = true};
@@ -213,12 +169,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dtb_size = fz_bytes(&in, dtb, fz_range(&in, 0, sizeof(dtb)));
     } else {
         dtb_size = make_manifest(&in);
-    }
-    if (large_image(elf, elf_size)) {
-        fz_defect(FZ_DEFECT_LARGE_IMAGE, "an image whose segments span 4 MiB or more: Unicorn "
-                                         "aborts the process while its pages are mapped");
-        if (fz_defect_tolerated(FZ_DEFECT_LARGE_IMAGE))
-            return 0;
     }
     sp.elf_data = elf;
     sp.elf_size = elf_size;

@@ -6,7 +6,8 @@
  * buggy firmware, or a fuzzer) writes into x0..x17, a forwarded call's answer goes through
  * ffam_answer_sanitise() before anything acts on it: the direct requests and FFA_RUN, the
  * mediator's own status calls (ffam_answer_status(): FFA_SPM_ID_GET, the RX/TX, RX_ACQUIRE,
- * RX_RELEASE and FFA_MSG_SEND2 forwarding, the partition list) and the memory-sharing calls.
+ * RX_RELEASE and FFA_MSG_SEND2 forwarding, the partition list, the notification calls and the
+ * SRI handler's FFA_NOTIFICATION_INFO_GET) and the memory-sharing calls.
  *
  * The decision is made on the whole of x0: an answer whose x0 has any of bits [63:32] set is no
  * FF-A function ID (Xen's ffa_finish_direct_req_run() switches on the whole register, and Linux's

@@ -92,6 +92,22 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
     case KEY(FFA_MSG_WAIT):
         ffam_handle_msg_wait(m, vm, vcpu, regs, cpu);
         return;
+    case KEY(FFA_NOTIFICATION_BIND):
+        ffam_handle_notif_bind(m, vm, regs, cpu, true);
+        return;
+    case KEY(FFA_NOTIFICATION_UNBIND):
+        ffam_handle_notif_bind(m, vm, regs, cpu, false);
+        return;
+    case KEY(FFA_NOTIFICATION_SET):
+        ffam_handle_notif_set(m, vm, regs, cpu);
+        return;
+    case KEY(FFA_NOTIFICATION_GET):
+        ffam_handle_notif_get(m, vm, regs, cpu, vcpu);
+        return;
+    case KEY(FFA_NOTIFICATION_INFO_GET_32):
+    case KEY(FFA_NOTIFICATION_INFO_GET_64):
+        ffam_handle_notif_info_get(m, vm, regs, fid);
+        return;
     case KEY(FFA_MEM_SHARE_32):
     case KEY(FFA_MEM_SHARE_64):
     case KEY(FFA_MEM_LEND_32):
@@ -118,9 +134,10 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
         return;
     default:
         /*
-         * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), secure-side-only ABIs
-         * (RX_ACQUIRE, BITMAP_CREATE/DESTROY), the SMC64 FFA_MSG_WAIT (v1.3), unknown numbers
-         * and ABIs not implemented yet.
+         * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), ABIs of the physical
+         * instance only (RX_ACQUIRE, NOTIFICATION_BITMAP_CREATE/DESTROY: the hypervisor's own,
+         * NOT_SUPPORTED to a VM as Hafnium's hypervisor and Xen answer), the SMC64 FFA_MSG_WAIT
+         * (v1.3), unknown numbers and ABIs not implemented yet.
          */
         reply_unhandled(m, vm, regs, fid);
         return;

@@ -64,6 +64,5 @@ void ffam_handle_msg_wait(struct ffa_mediator *m, struct ffa_vm *vm, uint16_t vc
                     ret);
     }
     reply8(vm, regs, FFA_RUN, 0, 0, 0, 0, 0, 0, 0);
-    if (m->host->notify != NULL)
-        m->host->notify(m->host_ctx, vm->id, vcpu, FFA_HOST_EVENT_VCPU_WAIT);
+    ffam_notif_signal_event(m, vm->id, vcpu, FFA_HOST_EVENT_VCPU_WAIT);
 }

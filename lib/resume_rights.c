@@ -330,7 +330,17 @@ static uint16_t slot_endpoint(const struct ffa_mediator *m, uint32_t s)
 /* A response for `vm_id` reached another VM's call: keep it with that VM's chain. */
 static bool stash(struct ffa_mediator *m, uint16_t vm_id, const struct ffa_regs *raw, uint32_t cpu)
 {
-    uint32_t h = find_head(m, vm_id, FFA_SENDER((uint32_t)raw->x[1]), cpu);
+    uint32_t h;
+
+    if (vm_id == FFA_ID_HYPERVISOR) {
+        /*
+         * The answer to one of the hypervisor's own messages (lifecycle.c): its next FFA_RUN of
+         * the context finds the request over and the message is settled from that answer.
+         */
+        MED_LOG(m, FFA_LOG_ERROR, "ffa: a response for the hypervisor reached a VM: dropped");
+        return false;
+    }
+    h = find_head(m, vm_id, FFA_SENDER((uint32_t)raw->x[1]), cpu);
 
     while (h != FFAM_NO_SLOT) {
         uint32_t w = load(m, h);
@@ -524,4 +534,129 @@ void ffam_resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *v
         }
     }
     ffam_unlock(m, m->resume_lock);
+}
+
+/* ---- The mediator's own calls (lifecycle.c) ---- */
+
+/*
+ * The claim owner standing for the hypervisor (endpoint 0) in a claim word, where 0 means free:
+ * an ID with bit 15 set, which no VM has (secure endpoint IDs are never claim owners).
+ */
+#define HYPERVISOR_KEY 0xffffu
+
+static uint16_t owner_key(uint16_t owner)
+{
+    return owner == FFA_ID_HYPERVISOR ? (uint16_t)HYPERVISOR_KEY : owner;
+}
+
+/* The context (endpoint << 16 | index) whose claim slot `s` is. */
+static uint32_t slot_target(const struct ffa_mediator *m, uint32_t s)
+{
+    uint16_t sp;
+
+    if (s >= m->listed_slots)
+        return m->dyn_key[s - m->listed_slots];
+    sp = slot_endpoint(m, s);
+    return FFA_TARGET_INFO(sp, s - m->ctx_map[sp - m->ctx_min].base);
+}
+
+bool ffam_claims_retryable(const struct ffa_regs *answer)
+{
+    int32_t code = ffa_error_code(answer->x[2]);
+
+    return answer->x[0] == FFA_ERROR &&
+           (code == FFA_RET_BUSY || code == FFA_RET_RETRY || code == FFA_RET_INTERRUPTED);
+}
+
+bool ffam_claims_own_request(struct ffa_mediator *m, uint16_t owner, uint16_t sp, uint32_t cpu,
+                             struct ffam_claim *claim)
+{
+    claim->slot = ffam_request_slot(m, sp, cpu);
+    claim->was_parked = false;
+    if (claim->slot == FFAM_NO_SLOT)
+        return true;
+    if (ffam_claim_take(m, claim->slot, owner_key(owner)))
+        return true;
+    claim->slot = FFAM_NO_SLOT;
+    return false;
+}
+
+void ffam_claims_own_run(struct ffa_mediator *m, uint16_t owner, uint32_t target,
+                         struct ffam_claim *claim)
+{
+    uint16_t key = owner_key(owner);
+    uint32_t s, w;
+
+    ffam_lock(m, m->resume_lock);
+    s = slot_of(m, target, false);
+    w = s != FFAM_NO_SLOT ? load(m, s) : 0;
+    /* It stays parked during the call: no one else may run it, and no request lands on it. */
+    claim->slot = CLAIM_OWNER(w) == key && CLAIM_IS_PARKED(w) ? s : FFAM_NO_SLOT;
+    claim->was_parked = true;
+    ffam_unlock(m, m->resume_lock);
+}
+
+void ffam_claims_own_settle(struct ffa_mediator *m, uint16_t owner, const struct ffam_claim *claim,
+                            const struct ffa_regs *answer)
+{
+    uint16_t key = owner_key(owner);
+    uint32_t s = claim->slot, h = FFAM_NO_SLOT;
+    uint32_t x0 = (answer->x[0] >> 32) == 0 ? (uint32_t)answer->x[0] : 0;
+
+    ffam_lock(m, m->resume_lock);
+    if (s != FFAM_NO_SLOT && CLAIM_OWNER(load(m, s)) != key)
+        s = FFAM_NO_SLOT;
+    if (s != FFAM_NO_SLOT)
+        h = head_of(m, s, load(m, s));
+    if (x0 == FFA_INTERRUPT || x0 == FFA_MSG_YIELD) {
+        /* Preempted: the context the answer names (and the claimed one, in a chain) stay its. */
+        uint32_t t = slot_of(m, (uint32_t)answer->x[1], true);
+
+        if (h == FFAM_NO_SLOT)
+            h = t;
+        if (s != FFAM_NO_SLOT)
+            store(m, s, (t != s ? make_slow(m, s, load(m, s)) : load(m, s)) | FFAM_CLAIM_PARKED);
+        if (t != FFAM_NO_SLOT && t != s)
+            park(m, key, t, h);
+        if (h != FFAM_NO_SLOT && h != t && (load(m, h) & FFAM_CLAIM_SLOW) == 0)
+            store(m, h, make_slow(m, h, load(m, h)));
+    } else if (x0 == FFA_ERROR && claim->was_parked && ffam_claims_retryable(answer)) {
+        /* The run was turned away for now (BUSY, RETRY, INTERRUPTED): still parked. */
+    } else if (s != FFAM_NO_SLOT) {
+        end_chain(m, key, h); /* completed, aborted, or never delivered */
+    }
+    ffam_unlock(m, m->resume_lock);
+}
+
+void ffam_claims_own_release(struct ffa_mediator *m, uint16_t owner, uint32_t target)
+{
+    uint16_t key = owner_key(owner);
+    uint32_t s;
+
+    ffam_lock(m, m->resume_lock);
+    s = slot_of(m, target, false);
+    if (s != FFAM_NO_SLOT && CLAIM_OWNER(load(m, s)) == key)
+        end_chain(m, key, head_of(m, s, load(m, s)));
+    ffam_unlock(m, m->resume_lock);
+}
+
+bool ffam_claims_find_parked(struct ffa_mediator *m, uint16_t owner, uint32_t *target)
+{
+    uint16_t key = owner_key(owner);
+    uint32_t found = FFAM_NO_SLOT;
+
+    ffam_lock(m, m->resume_lock);
+    for (uint32_t s = 0; s < m->claim_slots; s++) {
+        uint32_t w = load(m, s);
+
+        if (CLAIM_OWNER(w) != key || !CLAIM_IS_PARKED(w))
+            continue;
+        /* The preempted end of a chain first: the SPMC resumes a chain there. */
+        if (found == FFAM_NO_SLOT || head_of(m, s, w) != s)
+            found = s;
+    }
+    if (found != FFAM_NO_SLOT)
+        *target = slot_target(m, found);
+    ffam_unlock(m, m->resume_lock);
+    return found != FFAM_NO_SLOT;
 }

@@ -133,6 +133,7 @@ static void test_interrupt_keeps_only_the_target(void **state)
     assert_int_equal(r.x[1], SP_TARGET(0));
     for (int i = 2; i < 8; i++)
         assert_int_equal(r.x[i], 0);
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, SP_TARGET(0));
 }
 
 static void test_interrupt_naming_a_vm_is_aborted(void **state)
@@ -153,6 +154,7 @@ static void test_yield_keeps_the_timeout_for_v1_2(void **state)
     assert_int_equal(r.x[3], (uint32_t)JUNK);
     for (int i = 4; i < 8; i++)
         assert_int_equal(r.x[i], 0);
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, SP_TARGET(0));
 }
 
 /* The timeout is v1.2: below it w2/w3 are reserved and reach the guest as zero. */
@@ -163,6 +165,7 @@ static void test_yield_has_no_timeout_below_v1_2(void **state)
     assert_int_equal(r.x[0], FFA_MSG_YIELD);
     assert_int_equal(r.x[2], 0);
     assert_int_equal(r.x[3], 0);
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, SP_TARGET(0));
 }
 
 static void test_msg_wait_after_run_has_zero_arguments(void **state)

@@ -58,10 +58,10 @@ static int teardown(void **state)
     struct fixture *f = *state;
     struct ffa_vm *vm2 = ffa_vm_find(f->m, VM2_ID);
 
-    /* Each VM's forwarded buffers are unmapped at removal (the last added goes first). */
+    /* Each VM's forwarded buffers are unmapped at removal (ffa_mediator_destroy(): in ID order). */
+    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
     if (vm2 != NULL)
         expect_call(f, FFA_RXTX_UNMAP, VM2_ID << 16, 0);
-    expect_call(f, FFA_RXTX_UNMAP, TEST_VM_ID << 16, 0);
     th_fixture_free(f);
     return 0;
 }
@@ -90,6 +90,16 @@ static struct ffa_regs send_to_vm1(struct fixture *f, uint32_t size)
     return th_do(f, ffa_vm_find(f->m, VM2_ID), th_regs(FFA_MSG_SEND2, 0, 0, 0, 0, 0, 0, 0));
 }
 
+/* VM 1 reads its "RX buffer full" notification (FFA_NOTIFICATION_GET, hypervisor bitmap). */
+static void read_rx_full(struct fixture *f)
+{
+    struct ffa_regs r = th_do(
+        f, f->vm, th_regs(FFA_NOTIFICATION_GET, TEST_VM_ID, FFA_NOTIF_GET_HYP, 0, 0, 0, 0, 0));
+
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    assert_int_equal(r.x[7], FFA_FW_NOTIF_RX_FULL);
+}
+
 /* The SPMC refuses to take back a buffer the VM released: it stays the VM's. */
 static void test_failed_rx_release_keeps_the_buffer_the_vms(void **state)
 {
@@ -113,7 +123,12 @@ static void test_failed_rx_release_keeps_the_buffer_the_vms(void **state)
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
 }
 
-static void test_failed_rx_release_keeps_the_rx_full_notification(void **state)
+/*
+ * A message from VM 2 that VM 1 has not acknowledged (its "RX buffer full" notification unread):
+ * the release is refused and nothing changes. Once read, a release the SPMC refuses leaves the
+ * message VM 1's: nothing else is delivered there until a release succeeds.
+ */
+static void test_failed_rx_release_of_a_message_keeps_it_the_vms(void **state)
 {
     struct fixture *f = *state;
     struct ffa_regs r;
@@ -121,15 +136,18 @@ static void test_failed_rx_release_keeps_the_rx_full_notification(void **state)
     expect_call(f, FFA_RX_ACQUIRE, TEST_VM_ID, 0);
     r = send_to_vm1(f, 8);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    r = rx_release(f, f->vm);
+    th_assert_error(&r, FFA_RET_DENIED); /* unread: refused without asking the SPMC */
     assert_int_equal(ffa_vm_framework_notifications(f->vm), FFA_FW_NOTIF_RX_FULL);
+    read_rx_full(f);
     expect_call(f, FFA_RX_RELEASE, TEST_VM_ID, FFA_RET_DENIED);
     r = rx_release(f, f->vm);
     th_assert_error(&r, FFA_RET_DENIED);
-    assert_int_equal(ffa_vm_framework_notifications(f->vm), FFA_FW_NOTIF_RX_FULL);
+    r = send_to_vm1(f, 8);
+    th_assert_error(&r, FFA_RET_BUSY); /* still VM 1's */
     expect_call(f, FFA_RX_RELEASE, TEST_VM_ID, 0);
     r = rx_release(f, f->vm);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    assert_int_equal(ffa_vm_framework_notifications(f->vm), 0);
 }
 
 /*
@@ -148,6 +166,7 @@ static void test_failed_give_back_of_an_acquired_buffer_keeps_the_grant(void **s
     th_assert_error(&r, FFA_RET_NO_MEMORY);
     r = send_to_vm1(f, 8); /* no FFA_RX_ACQUIRE scripted: the grant is still held */
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    read_rx_full(f);
     expect_call(f, FFA_RX_RELEASE, TEST_VM_ID, 0);
     r = rx_release(f, f->vm);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
@@ -193,7 +212,7 @@ int main(void)
 #define FWD(fn) cmocka_unit_test_setup_teardown(fn, setup_forwarding, teardown)
 #define V2V(fn) cmocka_unit_test_setup_teardown(fn, setup_vm_to_vm, teardown)
         FWD(test_failed_rx_release_keeps_the_buffer_the_vms),
-        V2V(test_failed_rx_release_keeps_the_rx_full_notification),
+        V2V(test_failed_rx_release_of_a_message_keeps_it_the_vms),
         V2V(test_failed_give_back_of_an_acquired_buffer_keeps_the_grant),
         V2V(test_unmap_gives_back_a_kept_grant_first),
         FWD(test_failed_unmap_keeps_the_buffers_mapped),

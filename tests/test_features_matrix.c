@@ -96,6 +96,13 @@ static bool expected(uint32_t fid, uint32_t version, bool aarch32, uint32_t *pro
         return true;
     case FFA_SPM_ID_GET:
     case FFA_MSG_SEND2:
+    /* Notifications (v1.1), all of them with VM-to-VM on; w2 = 0. */
+    case FFA_NOTIFICATION_BIND:
+    case FFA_NOTIFICATION_UNBIND:
+    case FFA_NOTIFICATION_SET:
+    case FFA_NOTIFICATION_GET:
+    case FFA_NOTIFICATION_INFO_GET_32:
+    case FFA_NOTIFICATION_INFO_GET_64:
         return version >= FFA_VERSION_1_1;
     case FFA_PARTITION_INFO_GET_REGS:
     case FFA_MSG_SEND_DIRECT_REQ2:
@@ -103,9 +110,10 @@ static bool expected(uint32_t fid, uint32_t version, bool aarch32, uint32_t *pro
     default:
         /*
          * Output-only or the other side's: DIRECT_RESP*, MEM_RETRIEVE_RESP, RX_ACQUIRE,
-         * NORMAL_WORLD_RESUME, EL3_INTR_HANDLE, SECONDARY_EP_REGISTER, MEM_PERM_*; not
-         * implemented: MSG_POLL, MSG_SEND (v1.0 indirect messaging), MEM_OP_PAUSE/RESUME,
-         * notifications, CONSOLE_LOG; and every unassigned number.
+         * NOTIFICATION_BITMAP_CREATE/DESTROY (the hypervisor's), NORMAL_WORLD_RESUME,
+         * EL3_INTR_HANDLE, SECONDARY_EP_REGISTER, MEM_PERM_*; not implemented: MSG_POLL,
+         * MSG_SEND (v1.0 indirect messaging), MEM_OP_PAUSE/RESUME, CONSOLE_LOG; and every
+         * unassigned number.
          */
         return false;
     }

@@ -1,183 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Public API of the Unicorn backend: create (load, validate, boot), destroy, the backend vtable,
- * the host's NS interrupt line, introspection and logging.
+ * Public API of the Unicorn backend (include/ffa/backend_unicorn.h): create (load, validate,
+ * boot), destroy, the backend vtable, the host's NS interrupt line, introspection. The top layer:
+ * it calls into load.c, boot.c and run.c, and nothing below calls it.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "ffa/names.h"
 #include "spmc_internal.h"
-
-void spmc_log(struct spmc *s, enum ffa_unicorn_log_kind kind, uint16_t sp_id, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    if (s->cfg.log == NULL)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    s->cfg.log(s->cfg.log_ctx, kind, sp_id, msg);
-}
-
-const char *spmc_fid_name(uint64_t fid)
-{
-    const char *n = ffa_func_name((uint32_t)fid);
-
-    return n != NULL ? n : "(not FF-A)";
-}
-
-/* ---- Loading ---- */
-
-static int read_file(const char *path, uint8_t **data, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    long len;
-    uint8_t *buf;
-
-    if (f == NULL)
-        return -1;
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || len > (64L << 20) ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return -1;
-    }
-    buf = malloc(len > 0 ? (size_t)len : 1);
-    if (buf == NULL || fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    *data = buf;
-    *size = (size_t)len;
-    return 0;
-}
-
-/* Get an SP's image or manifest bytes (a private copy either way). */
-static int get_blob(const char *path, const void *mem, size_t mem_size, uint8_t **data,
-                    size_t *size)
-{
-    if (mem != NULL) {
-        *data = malloc(mem_size > 0 ? mem_size : 1);
-        if (*data == NULL)
-            return -1;
-        memcpy(*data, mem, mem_size);
-        *size = mem_size;
-        return 0;
-    }
-    if (path == NULL)
-        return -1;
-    return read_file(path, data, size);
-}
-
-static const char *sp_label(const struct ffa_unicorn_sp_config *c)
-{
-    if (c->manifest_path != NULL)
-        return c->manifest_path;
-    return c->elf_path != NULL ? c->elf_path : "(in memory)";
-}
-
-static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t len)
-{
-    const struct ffa_unicorn_sp_config *c = &s->cfg.sps[idx];
-    struct elf_image img;
-    uint8_t *elf = NULL;
-    size_t elf_size = 0;
-    uint8_t *dtb = NULL;
-    size_t dtb_size = 0;
-    int ret;
-
-    sp->spmc = s;
-    if (get_blob(c->manifest_path, c->manifest_data, c->manifest_size, &dtb, &dtb_size) != 0) {
-        snprintf(msg, len, "manifest: cannot read '%s'",
-                 c->manifest_path != NULL ? c->manifest_path : "(none given)");
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    sp->manifest_copy = dtb;
-    sp->manifest_size = dtb_size;
-    if (manifest_parse(dtb, dtb_size, &sp->mf, msg, len) != 0)
-        return FFA_RET_INVALID_PARAMETERS;
-    sp->version = sp->mf.ffa_version;
-    sp->ecs = calloc(sp->mf.ec_count, sizeof(*sp->ecs));
-    if (sp->ecs == NULL) {
-        snprintf(msg, len, "out of memory");
-        return FFA_RET_NO_MEMORY;
-    }
-    for (uint32_t v = 0; v < sp->mf.ec_count; v++) {
-        sp->ecs[v].sp = sp;
-        sp->ecs[v].vcpu = (uint16_t)v;
-    }
-    if (get_blob(c->elf_path, c->elf_data, c->elf_size, &elf, &elf_size) != 0) {
-        snprintf(msg, len, "image: cannot read '%s'",
-                 c->elf_path != NULL ? c->elf_path : "(none given)");
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    ret = elf_parse(elf, elf_size, &img, msg, len);
-    if (ret == 0)
-        ret = engine_create(s, sp, &img, elf, msg, len);
-    else
-        ret = FFA_RET_INVALID_PARAMETERS;
-    free(elf);
-    if (ret == 0)
-        sp_rxtx_from_manifest(sp);
-    return ret;
-}
-
-static void free_sps(struct spmc *s)
-{
-    for (size_t i = 0; i < s->sp_count; i++) {
-        struct sp *sp = s->sps[i];
-
-        if (sp == NULL)
-            continue;
-        engine_destroy(sp);
-        free(sp->ecs);
-        free(sp->manifest_copy);
-        free(sp);
-    }
-    free(s->sps);
-}
-
-static int cmp_boot_order(const void *a, const void *b)
-{
-    const struct sp *x = *(const struct sp *const *)a, *y = *(const struct sp *const *)b;
-
-    if (x->mf.boot_order != y->mf.boot_order)
-        return x->mf.boot_order < y->mf.boot_order ? -1 : 1;
-    return x->cfg_index < y->cfg_index ? -1 : 1;
-}
-
-/* IDs are unique; explicit boot-order values are unique (secure-side.md 3.8 step 1). */
-static int check_unique(struct spmc *s, char *msg, size_t len)
-{
-    for (size_t i = 0; i < s->sp_count; i++) {
-        for (size_t j = 0; j < i; j++) {
-            const struct sp *a = s->sps[i], *b = s->sps[j];
-
-            if (a->mf.id == b->mf.id) {
-                snprintf(msg, len,
-                         "SP %zu (%s): manifest: property 'id' value 0x%04x is also "
-                         "used by SP %zu",
-                         a->cfg_index, sp_label(&s->cfg.sps[a->cfg_index]), a->mf.id, b->cfg_index);
-                return FFA_RET_INVALID_PARAMETERS;
-            }
-            if (a->mf.boot_order == b->mf.boot_order && a->mf.boot_order != 0x10000) {
-                snprintf(msg, len,
-                         "SP %zu (%s): manifest: property 'boot-order' value %u is "
-                         "also used by SP %zu",
-                         a->cfg_index, sp_label(&s->cfg.sps[a->cfg_index]), a->mf.boot_order,
-                         b->cfg_index);
-                return FFA_RET_INVALID_PARAMETERS;
-            }
-        }
-    }
-    return 0;
-}
 
 static int check_config(const struct ffa_unicorn_config *cfg, char *msg, size_t len)
 {
@@ -194,6 +24,14 @@ static int check_config(const struct ffa_unicorn_config *cfg, char *msg, size_t 
     return 0;
 }
 
+static void report(const struct ffa_unicorn_config *cfg, const char *msg, char *err, size_t err_len)
+{
+    if (cfg->log != NULL)
+        cfg->log(cfg->log_ctx, FFA_UNICORN_LOG_ERROR, FFA_ID_SPMC, msg);
+    if (err != NULL && err_len > 0)
+        snprintf(err, err_len, "%s", msg);
+}
+
 int ffa_unicorn_create(const struct ffa_unicorn_config *cfg, struct ffa_unicorn **out, char *err,
                        size_t err_len)
 {
@@ -205,62 +43,34 @@ int ffa_unicorn_create(const struct ffa_unicorn_config *cfg, struct ffa_unicorn 
         return FFA_RET_INVALID_PARAMETERS;
     *out = NULL;
     ret = check_config(cfg, msg, sizeof(msg));
-    if (ret != 0)
-        goto fail_early;
+    if (ret != 0) {
+        report(cfg, msg, err, err_len);
+        return ret;
+    }
     s = calloc(1, sizeof(*s));
     if (s == NULL)
         return FFA_RET_NO_MEMORY;
     pthread_mutex_init(&s->lock, NULL);
     s->cfg = *cfg;
     s->nwd_version = SPMC_VERSION;
+    for (uint32_t i = 0; i < SPMC_MAX_PES; i++)
+        s->cpus[i].index = i;
     if (s->cfg.watchdog_blocks == 0)
         s->cfg.watchdog_blocks = FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS;
     if (s->cfg.preempt_blocks != 0 && s->cfg.watchdog_blocks <= s->cfg.preempt_blocks)
         s->cfg.watchdog_blocks = s->cfg.preempt_blocks + 1;
-    s->sps = calloc(cfg->sp_count, sizeof(*s->sps));
-    if (s->sps == NULL) {
+    ret = ffau_load_all(s, msg, sizeof(msg));
+    if (ret != 0) {
+        report(cfg, msg, err, err_len);
+        ffau_load_free(s);
+        pthread_mutex_destroy(&s->lock);
         free(s);
-        return FFA_RET_NO_MEMORY;
+        return ret;
     }
-    s->sp_count = cfg->sp_count;
-    for (size_t i = 0; i < s->sp_count; i++) {
-        char sp_msg[400] = "";
-
-        s->sps[i] = calloc(1, sizeof(struct sp));
-        if (s->sps[i] == NULL) {
-            snprintf(msg, sizeof(msg), "out of memory");
-            ret = FFA_RET_NO_MEMORY;
-            goto fail;
-        }
-        s->sps[i]->cfg_index = i;
-        ret = load_sp(s, i, s->sps[i], sp_msg, sizeof(sp_msg));
-        if (ret != 0) {
-            snprintf(msg, sizeof(msg), "SP %zu (%s): %s", i, sp_label(&cfg->sps[i]), sp_msg);
-            goto fail;
-        }
-    }
-    ret = check_unique(s, msg, sizeof(msg));
-    if (ret != 0)
-        goto fail;
-    qsort(s->sps, s->sp_count, sizeof(*s->sps), cmp_boot_order);
-    boot_all(s);
+    /* One PE: every partition boots on it. */
+    ffau_boot_all(s, &s->cpus[0]);
     *out = (struct ffa_unicorn *)s;
     return 0;
-
-fail:
-    spmc_log(s, FFA_UNICORN_LOG_ERROR, FFA_ID_SPMC, "%s", msg);
-    free_sps(s);
-    pthread_mutex_destroy(&s->lock);
-    free(s);
-    if (err != NULL && err_len > 0)
-        snprintf(err, err_len, "%s", msg);
-    return ret;
-fail_early:
-    if (cfg->log != NULL)
-        cfg->log(cfg->log_ctx, FFA_UNICORN_LOG_ERROR, FFA_ID_SPMC, msg);
-    if (err != NULL && err_len > 0)
-        snprintf(err, err_len, "%s", msg);
-    return ret;
 }
 
 void ffa_unicorn_destroy(struct ffa_unicorn *spmc)
@@ -269,8 +79,8 @@ void ffa_unicorn_destroy(struct ffa_unicorn *spmc)
 
     if (s == NULL)
         return;
-    free_sps(s);
-    nwd_eps_free(s);
+    ffau_load_free(s);
+    ffau_nwdbuf_free_all(s);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -280,15 +90,9 @@ static void unicorn_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, str
 {
     struct spmc *s = ctx;
 
+    /* One PE: the call runs on it whatever the caller's processor (ffau_run_nwd_call() locks). */
     (void)cpu;
-    pthread_mutex_lock(&s->lock);
-    /* An interrupt raised before this call was the normal world's own: start clean. */
-    __atomic_store_n(&s->ns_irq_line, 0, __ATOMIC_RELEASE);
-    __atomic_store_n(&s->in_call, true, __ATOMIC_RELEASE);
-    nwd_abi_call(s, in, out);
-    __atomic_store_n(&s->in_call, false, __ATOMIC_RELEASE);
-    __atomic_store_n(&s->ns_irq_line, 0, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&s->lock);
+    ffau_run_nwd_call(s, &s->cpus[0], in, out);
 }
 
 /*
@@ -310,29 +114,36 @@ struct ffa_backend ffa_unicorn_backend(struct ffa_unicorn *spmc)
 }
 
 /*
- * Any thread: raise the line; the running SP's block hook sees it at its next basic block. The
- * engine is not stopped from this thread (uc_emu_stop() from another thread works in 2.0.1, but
- * would race with an entry that is just ending); the hook poll is race-free.
+ * Any thread: raise the PE's line; the running SP's block hook sees it at its next basic block.
+ * The engine is not stopped from this thread (uc_emu_stop() from another thread works in 2.0.1,
+ * but would race with an entry that is just ending); the hook poll is race-free.
  */
 void ffa_unicorn_raise_ns_interrupt(struct ffa_unicorn *spmc)
 {
-    struct spmc *s = (struct spmc *)spmc;
+    struct cpu *cpu = &((struct spmc *)spmc)->cpus[0];
 
-    if (__atomic_load_n(&s->in_call, __ATOMIC_ACQUIRE))
-        __atomic_store_n(&s->ns_irq_line, 1, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&cpu->in_call, __ATOMIC_ACQUIRE))
+        __atomic_store_n(&cpu->ns_irq_line, 1, __ATOMIC_RELEASE);
 }
 
 enum ffa_unicorn_ec_state ffa_unicorn_ec_state(struct ffa_unicorn *spmc, uint16_t sp_id,
                                                uint16_t vcpu)
 {
+    /* YIELDED is BLOCKED by the context's own FFA_YIELD: the public states know only BLOCKED. */
+    static const enum ffa_unicorn_ec_state public_state[EC_STATE_COUNT] = {
+        [EC_NULL] = FFA_UNICORN_EC_NULL,           [EC_OFF] = FFA_UNICORN_EC_OFF,
+        [EC_WAITING] = FFA_UNICORN_EC_WAITING,     [EC_RUNNING] = FFA_UNICORN_EC_RUNNING,
+        [EC_BLOCKED] = FFA_UNICORN_EC_BLOCKED,     [EC_YIELDED] = FFA_UNICORN_EC_BLOCKED,
+        [EC_PREEMPTED] = FFA_UNICORN_EC_PREEMPTED, [EC_ABORTED] = FFA_UNICORN_EC_ABORTED,
+    };
     struct spmc *s = (struct spmc *)spmc;
     enum ffa_unicorn_ec_state st = FFA_UNICORN_EC_NULL;
     struct sp *sp;
 
     pthread_mutex_lock(&s->lock);
-    sp = spmc_find_sp(s, sp_id);
+    sp = sp_find(s, sp_id);
     if (sp != NULL && vcpu < sp->mf.ec_count)
-        st = sp->ecs[vcpu].state;
+        st = public_state[sp->ecs[vcpu].rt_state];
     pthread_mutex_unlock(&s->lock);
     return st;
 }
@@ -352,6 +163,47 @@ void ffa_unicorn_get_stats(struct ffa_unicorn *spmc, struct ffa_unicorn_stats *o
     struct spmc *s = (struct spmc *)spmc;
 
     pthread_mutex_lock(&s->lock);
-    *out = s->stats;
+    memset(out, 0, sizeof(*out));
+    for (uint32_t i = 0; i < SPMC_MAX_PES; i++) {
+        const struct ffa_unicorn_stats *c = &s->cpus[i].stats;
+
+        out->world_switches += c->world_switches;
+        out->ns_interrupts += c->ns_interrupts;
+        out->ns_queued += c->ns_queued;
+        out->managed_exits += c->managed_exits;
+        out->preemptions += c->preemptions;
+        out->aborts += c->aborts;
+    }
     pthread_mutex_unlock(&s->lock);
+}
+
+int ffa_unicorn_device_info(struct ffa_unicorn *spmc, uint16_t sp_id, unsigned index,
+                            struct ffa_unicorn_device_info *out)
+{
+    struct spmc *s = (struct spmc *)spmc;
+    const struct sp_dev_region *d;
+    struct sp *sp;
+
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&s->lock);
+    sp = sp_find(s, sp_id);
+    if (sp == NULL || index >= sp->mf.dev_count) {
+        pthread_mutex_unlock(&s->lock);
+        return -1;
+    }
+    d = &sp->mf.devs[index];
+    snprintf(out->name, sizeof(out->name), "%s", d->name);
+    out->base = d->base;
+    out->pages = d->pages;
+    out->attributes = d->attributes;
+    out->model = sp->devs[index].model;
+    out->irq_count = d->irq_count;
+    for (uint32_t i = 0; i < d->irq_count; i++) {
+        out->irqs[i].id = d->irqs[i].id;
+        out->irqs[i].attributes = d->irqs[i].attributes;
+        out->irqs[i].mpidr = d->irqs[i].mpidr;
+        out->irqs[i].mpidr_valid = d->irqs[i].mpidr_valid;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return 0;
 }

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Direct requests, the parts both worlds share: argument checks and delivery to the receiver
- * (secure-side.md 2.2 "Messaging", 3.6 "Other ABIs", 3.7 api_ffa_msg_send_direct_req()).
+ * Direct requests and responses, for both worlds: the messaging checks in Hafnium's order
+ * (api_ffa_msg_send_direct_req(), src/ffa/spmc/direct_messaging.c), the payload the receiver sees,
+ * then runtime.c for the state changes.
+ *
+ * Payloads (DEN0077A v1.2, FFA_MSG_SEND_DIRECT_REQ/RESP and _REQ2/_RESP2): w1 = sender << 16 |
+ * receiver; REQ/RESP_32/64 carry w3..w7 (w2 = flags, 0 for a partition message), REQ2/RESP2
+ * carry x4..x17 (REQ2: x2/x3 = the protocol UUID; RESP2: x2/x3 MBZ). A 32-bit call's words are
+ * delivered zero-extended.
  */
 #include "spmc_internal.h"
 
@@ -20,7 +26,8 @@ static bool uuid_offered(const struct sp *sp, const struct ffa_regs *in)
     return false;
 }
 
-int32_t direct_req_check(struct spmc *s, const struct sp *from, uint32_t fid,
+/* The checks both worlds share; `from` is the calling SP or NULL for the normal world. */
+static int32_t check_req(struct spmc *s, const struct sp *from, uint32_t fid,
                          const struct ffa_regs *in, struct sp **target)
 {
     uint32_t w1 = (uint32_t)in->x[1];
@@ -28,7 +35,6 @@ int32_t direct_req_check(struct spmc *s, const struct sp *from, uint32_t fid,
     bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2;
     struct sp *to;
 
-    *target = NULL;
     /* REQ2 is v1.2: an SP that negotiated less is refused (Hafnium: DENIED). */
     if (req2 && from != NULL && from->version < FFA_VERSION_1_2)
         return FFA_RET_DENIED;
@@ -37,7 +43,7 @@ int32_t direct_req_check(struct spmc *s, const struct sp *from, uint32_t fid,
         return FFA_RET_INVALID_PARAMETERS;
     if (src == dst || !FFA_ID_IS_SECURE(dst))
         return FFA_RET_INVALID_PARAMETERS;
-    to = spmc_find_sp(s, dst);
+    to = sp_find(s, dst);
     if (to == NULL)
         return FFA_RET_INVALID_PARAMETERS;
     /*
@@ -59,28 +65,70 @@ int32_t direct_req_check(struct spmc *s, const struct sp *from, uint32_t fid,
     return 0;
 }
 
-void direct_req_deliver(struct ec *target, struct ec *donor, uint32_t fid,
-                        const struct ffa_regs *in, struct next *nx)
+int32_t ffau_dmsg_req(struct spmc *s, struct ec *from, uint32_t fid, const struct ffa_regs *in,
+                      struct next *nx)
 {
+    bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2;
     uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
-    int last = fid == FFA_MSG_SEND_DIRECT_REQ2 ? FFA_NUM_REGS - 1 : 7;
+    struct sp *to = NULL;
+    int32_t ret = check_req(s, from != NULL ? from->sp : NULL, fid, in, &to);
 
-    target->state = FFA_UNICORN_EC_RUNNING;
-    target->rtm = RTM_DIR_REQ;
-    target->req_active = true;
-    target->req_is_req2 = fid == FFA_MSG_SEND_DIRECT_REQ2;
-    target->req_origin = FFA_SENDER((uint32_t)in->x[1]);
-    target->donor = donor;
-    target->yielded = false;
-    if (donor != NULL) {
-        donor->state = FFA_UNICORN_EC_BLOCKED;
-        donor->callee = target;
+    if (ret != 0) {
+        if (from != NULL)
+            ffau_log_refused(s, from->sp, "direct request", ret);
+        return ret;
     }
+    /* Fixed-length copies (the compiler unrolls them): this is the hot path of every request. */
     regs_zero(&nx->regs);
     nx->regs.x[0] = fid;
     nx->regs.x[1] = (uint32_t)in->x[1];
-    for (int i = 2; i <= last; i++)
-        nx->regs.x[i] = in->x[i] & mask;
-    nx->kind = NEXT_EC;
-    nx->ec = target;
+    if (req2) {
+        for (int i = 2; i < FFA_NUM_REGS; i++)
+            nx->regs.x[i] = in->x[i];
+    } else {
+        for (int i = 2; i < 8; i++)
+            nx->regs.x[i] = in->x[i] & mask;
+    }
+    return ffau_rt_direct_req(s, from, to, req2, FFA_SENDER((uint32_t)in->x[1]), nx);
+}
+
+/* One OR of x8..x17, no early exit: they are zero in every response that is accepted. */
+static bool high_regs_zero(const struct ffa_regs *in)
+{
+    uint64_t any = 0;
+
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        any |= in->x[i];
+    return any == 0;
+}
+
+/*
+ * w2 (x2/x3 for RESP2) MBZ, x8..x17 MBZ for RESP from v1.2 callers, the sender its own ID: else
+ * INVALID_PARAMETERS. The rest (model, originator, RESP vs RESP2) is runtime.c's: DENIED.
+ */
+int32_t ffau_dmsg_resp(struct spmc *s, struct ec *ec, uint32_t fid, const struct ffa_regs *in,
+                       struct next *nx)
+{
+    uint32_t w1 = (uint32_t)in->x[1];
+    bool resp2 = fid == FFA_MSG_SEND_DIRECT_RESP2;
+    uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
+
+    if ((resp2 ? (in->x[2] | in->x[3]) : (uint32_t)in->x[2]) != 0 ||
+        (!resp2 && ec->sp->version >= FFA_VERSION_1_2 && !high_regs_zero(in)) ||
+        FFA_SENDER(w1) != ec->sp->mf.id) {
+        ffau_log_refused(s, ec->sp, "direct response with bad arguments",
+                         FFA_RET_INVALID_PARAMETERS);
+        return FFA_RET_INVALID_PARAMETERS;
+    }
+    regs_zero(&nx->regs);
+    nx->regs.x[0] = fid;
+    nx->regs.x[1] = w1;
+    if (resp2) {
+        for (int i = 4; i < FFA_NUM_REGS; i++)
+            nx->regs.x[i] = in->x[i];
+    } else {
+        for (int i = 3; i < 8; i++)
+            nx->regs.x[i] = in->x[i] & mask;
+    }
+    return ffau_rt_direct_resp(s, ec, resp2, FFA_RECEIVER(w1), nx);
 }

@@ -1,18 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One Unicorn engine per SP: its own physical address space (image segments, manifest memory
- * regions, the SPMC window), the trap and budget hooks, and the enter → trap → exit step of the
- * world switch.
+ * One Unicorn engine: an AArch64 CPU at EL1 with the trap and budget hooks, the partition's memory
+ * mapped in (memory.c), and the enter -> trap -> exit step of the world switch.
  *
- * Unicorn 2.0.1 facts this file relies on (unicorn-notes.md, re-measured by tests/unicorn):
- *  - With a UC_HOOK_INTR hook, svc/smc/hvc and faults are reported to the hook and never reach the
- *    guest's vectors. At EL1: svc = intno 2 and smc = intno 13 with PC after the instruction; hvc
- *    = intno 1 (UDEF) with PC at the instruction. At EL0: svc = 2 (PC after); smc/hvc = 1.
- *  - Writing PSTATE does not change the exception level: an S-EL0 SP is entered through an `eret`
- *    in the SPMC window with SPSR_EL1 = EL0t and ELR_EL1 = entry.
+ * Unicorn 2.0.1 behaviour this file relies on (measured; tests/unicorn exercise each point):
+ *  - With a UC_HOOK_INTR hook, svc/smc/hvc and faults are reported to the hook and never reach
+ *    the guest's vectors. At EL1: svc = intno 2 and smc = intno 13 with PC after the instruction;
+ *    hvc = intno 1 (UDEF: the CPU model has no EL2) with PC at the instruction. At EL0: svc = 2
+ *    (PC after); smc/hvc = 1.
+ *  - Writing PSTATE does not change the exception level (qemu/target/arm/unicorn_aarch64.c writes
+ *    it with pstate_write()): an S-EL0 SP is entered through an `eret` in the SPMC window with
+ *    SPSR_EL1 = EL0t and ELR_EL1 = entry.
  *  - Hooks only affect code translated after they exist: the block hook is added at engine
  *    creation, before any code is translated, so every block of every SP runs it.
- *  - uc_mem_map_ptr() maps host memory without a copy (later: shared pages, RX/TX buffers).
+ *  - The CPU model has EL3, and a lower EL is AArch64 only while SCR_EL3.RW is set (QEMU
+ *    target/arm/cpu.h arm_el_is_aa64()). The engine starts with SCR_EL3 = 0: EL1 would walk its
+ *    stage-1 tables in the AArch32 format, and a partition that turns its MMU on takes a prefetch
+ *    abort on the next instruction. The engine sets RW (and leaves NS clear: the secure world).
+ *  - After every uc_emu_start() Unicorn invalidates the translations at the `until` address
+ *    (qemu/softmmu/cpus.c resume_all_vcpus()), which starts with a TLB walk for that address: a
+ *    third of a round trip when no SP maps it (callgrind: ~830 of ~3000 instructions). With the
+ *    exits list enabled (uc_ctl_exits_enable(), Unicorn >= 2.0) and left empty, `until` is
+ *    ignored and there is nothing to invalidate: the engine stops only through its hooks, which
+ *    is how it stops anyway.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +30,7 @@
 
 #include "spmc_internal.h"
 
-/* QEMU's EXCP_* numbers as reported to UC_HOOK_INTR (target/arm/cpu.h). */
+/* QEMU's EXCP_* numbers as reported to UC_HOOK_INTR (qemu/target/arm/cpu.h). */
 #define EXCP_UDEF           1
 #define EXCP_SWI            2
 #define EXCP_PREFETCH_ABORT 3
@@ -33,78 +43,69 @@
 
 /* A64 exception-generating instructions: 0xd4000000 | imm16 << 5 | op. */
 #define INSN_EXC_MASK 0xffe0001fu
-#define INSN_SVC      0xd4000001u
 #define INSN_HVC      0xd4000002u
-#define INSN_SMC      0xd4000003u
-#define INSN_ERET     0xd69f03e0u
 
 #define PSTATE_I     (1u << 7)
 #define PSTATE_DAIF  0x3c0u
 #define PSTATE_SPSEL 1u
 #define PSTATE_EL1H  0x5u
 
-/* Read on every world switch: kept in one cache line. */
-static _Alignas(64) const int x_ids[FFA_NUM_REGS] = {
+#define SCR_EL3_RW (1u << 10) /* lower ELs are AArch64 */
+
+/* Ignored with the exits list enabled (see above); an address no SP can map. */
+#define ENGINE_UNTIL UINT64_C(0xfffffffffffffffc)
+
+/* Register IDs of x0..x17 and the PC, read in one batch after every trap. */
+static _Alignas(64) const int read_ids[FFA_NUM_REGS + 1] = {
     UC_ARM64_REG_X0,  UC_ARM64_REG_X1,  UC_ARM64_REG_X2,  UC_ARM64_REG_X3,  UC_ARM64_REG_X4,
     UC_ARM64_REG_X5,  UC_ARM64_REG_X6,  UC_ARM64_REG_X7,  UC_ARM64_REG_X8,  UC_ARM64_REG_X9,
     UC_ARM64_REG_X10, UC_ARM64_REG_X11, UC_ARM64_REG_X12, UC_ARM64_REG_X13, UC_ARM64_REG_X14,
-    UC_ARM64_REG_X15, UC_ARM64_REG_X16, UC_ARM64_REG_X17,
+    UC_ARM64_REG_X15, UC_ARM64_REG_X16, UC_ARM64_REG_X17, UC_ARM64_REG_PC,
 };
 
-static void *host_pages(size_t size)
-{
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    return p == MAP_FAILED ? NULL : p;
-}
-
-/* x0..x17 and the PC, in one batch (each register access is a call into Unicorn). */
-static void regs_read_with_pc(struct sp *sp, struct ffa_regs *r)
-{
-    int ids[FFA_NUM_REGS + 1];
-    void *ptrs[FFA_NUM_REGS + 1];
-
-    for (int i = 0; i < FFA_NUM_REGS; i++) {
-        ids[i] = x_ids[i];
-        ptrs[i] = &r->x[i];
-    }
-    ids[FFA_NUM_REGS] = UC_ARM64_REG_PC;
-    ptrs[FFA_NUM_REGS] = &sp->pc;
-    uc_reg_read_batch(sp->uc, ids, ptrs, FFA_NUM_REGS + 1);
-}
-
 /*
- * Write the registers the context will see. Register accesses cost tens of nanoseconds each in
- * Unicorn 2.0.1, so only those that differ from what the context holds are written: `shadow` is
- * the register file as of the context's last trap (all of x0..x17 were read then) or the last
- * write; it is invalid once the context has run without a full read.
+ * Write the registers the context will see. Each register access is a call into Unicorn costing
+ * tens of nanoseconds, so only those that differ from what the context holds are written, in one
+ * batch: `eng->regs` is the register file as of the context's last trap (all of x0..x17 were read
+ * then) or the last write; it is invalid once the context has run without a full read. x8..x17
+ * are compared as one block first: a message of w0..w7 leaves them as they were (zero).
  */
-void engine_set_regs(struct sp *sp, const struct ffa_regs *r)
+void ffau_eng_set_regs(struct engine *eng, const struct ffa_regs *r)
 {
     int ids[FFA_NUM_REGS];
     void *ptrs[FFA_NUM_REGS];
-    int n = 0;
+    uint64_t high = 0;
+    int n = 0, last = 7;
 
-    for (int i = 0; i < FFA_NUM_REGS; i++) {
-        if (!sp->shadow_valid || sp->shadow.x[i] != r->x[i]) {
-            sp->shadow.x[i] = r->x[i];
-            ids[n] = x_ids[i];
-            ptrs[n] = &sp->shadow.x[i];
+    if (!eng->regs_valid) {
+        eng->regs = *r;
+        uc_reg_write_batch(eng->uc, (int *)read_ids, eng->read_ptrs, FFA_NUM_REGS);
+        eng->regs_valid = true;
+        return;
+    }
+    for (int i = 8; i < FFA_NUM_REGS; i++)
+        high |= eng->regs.x[i] ^ r->x[i];
+    if (high != 0)
+        last = FFA_NUM_REGS - 1;
+    for (int i = 0; i <= last; i++) {
+        if (eng->regs.x[i] != r->x[i]) {
+            eng->regs.x[i] = r->x[i];
+            ids[n] = read_ids[i];
+            ptrs[n] = eng->read_ptrs[i];
             n++;
         }
     }
     if (n > 0)
-        uc_reg_write_batch(sp->uc, ids, ptrs, n);
-    sp->shadow_valid = true;
+        uc_reg_write_batch(eng->uc, ids, ptrs, n);
 }
 
 /* ---- Hooks ---- */
 
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
-    struct sp *sp = user;
+    struct engine *eng = user;
 
-    sp->trap_intno = intno;
+    eng->trap_intno = intno;
     uc_emu_stop(uc);
 }
 
@@ -114,12 +115,12 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
  */
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
-    struct spmc *s = user;
-    struct entry_budget *b = &s->budget;
+    struct cpu *cpu = ((struct engine *)user)->cpu;
+    struct entry_budget *b = &cpu->budget;
 
     (void)addr;
     (void)size;
-    if (++b->blocks < b->stop_at && !__atomic_load_n(&s->ns_irq_line, __ATOMIC_RELAXED))
+    if (++b->blocks < b->stop_at && !__atomic_load_n(&cpu->ns_irq_line, __ATOMIC_RELAXED))
         return;
     uc_emu_stop(uc);
 }
@@ -127,300 +128,181 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
                              int64_t value, void *user)
 {
-    struct sp *sp = user;
+    struct engine *eng = user;
 
     (void)uc;
     (void)type;
     (void)size;
     (void)value;
-    sp->fault_addr = addr;
+    eng->fault_addr = addr;
     return false; /* not handled: uc_emu_start() fails with UC_ERR_* */
 }
 
-/* ---- Memory ---- */
+/* ---- Life cycle ---- */
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+static void write_cp_reg(uc_engine *uc, int op0, int op1, int crn, int crm, int op2, uint64_t v)
 {
-    return a < b + blen && b < a + alen;
+    uc_arm64_cp_reg reg = {.crn = (uint32_t)crn,
+                           .crm = (uint32_t)crm,
+                           .op0 = (uint32_t)op0,
+                           .op1 = (uint32_t)op1,
+                           .op2 = (uint32_t)op2,
+                           .val = v};
+
+    uc_reg_write(uc, UC_ARM64_REG_CP_REG, &reg);
 }
 
-/* Permissions of image page `pg`: the union of the segments touching it (UC_PROT_*). */
-static uint32_t image_page_prot(const struct elf_image *img, uint64_t pg)
+/* ---- The translated-code cache ---- */
+
+/*
+ * Unicorn sizes each engine's code cache (QEMU's TCG buffer) when the engine initialises, which it
+ * does on the first call that needs the CPU (a hook, a mapping): one mmap() of the whole buffer,
+ * read-write-execute, private, not MAP_NORESERVE (qemu/accel/tcg/translate-all.c
+ * alloc_code_gen_buffer()), and exit(1) from the library if that mmap() fails. 2.0.1 always asks
+ * for DEFAULT_CODE_GEN_BUFFER_SIZE, 1 GiB on a 64-bit host (tcg_exec_init(uc, 0)); 2.1.0 (the
+ * release after 2.0.1.post1) added UC_CTL_TCG_BUFFER_SIZE, which sets the size if given before
+ * that first call. The CPU only touches what it fills (and a transparent huge page where the
+ * system gives them: QEMU asks for MADV_HUGEPAGE on the buffer).
+ */
+#define CODE_CACHE_UNICORN_2_0_1 ((size_t)1 << 30)
+#define CODE_CACHE_MIN           ((size_t)1 << 20) /* QEMU's MIN_CODE_GEN_BUFFER_SIZE */
+#define CODE_CACHE_MAX           ((size_t)2 << 30) /* its MAX_CODE_GEN_BUFFER_SIZE on x86-64 */
+/* UC_CTL_TCG_BUFFER_SIZE's number in Unicorn 2.1's uc_control_type (2.0.1's header has none). */
+#define CTL_TCG_BUFFER_SIZE 13
+#define UNICORN_2_1_0       0x02010000u
+
+size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable)
 {
-    uint32_t prot = 0;
+    size_t want =
+        s->cfg.code_cache_size != 0 ? s->cfg.code_cache_size : FFA_UNICORN_DEFAULT_CODE_CACHE;
 
-    for (unsigned i = 0; i < img->seg_count; i++) {
-        const struct elf_seg *s = &img->segs[i];
-
-        if (overlaps(pg, SPMC_PAGE, s->vaddr, s->memsz))
-            prot |= s->prot;
-    }
-    return prot;
-}
-
-static int map_image(struct sp *sp, const struct elf_image *img, const uint8_t *elf, char *err,
-                     size_t err_len)
-{
-    size_t span = img->hi - img->lo;
-    uc_err e;
-
-    sp->image_mem = host_pages(span);
-    if (sp->image_mem == NULL) {
-        snprintf(err, err_len, "out of memory for the %zu-byte image", span);
-        return FFA_RET_NO_MEMORY;
-    }
-    sp->image_mem_size = span;
-    for (unsigned i = 0; i < img->seg_count; i++)
-        memcpy((uint8_t *)sp->image_mem + (img->segs[i].vaddr - img->lo), elf + img->segs[i].offset,
-               img->segs[i].filesz);
-    e = uc_mem_map_ptr(sp->uc, img->lo, span, UC_PROT_NONE, sp->image_mem);
-    if (e != UC_ERR_OK) {
-        snprintf(err, err_len, "cannot map the image at 0x%llx: %s", (unsigned long long)img->lo,
-                 uc_strerror(e));
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    for (uint64_t pg = img->lo; pg < img->hi; pg += SPMC_PAGE) {
-        uint32_t prot = image_page_prot(img, pg);
-
-        if ((prot & UC_PROT_WRITE) && (prot & UC_PROT_EXEC)) {
-            snprintf(err, err_len,
-                     "image page 0x%llx would be writable and executable "
-                     "(segments share a page)",
-                     (unsigned long long)pg);
-            return FFA_RET_INVALID_PARAMETERS;
-        }
-        uc_mem_protect(sp->uc, pg, SPMC_PAGE, prot);
-    }
-    return 0;
-}
-
-static int map_regions(struct sp *sp, const struct elf_image *img, char *err, size_t err_len)
-{
-    const struct sp_manifest *mf = &sp->mf;
-
-    for (uint32_t i = 0; i < mf->region_count; i++) {
-        const struct sp_mem_region *r = &mf->regions[i];
-        uint64_t len = (uint64_t)r->pages * SPMC_PAGE;
-        uint32_t prot = ((r->attributes & 1) ? UC_PROT_READ : 0) |
-                        ((r->attributes & 2) ? UC_PROT_WRITE : 0) |
-                        ((r->attributes & 4) ? UC_PROT_EXEC : 0);
-
-        if (overlaps(r->base, len, img->lo, img->hi - img->lo) ||
-            overlaps(r->base, len, SPMC_WINDOW_BASE, SPMC_WINDOW_SIZE)) {
-            snprintf(err, err_len,
-                     "manifest: memory region '%s': 'base-address' 0x%llx (%u pages) "
-                     "overlaps the image or the SPMC window at 0x%llx",
-                     r->name, (unsigned long long)r->base, r->pages,
-                     (unsigned long long)SPMC_WINDOW_BASE);
-            return FFA_RET_INVALID_PARAMETERS;
-        }
-        for (uint32_t j = 0; j < i; j++) {
-            if (overlaps(r->base, len, mf->regions[j].base,
-                         (uint64_t)mf->regions[j].pages * SPMC_PAGE)) {
-                snprintf(err, err_len,
-                         "manifest: memory region '%s' at 0x%llx overlaps region "
-                         "'%s'",
-                         r->name, (unsigned long long)r->base, mf->regions[j].name);
-                return FFA_RET_INVALID_PARAMETERS;
-            }
-        }
-        sp->region_mem[i] = host_pages(len);
-        if (sp->region_mem[i] == NULL) {
-            snprintf(err, err_len, "out of memory for memory region '%s'", r->name);
-            return FFA_RET_NO_MEMORY;
-        }
-        if (uc_mem_map_ptr(sp->uc, r->base, len, prot, sp->region_mem[i]) != UC_ERR_OK) {
-            snprintf(err, err_len, "manifest: memory region '%s' at 0x%llx cannot be mapped",
-                     r->name, (unsigned long long)r->base);
-            return FFA_RET_INVALID_PARAMETERS;
-        }
-    }
-    return 0;
+    *sizable = uc_version(NULL, NULL) >= UNICORN_2_1_0;
+    if (!*sizable)
+        return CODE_CACHE_UNICORN_2_0_1;
+    if (want < CODE_CACHE_MIN)
+        want = CODE_CACHE_MIN;
+    if (want > CODE_CACHE_MAX)
+        want = CODE_CACHE_MAX;
+    return want;
 }
 
 /*
- * The SPMC window: page 0 = `eret` (S-EL0 entry), then the boot-info blob (FF-A v1.1 format,
- * secure-side.md 7.2: 32-byte header, one 32-byte FDT descriptor) and the manifest DTB. Read and
- * execute only.
+ * Size the code cache of a fresh engine (before it initialises), and make sure the address space
+ * for it is there: Unicorn would exit the whole process if its mmap() failed (an address-space
+ * limit, ulimit -v, or strict overcommit), so the SPMC tries the same mapping first and refuses
+ * the partition instead.
  */
-static int map_window(struct sp *sp, char *err, size_t err_len)
+static int set_code_cache(struct sp *sp, struct engine *eng, char *err, size_t err_len)
 {
-    uint8_t *w;
-    uint32_t eret = INSN_ERET;
-    size_t dtb_off = 64;
+    bool sizable;
+    size_t size = ffau_eng_code_cache(sp->spmc, &sizable);
+    void *probe;
 
-    if (sp->manifest_size > SPMC_WINDOW_SIZE - SPMC_PAGE - dtb_off) {
-        snprintf(err, err_len, "manifest: %zu-byte DTB is too large for the boot-info window",
-                 sp->manifest_size);
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    sp->window_mem = host_pages(SPMC_WINDOW_SIZE);
-    if (sp->window_mem == NULL) {
-        snprintf(err, err_len, "out of memory for the SPMC window");
+    if (sizable &&
+        uc_ctl(eng->uc, UC_CTL_WRITE(CTL_TCG_BUFFER_SIZE, 1), (uint32_t)size) != UC_ERR_OK)
+        size = CODE_CACHE_UNICORN_2_0_1; /* it keeps its default */
+    probe = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (probe == MAP_FAILED) {
+        snprintf(err, err_len,
+                 "cannot reserve %zu MiB of address space for the engine's translated-code "
+                 "cache (an address-space limit or strict overcommit?): Unicorn would exit",
+                 size >> 20);
         return FFA_RET_NO_MEMORY;
     }
-    w = sp->window_mem;
-    memcpy(w, &eret, sizeof(eret));
-    {
-        uint8_t *bi = w + SPMC_PAGE;
-        uint32_t hdr[6] = {
-            0x0ffa, sp->mf.ffa_version, (uint32_t)(dtb_off + sp->manifest_size), 32, 1, 32};
-        uint64_t contents = SPMC_BOOTINFO_VA + dtb_off;
-        uint32_t size = (uint32_t)sp->manifest_size;
-        uint16_t flags = 0; /* name: string; contents: address */
-
-        memcpy(bi, hdr, sizeof(hdr));
-        memcpy(bi + 32, "manifest-dtb", 13);
-        bi[32 + 16] = 0; /* type: standard, FDT */
-        memcpy(bi + 32 + 18, &flags, sizeof(flags));
-        memcpy(bi + 32 + 20, &size, sizeof(size));
-        memcpy(bi + 32 + 24, &contents, sizeof(contents));
-        memcpy(bi + dtb_off, sp->manifest_copy, sp->manifest_size);
-    }
-    if (uc_mem_map_ptr(sp->uc, SPMC_WINDOW_BASE, SPMC_WINDOW_SIZE, UC_PROT_READ | UC_PROT_EXEC,
-                       sp->window_mem) != UC_ERR_OK) {
-        snprintf(err, err_len, "cannot map the SPMC window");
-        return FFA_RET_NO_MEMORY;
-    }
+    munmap(probe, size);
     return 0;
 }
 
-static int check_layout(struct sp *sp, const struct elf_image *img, char *err, size_t err_len)
+int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len)
 {
-    const struct sp_manifest *mf = &sp->mf;
-    uint64_t entry = mf->load_address + mf->entrypoint_offset;
-    bool entry_ok = false;
+    uc_arm64_cp_reg scr = {.crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0};
 
-    /* Images are not relocated: the manifest must say where the ELF was linked. */
-    if (img->lo != mf->load_address) {
-        snprintf(err, err_len,
-                 "manifest: property 'load-address' value 0x%llx does not match the "
-                 "image, linked at 0x%llx",
-                 (unsigned long long)mf->load_address, (unsigned long long)img->lo);
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    for (unsigned i = 0; i < img->seg_count; i++) {
-        const struct elf_seg *s = &img->segs[i];
-
-        if ((s->prot & UC_PROT_EXEC) && entry >= s->vaddr && entry < s->vaddr + s->memsz)
-            entry_ok = true;
-    }
-    if (!entry_ok || entry != img->entry) {
-        snprintf(err, err_len,
-                 "manifest: property 'entrypoint-offset' value 0x%llx gives entry "
-                 "0x%llx, but the image's entry point is 0x%llx%s",
-                 (unsigned long long)mf->entrypoint_offset, (unsigned long long)entry,
-                 (unsigned long long)img->entry, entry_ok ? "" : " (not in executable code)");
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    if (overlaps(img->lo, img->hi - img->lo, SPMC_WINDOW_BASE, SPMC_WINDOW_SIZE)) {
-        snprintf(err, err_len, "image: 0x%llx..0x%llx overlaps the SPMC window at 0x%llx",
-                 (unsigned long long)img->lo, (unsigned long long)img->hi,
-                 (unsigned long long)SPMC_WINDOW_BASE);
-        return FFA_RET_INVALID_PARAMETERS;
-    }
-    return 0;
-}
-
-int engine_create(struct spmc *s, struct sp *sp, const struct elf_image *img, const uint8_t *elf,
-                  char *err, size_t err_len)
-{
-    int ret;
-
-    ret = check_layout(sp, img, err, err_len);
-    if (ret != 0)
-        return ret;
-    sp->img = *img;
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &sp->uc) != UC_ERR_OK) {
-        sp->uc = NULL;
+    eng->el0 = sp->mf.el0;
+    for (int i = 0; i < FFA_NUM_REGS; i++)
+        eng->read_ptrs[i] = &eng->regs.x[i];
+    eng->read_ptrs[FFA_NUM_REGS] = &eng->pc;
+    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &eng->uc) != UC_ERR_OK) {
+        eng->uc = NULL;
         snprintf(err, err_len, "uc_open failed");
         return FFA_RET_NO_MEMORY;
     }
-    /* Hooks first, before any code is translated (unicorn-notes.md, translation cache). */
-    if (uc_hook_add(sp->uc, &sp->hook_intr, UC_HOOK_INTR, (void *)hook_intr, sp, 1, 0) != 0 ||
-        uc_hook_add(sp->uc, &sp->hook_block, UC_HOOK_BLOCK, (void *)hook_block, s, 1, 0) != 0 ||
-        uc_hook_add(sp->uc, &sp->hook_mem, UC_HOOK_MEM_INVALID, (void *)hook_mem_invalid, sp, 1,
+    if (set_code_cache(sp, eng, err, err_len) != 0)
+        return FFA_RET_NO_MEMORY;
+    if (uc_ctl_exits_enable(eng->uc) != UC_ERR_OK) {
+        snprintf(err, err_len, "cannot enable the exits list of the Unicorn engine");
+        return FFA_RET_NO_MEMORY;
+    }
+    /* A CPU model without EL3 has no SCR_EL3, and its EL1 is AArch64 already. */
+    if (uc_reg_read(eng->uc, UC_ARM64_REG_CP_REG, &scr) == UC_ERR_OK)
+        write_cp_reg(eng->uc, 3, 6, 1, 1, 0, scr.val | SCR_EL3_RW);
+    /* Hooks first, before any code is translated. */
+    if (uc_hook_add(eng->uc, &eng->hook_intr, UC_HOOK_INTR, (void *)hook_intr, eng, 1, 0) != 0 ||
+        uc_hook_add(eng->uc, &eng->hook_block, UC_HOOK_BLOCK, (void *)hook_block, eng, 1, 0) != 0 ||
+        uc_hook_add(eng->uc, &eng->hook_mem, UC_HOOK_MEM_INVALID, (void *)hook_mem_invalid, eng, 1,
                     0) != 0) {
         snprintf(err, err_len, "uc_hook_add failed");
         return FFA_RET_NO_MEMORY;
     }
-    ret = map_image(sp, img, elf, err, err_len);
-    if (ret == 0)
-        ret = map_regions(sp, img, err, err_len);
-    if (ret == 0)
-        ret = map_window(sp, err, err_len);
-    return ret;
+    return ffau_mem_map(sp, eng->uc, err, err_len);
 }
 
-void engine_destroy(struct sp *sp)
+void ffau_eng_destroy(struct engine *eng)
 {
-    if (sp->uc != NULL)
-        uc_close(sp->uc);
-    sp->uc = NULL;
-    if (sp->image_mem != NULL)
-        munmap(sp->image_mem, sp->image_mem_size);
-    if (sp->window_mem != NULL)
-        munmap(sp->window_mem, SPMC_WINDOW_SIZE);
-    for (uint32_t i = 0; i < SPMC_MAX_MEMR; i++) {
-        if (sp->region_mem[i] != NULL)
-            munmap(sp->region_mem[i], (size_t)sp->mf.regions[i].pages * SPMC_PAGE);
-        sp->region_mem[i] = NULL;
-    }
-}
-
-static void write_spsr_el1(uc_engine *uc, uint64_t v)
-{
-    uc_arm64_cp_reg spsr = {.crn = 4, .crm = 0, .op0 = 3, .op1 = 0, .op2 = 0, .val = v};
-
-    uc_reg_write(uc, UC_ARM64_REG_CP_REG, &spsr);
+    if (eng->uc != NULL)
+        uc_close(eng->uc);
+    eng->uc = NULL;
 }
 
 /*
- * Cold boot (secure-side.md 3.8/7.2): x<gp-register-num> = boot-info address, x4 = vCPU index
- * (Hafnium), MMU off. S-EL1 starts at EL1h with DAIF masked, as out of reset. S-EL0 starts at the
- * window's `eret` with ELR_EL1 = entry and SPSR_EL1 = EL0t.
+ * Cold boot: x<gp-register-num> = boot-info address, x4 = vCPU index (Hafnium; TF-A's EL3 SPMC
+ * spmc_el1_sp_setup() passes the linear core ID there), MMU off. S-EL1 starts at EL1h with DAIF
+ * masked, as out of reset. S-EL0 starts at the window's `eret` with ELR_EL1 = entry and SPSR_EL1 =
+ * EL0t.
  */
-void engine_set_boot_entry(struct sp *sp, uint64_t bootinfo_va)
+void ffau_eng_set_boot_entry(struct engine *eng, const struct sp_manifest *mf, uint64_t bootinfo_va)
 {
     struct ffa_regs r = {{0}};
-    uint64_t entry = sp->mf.load_address + sp->mf.entrypoint_offset;
+    uint64_t entry = mf->load_address + mf->entrypoint_offset;
     uint64_t pstate = PSTATE_DAIF | PSTATE_EL1H;
 
-    if (sp->mf.gp_register_num >= 0)
-        r.x[sp->mf.gp_register_num] = bootinfo_va;
+    if (mf->gp_register_num >= 0)
+        r.x[mf->gp_register_num] = bootinfo_va;
     r.x[4] = 0;
-    engine_set_regs(sp, &r);
-    uc_reg_write(sp->uc, UC_ARM64_REG_PSTATE, &pstate);
-    if (sp->mf.el0) {
-        uc_reg_write(sp->uc, UC_ARM64_REG_ELR_EL1, &entry);
-        write_spsr_el1(sp->uc, 0); /* EL0t, interrupts unmasked */
-        sp->pc = SPMC_TRAMPOLINE_VA;
+    eng->regs_valid = false;
+    ffau_eng_set_regs(eng, &r);
+    uc_reg_write(eng->uc, UC_ARM64_REG_PSTATE, &pstate);
+    if (mf->el0) {
+        uc_reg_write(eng->uc, UC_ARM64_REG_ELR_EL1, &entry);
+        write_cp_reg(eng->uc, 3, 0, 4, 0, 0, 0); /* SPSR_EL1: EL0t, interrupts unmasked */
+        eng->pc = SPMC_TRAMPOLINE_VA;
     } else {
-        sp->pc = entry;
+        eng->pc = entry;
     }
 }
 
 /*
- * Managed exit (docs/unicorn.md): take a virtual IRQ at the SP's own vector table, as the CPU
- * would: ELR_EL1 = PC, SPSR_EL1 = PSTATE, DAIF masked, PC = VBAR_EL1 + 0x280 (current EL, SP_ELx)
- * or + 0x080 (current EL, SP_EL0). A masked IRQ stays pending: false is returned and the caller
- * tries again later.
+ * Managed exit: take a virtual IRQ at the SP's own vector table, as the CPU would (Arm ARM D1.10,
+ * exception entry): ELR_EL1 = PC, SPSR_EL1 = PSTATE, DAIF masked, PC = VBAR_EL1 + 0x280 (current
+ * EL, SP_ELx) or + 0x080 (current EL, SP_EL0). A masked IRQ stays pending: false is returned and
+ * the caller tries again later.
  */
-bool engine_inject_irq(struct sp *sp)
+bool ffau_eng_inject_irq(struct engine *eng)
 {
     uint64_t pstate = 0, vbar = 0, npstate;
 
-    uc_reg_read(sp->uc, UC_ARM64_REG_PSTATE, &pstate);
+    uc_reg_read(eng->uc, UC_ARM64_REG_PSTATE, &pstate);
     if (pstate & PSTATE_I)
         return false;
-    uc_reg_read(sp->uc, UC_ARM64_REG_VBAR_EL1, &vbar);
-    uc_reg_write(sp->uc, UC_ARM64_REG_ELR_EL1, &sp->pc);
-    write_spsr_el1(sp->uc, pstate);
+    uc_reg_read(eng->uc, UC_ARM64_REG_VBAR_EL1, &vbar);
+    uc_reg_write(eng->uc, UC_ARM64_REG_ELR_EL1, &eng->pc);
+    write_cp_reg(eng->uc, 3, 0, 4, 0, 0, pstate); /* SPSR_EL1 */
     npstate = pstate | PSTATE_DAIF;
-    uc_reg_write(sp->uc, UC_ARM64_REG_PSTATE, &npstate);
-    sp->pc = vbar + ((pstate & PSTATE_SPSEL) ? 0x280 : 0x080);
+    uc_reg_write(eng->uc, UC_ARM64_REG_PSTATE, &npstate);
+    eng->pc = vbar + ((pstate & PSTATE_SPSEL) ? 0x280 : 0x080);
     return true;
 }
+
+/* ---- Enter, trap, exit ---- */
 
 static const char *intno_name(uint32_t intno)
 {
@@ -443,50 +325,49 @@ static const char *intno_name(uint32_t intno)
     }
 }
 
-static uint32_t insn_at(struct sp *sp, uint64_t pc)
+static uint32_t insn_at(struct engine *eng, uint64_t pc)
 {
     uint32_t insn = 0;
 
-    if (uc_mem_read(sp->uc, pc, &insn, sizeof(insn)) != UC_ERR_OK)
+    if (uc_mem_read(eng->uc, pc, &insn, sizeof(insn)) != UC_ERR_OK)
         return 0;
     return insn;
 }
 
 /*
- * Classify an exception reported to the hook (out->regs and sp->pc already read): an FF-A call
- * (advance PC if needed) or a fault.
+ * Classify an exception reported to the hook (registers and PC already read): an FF-A call
+ * (advance the PC if needed) or a fault.
  */
-static void decode_trap(struct sp *sp, uint32_t intno, struct exit_info *out)
+static void decode_trap(struct engine *eng, uint32_t intno, struct exit_info *out)
 {
     bool call = false;
 
-    if (sp->mf.el0) {
-        /* An S-EL0 SP calls with svc; smc/hvc at EL0 are undefined ([H] aborts on HVC). */
+    if (eng->el0) {
+        /* An S-EL0 SP calls with svc; smc/hvc at EL0 are undefined (Hafnium aborts on HVC). */
         call = intno == EXCP_SWI;
     } else if (intno == EXCP_SMC || intno == EXCP_HVC) {
         call = true;
-    } else if (intno == EXCP_UDEF && (insn_at(sp, sp->pc) & INSN_EXC_MASK) == INSN_HVC) {
+    } else if (intno == EXCP_UDEF && (insn_at(eng, eng->pc) & INSN_EXC_MASK) == INSN_HVC) {
         /* No EL2 in the CPU model: hvc is UDEF with PC still at it. Step over it. */
-        sp->pc += 4;
+        eng->pc += 4;
         call = true;
     }
     if (call) {
         out->kind = EXIT_FFA_CALL;
-        sp->shadow = out->regs;
-        sp->shadow_valid = true;
+        out->regs = &eng->regs;
         return;
     }
     out->kind = EXIT_FAULT;
     out->why = intno_name(intno);
-    out->pc = sp->pc;
+    out->pc = eng->pc;
     snprintf(out->detail, sizeof(out->detail), "exception %u, instruction 0x%08x", intno,
-             insn_at(sp, sp->pc));
+             insn_at(eng, eng->pc));
 }
 
-static void describe_uc_error(struct sp *sp, uc_err e, struct exit_info *out)
+static void describe_uc_error(struct engine *eng, uc_err e, struct exit_info *out)
 {
     out->kind = EXIT_FAULT;
-    out->pc = sp->pc;
+    out->pc = eng->pc;
     switch (e) {
     case UC_ERR_READ_UNMAPPED:
     case UC_ERR_WRITE_UNMAPPED:
@@ -496,14 +377,14 @@ static void describe_uc_error(struct sp *sp, uc_err e, struct exit_info *out)
     case UC_ERR_WRITE_UNALIGNED:
         out->why = "data abort";
         snprintf(out->detail, sizeof(out->detail), "%s at address 0x%llx", uc_strerror(e),
-                 (unsigned long long)sp->fault_addr);
+                 (unsigned long long)eng->fault_addr);
         break;
     case UC_ERR_FETCH_UNMAPPED:
     case UC_ERR_FETCH_PROT:
     case UC_ERR_FETCH_UNALIGNED:
         out->why = "instruction fetch abort (jump to unmapped or non-executable memory)";
         snprintf(out->detail, sizeof(out->detail), "%s at address 0x%llx", uc_strerror(e),
-                 (unsigned long long)sp->fault_addr);
+                 (unsigned long long)eng->fault_addr);
         break;
     case UC_ERR_INSN_INVALID:
         out->why = "undefined instruction";
@@ -516,79 +397,39 @@ static void describe_uc_error(struct sp *sp, uc_err e, struct exit_info *out)
     }
 }
 
-void engine_run(struct spmc *s, struct ec *ec, struct exit_info *out)
+void ffau_eng_run(struct engine *eng, struct cpu *cpu, struct exit_info *out)
 {
-    struct sp *sp = ec->sp;
+    const struct entry_budget *b = &cpu->budget;
     uc_err e;
 
-    sp->trap_intno = UINT32_MAX;
-    sp->fault_addr = 0;
-    sp->shadow_valid = false; /* it runs: any register may change */
-    s->stats.world_switches++;
-    e = uc_emu_start(sp->uc, sp->pc, SPMC_UNTIL, 0, 0);
-    if (sp->trap_intno != UINT32_MAX) {
-        /* Read the call's registers with the PC now: most traps are FF-A calls. */
-        regs_read_with_pc(sp, &out->regs);
-        decode_trap(sp, sp->trap_intno, out);
+    eng->cpu = cpu;
+    eng->trap_intno = UINT32_MAX;
+    eng->fault_addr = 0;
+    eng->regs_valid = false; /* it runs: any register may change */
+    cpu->stats.world_switches++;
+    e = uc_emu_start(eng->uc, eng->pc, ENGINE_UNTIL, 0, 0);
+    if (eng->trap_intno != UINT32_MAX) {
+        /* x0..x17 and the PC in one batch: most traps are FF-A calls. */
+        uc_reg_read_batch(eng->uc, (int *)read_ids, eng->read_ptrs, FFA_NUM_REGS + 1);
+        eng->regs_valid = true;
+        decode_trap(eng, eng->trap_intno, out);
         return;
     }
-    uc_reg_read(sp->uc, UC_ARM64_REG_PC, &sp->pc);
+    uc_reg_read(eng->uc, UC_ARM64_REG_PC, &eng->pc);
     if (e != UC_ERR_OK) {
-        describe_uc_error(sp, e, out);
+        describe_uc_error(eng, e, out);
         return;
     }
     /* Stopped by the block hook: which limit? The host's line wins (it is the NS interrupt). */
-    if (__atomic_load_n(&s->ns_irq_line, __ATOMIC_ACQUIRE) ||
-        (s->budget.blocks >= s->budget.preempt_at &&
-         s->budget.preempt_at <= s->budget.watchdog_at)) {
+    if (__atomic_load_n(&cpu->ns_irq_line, __ATOMIC_ACQUIRE) ||
+        (b->blocks >= b->preempt_at && b->preempt_at <= b->watchdog_at)) {
         out->kind = EXIT_NS_IRQ;
         return;
     }
-    if (s->budget.blocks >= s->budget.watchdog_at) {
+    if (b->blocks >= b->watchdog_at) {
         out->kind = EXIT_WATCHDOG;
-        out->pc = sp->pc;
+        out->pc = eng->pc;
         return;
     }
     out->kind = EXIT_ME_POLL;
-}
-
-/* ---- SP memory for the SPMC: RX/TX buffers (sp_rxtx.c) ---- */
-
-uint8_t *engine_sp_ram(struct sp *sp, uint64_t addr, uint64_t len)
-{
-    const struct elf_image *img = &sp->img;
-
-    if (len == 0 || addr > UINT64_MAX - len)
-        return NULL;
-    if (addr >= img->lo && addr + len <= img->hi) {
-        for (uint64_t pg = addr / SPMC_PAGE * SPMC_PAGE; pg < addr + len; pg += SPMC_PAGE) {
-            if ((image_page_prot(img, pg) & UC_PROT_WRITE) == 0)
-                return NULL;
-        }
-        return (uint8_t *)sp->image_mem + (addr - img->lo);
-    }
-    for (uint32_t i = 0; i < sp->mf.region_count; i++) {
-        const struct sp_mem_region *r = &sp->mf.regions[i];
-
-        if ((r->attributes & 2) != 0 && addr >= r->base &&
-            addr + len <= r->base + (uint64_t)r->pages * SPMC_PAGE)
-            return (uint8_t *)sp->region_mem[i] + (addr - r->base);
-    }
-    return NULL;
-}
-
-/*
- * The RX buffer is writable RAM (engine_sp_ram), so read-write is what it goes back to. Unicorn
- * flushes its TLB on uc_mem_protect(): a store translated earlier faults from now on
- * (tests/unicorn checks it).
- */
-void engine_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
-{
-    uc_err e =
-        uc_mem_protect(sp->uc, addr, len, read_only ? UC_PROT_READ : UC_PROT_READ | UC_PROT_WRITE);
-
-    if (e != UC_ERR_OK)
-        spmc_log(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
-                 "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s", sp->mf.id,
-                 (unsigned long long)addr, uc_strerror(e));
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FFA_MSG_SEND2 (v1.1 indirect messaging; secure-side.md 2.2 and 6; Hafnium api_ffa_msg_send2(),
- * api_ffa_msg_send2_copy_data(), the SPMC's ffa_indirect_msg_is_supported()).
+ * FFA_MSG_SEND2 (v1.1 indirect messaging, DEN0077A v1.2 FFA_MSG_SEND2 and the partition message
+ * header; Hafnium src/api.c api_ffa_msg_send2(), api_ffa_msg_send2_copy_data(),
+ * src/ffa/spmc/indirect_messaging.c ffa_indirect_msg_is_supported()).
  *
  * The message sits in the sender's TX buffer behind a partition message header:
  *
@@ -71,7 +72,7 @@ static int32_t end_read(struct spmc *s, const struct end *e, uint64_t off, void 
         memcpy(dst, e->host + off, len);
         return 0;
     }
-    return ns_read(s, e->ns, off, dst, len);
+    return ffau_ns_read(s, e->ns, off, dst, len);
 }
 
 static int32_t end_write(struct spmc *s, const struct end *e, uint64_t off, const void *src,
@@ -81,7 +82,7 @@ static int32_t end_write(struct spmc *s, const struct end *e, uint64_t off, cons
         memcpy(e->host + off, src, len);
         return 0;
     }
-    return ns_write(s, e->ns, off, src, len);
+    return ffau_ns_write(s, e->ns, off, src, len);
 }
 
 /* An SP may send or receive indirect messages: manifest bit 2, and v1.1 or later. */
@@ -96,7 +97,7 @@ static int32_t find_receiver(struct spmc *s, const struct end *from, uint16_t id
     memset(to, 0, sizeof(*to));
     to->id = id;
     if (FFA_ID_IS_SECURE(id)) {
-        to->sp = spmc_find_sp(s, id);
+        to->sp = sp_find(s, id);
         if (to->sp == NULL)
             return FFA_RET_INVALID_PARAMETERS;
         to->host = to->sp->mbox.rx;
@@ -110,11 +111,11 @@ static int32_t find_receiver(struct spmc *s, const struct end *from, uint16_t id
      */
     if (from->sp == NULL || id == FFA_ID_HYPERVISOR)
         return FFA_RET_INVALID_PARAMETERS;
-    to->ep = nwd_ep_find(s, id);
+    to->ep = ffau_nwdbuf_find(s, id);
     if (to->ep == NULL)
         return FFA_RET_INVALID_PARAMETERS; /* no such VM, or its buffers were unmapped */
     to->ns = &to->ep->rx;
-    to->size = ns_size(&to->ep->rx);
+    to->size = ns_buf_size(&to->ep->rx);
     to->hdr_size = HDR_SIZE_V1_2;
     return 0;
 }
@@ -177,8 +178,8 @@ static int32_t deliver(struct spmc *s, const struct end *from, uint32_t flags,
     if (ret != 0)
         return ret;
     *mailbox_of(&to) = MBOX_FULL;
-    spmc_log(s, FFA_UNICORN_LOG_DEBUG, FFA_ID_SPMC, "FFA_MSG_SEND2 0x%04x -> 0x%04x, %u bytes",
-             sender, receiver, size);
+    ffau_log_msg(s, FFA_UNICORN_LOG_DEBUG, FFA_ID_SPMC, "FFA_MSG_SEND2 0x%04x -> 0x%04x, %u bytes",
+                 sender, receiver, size);
     if (to.ep != NULL && s->cfg.rx_full != NULL)
         s->cfg.rx_full(s->cfg.ns_ctx, receiver);
     return 0;
@@ -189,18 +190,18 @@ static int32_t deliver(struct spmc *s, const struct end *from, uint32_t flags,
  * VM sender. A VM unknown to the SPMC has no TX buffer here: DENIED (Hafnium). The hypervisor
  * itself does not send indirect messages through this SPMC (its TX carries descriptors).
  */
-int32_t send2_from_nwd(struct spmc *s, const struct ffa_regs *in)
+int32_t ffau_send2_from_nwd(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     struct end from = {.id = (uint16_t)(w1 >> 16), .hdr_size = HDR_SIZE_V1_1};
 
     if ((w1 & 0xffffu) != 0 || from.id == FFA_ID_HYPERVISOR || FFA_ID_IS_SECURE(from.id))
         return FFA_RET_INVALID_PARAMETERS;
-    from.ep = nwd_ep_find(s, from.id);
+    from.ep = ffau_nwdbuf_find(s, from.id);
     if (from.ep == NULL)
         return FFA_RET_DENIED;
     from.ns = &from.ep->tx;
-    from.size = ns_size(&from.ep->tx);
+    from.size = ns_buf_size(&from.ep->tx);
     return deliver(s, &from, (uint32_t)in->x[2], 0);
 }
 
@@ -209,7 +210,7 @@ int32_t send2_from_nwd(struct spmc *s, const struct ffa_regs *in)
  * (delay SRI) allowed and ignored, other flag bits INVALID_PARAMETERS (MBZ; Hafnium does not
  * look at them). No TX buffer: DENIED. The header's minimum offset follows the SP's version.
  */
-int32_t send2_from_sp(struct spmc *s, struct sp *sender, const struct ffa_regs *in)
+int32_t ffau_send2_from_sp(struct spmc *s, struct sp *sender, const struct ffa_regs *in)
 {
     struct end from = {.id = sender->mf.id, .sp = sender};
 

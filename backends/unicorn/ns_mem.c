@@ -3,20 +3,16 @@
  * Normal-world memory: the RX/TX buffers of the hypervisor and of the VMs it forwards, reached
  * only through the host's ns_memory callback (struct ffa_unicorn_config).
  *
- * A buffer is a list of physically contiguous ranges (a forwarded buffer need not be contiguous,
- * secure-side.md 2.2 "Forwarded form"). Every copy asks the host for exactly the part of each
- * range it touches, every time: the SPMC keeps physical addresses, never host pointers, as
+ * A buffer is a list of physically contiguous ranges: a buffer forwarded with FFA_RXTX_MAP is
+ * described by composite memory region descriptors and need not be contiguous (DEN0077A v1.2
+ * FFA_RXTX_MAP). Every copy asks the host for exactly the part of each range it touches, every
+ * time: the SPMC keeps physical addresses, never host pointers, as
  * Hafnium keeps its own stage-1 mapping of the pages. A refusal while copying is Hafnium's
- * faulting memcpy_trapped(): ABORTED (secure-side.md 1.5 and 6).
+ * faulting memcpy_trapped(): ABORTED.
  */
 #include <string.h>
 
 #include "spmc_internal.h"
-
-uint64_t ns_size(const struct ns_buf *b)
-{
-    return (uint64_t)b->pages * SPMC_PAGE;
-}
 
 static void *ns_ptr(struct spmc *s, uint64_t pa, uint64_t len, bool writable)
 {
@@ -32,7 +28,7 @@ static int32_t ns_walk(struct spmc *s, const struct ns_buf *b, uint64_t off, uin
                        bool writable, void (*copy)(void *host, uint8_t *mine, uint64_t n),
                        uint8_t *mine)
 {
-    if (off > ns_size(b) || len > ns_size(b) - off)
+    if (off > ns_buf_size(b) || len > ns_buf_size(b) - off)
         return FFA_RET_INVALID_PARAMETERS;
     for (uint32_t i = 0; i < b->range_count && len > 0; i++) {
         uint64_t rlen = (uint64_t)b->ranges[i].pages * SPMC_PAGE;
@@ -46,9 +42,10 @@ static int32_t ns_walk(struct spmc *s, const struct ns_buf *b, uint64_t off, uin
         n = rlen - off < len ? rlen - off : len;
         host = ns_ptr(s, b->ranges[i].pa + off, n, writable);
         if (host == NULL) {
-            spmc_log(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
-                     "normal-world memory 0x%llx (+%llu bytes) refused by the host while copying",
-                     (unsigned long long)(b->ranges[i].pa + off), (unsigned long long)n);
+            ffau_log_msg(
+                s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
+                "normal-world memory 0x%llx (+%llu bytes) refused by the host while copying",
+                (unsigned long long)(b->ranges[i].pa + off), (unsigned long long)n);
             return FFA_RET_ABORTED;
         }
         copy(host, mine, n);
@@ -69,27 +66,27 @@ static void scatter(void *host, uint8_t *mine, uint64_t n)
     memcpy(host, mine, n);
 }
 
-int32_t ns_read(struct spmc *s, const struct ns_buf *b, uint64_t off, void *dst, uint64_t len)
+int32_t ffau_ns_read(struct spmc *s, const struct ns_buf *b, uint64_t off, void *dst, uint64_t len)
 {
     return ns_walk(s, b, off, len, false, gather, dst);
 }
 
-int32_t ns_write(struct spmc *s, const struct ns_buf *b, uint64_t off, const void *src,
-                 uint64_t len)
+int32_t ffau_ns_write(struct spmc *s, const struct ns_buf *b, uint64_t off, const void *src,
+                      uint64_t len)
 {
     /* scatter() only reads through `mine`: the cast drops const for the shared walker. */
     return ns_walk(s, b, off, len, true, scatter, (uint8_t *)(uintptr_t)src);
 }
 
-int32_t ns_check(struct spmc *s, const struct ns_buf *b, bool writable)
+int32_t ffau_ns_check(struct spmc *s, const struct ns_buf *b, bool writable)
 {
     for (uint32_t i = 0; i < b->range_count; i++) {
         uint64_t len = (uint64_t)b->ranges[i].pages * SPMC_PAGE;
 
         if (ns_ptr(s, b->ranges[i].pa, len, writable) == NULL) {
-            spmc_log(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
-                     "normal-world range 0x%llx (%u pages) refused by the host",
-                     (unsigned long long)b->ranges[i].pa, b->ranges[i].pages);
+            ffau_log_msg(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
+                         "normal-world range 0x%llx (%u pages) refused by the host",
+                         (unsigned long long)b->ranges[i].pa, b->ranges[i].pages);
             return FFA_RET_INVALID_PARAMETERS;
         }
     }
@@ -103,7 +100,7 @@ static bool ranges_overlap(const struct ns_range *x, const struct ns_range *y)
     return x->pa < y->pa + yl && y->pa < x->pa + xl;
 }
 
-bool ns_bufs_overlap(const struct ns_buf *a, const struct ns_buf *b)
+bool ffau_ns_bufs_overlap(const struct ns_buf *a, const struct ns_buf *b)
 {
     for (uint32_t i = 0; i < a->range_count; i++) {
         for (uint32_t j = 0; j < b->range_count; j++) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * RX/TX pairs of the normal world (secure-side.md 2.2 and 6; Hafnium api_ffa_rxtx_map(),
- * api_get_rxtx_description(), api_ffa_rxtx_unmap(), api_ffa_rx_acquire(), api_ffa_rx_release()).
+ * RX/TX pairs of the normal world (DEN0077A v1.2 FFA_RXTX_MAP, FFA_RXTX_UNMAP, FFA_RX_ACQUIRE,
+ * FFA_RX_RELEASE; Hafnium src/api.c api_ffa_rxtx_map(), api_get_rxtx_description(),
+ * api_ffa_rxtx_unmap(), api_ffa_rx_acquire(), api_ffa_rx_release()).
  *
  * The caller is the hypervisor at the non-secure physical instance. It registers its own pair
  * by address (x1 = TX, x2 = RX, w3 = page count), and the pairs of its VMs in the forwarded form:
@@ -13,7 +14,8 @@
  * each offset (8-byte aligned) locating a composite memory region descriptor,
  *
  *   u32 total page count @0, u32 range count @4, u64 reserved @8, then per range
- *   {u64 physical address, u32 page count, u32 reserved} (secure-side.md 4.1).
+ *   {u64 physical address, u32 page count, u32 reserved} (the composite and constituent memory
+ *   region descriptors of the memory-sharing ABIs, DEN0077A v1.2).
  *
  * Descriptor bytes are copied out of the hypervisor's TX once and only the copy is validated.
  * Every range must be 4 KiB aligned, and the host's ns_memory must accept it (RX writable, TX
@@ -43,7 +45,7 @@ static uint64_t le64(const uint8_t *p)
     return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-struct nwd_ep *nwd_ep_find(struct spmc *s, uint16_t id)
+struct nwd_ep *ffau_nwdbuf_find(struct spmc *s, uint16_t id)
 {
     for (uint32_t i = 0; i < SPMC_MAX_NWD_EPS; i++) {
         if (s->nwd[i] != NULL && s->nwd[i]->id == id)
@@ -82,7 +84,7 @@ static void ep_remove(struct spmc *s, struct nwd_ep *ep)
     free(ep);
 }
 
-void nwd_eps_free(struct spmc *s)
+void ffau_nwdbuf_free_all(struct spmc *s)
 {
     for (uint32_t i = 0; i < SPMC_MAX_NWD_EPS; i++) {
         free(s->nwd[i]);
@@ -95,11 +97,12 @@ static int32_t check_pair(struct spmc *s, const struct ns_buf *tx, const struct 
 {
     int32_t ret;
 
-    if (ns_bufs_overlap(tx, tx) || ns_bufs_overlap(rx, rx) || ns_bufs_overlap(tx, rx))
+    if (ffau_ns_bufs_overlap(tx, tx) || ffau_ns_bufs_overlap(rx, rx) ||
+        ffau_ns_bufs_overlap(tx, rx))
         return FFA_RET_INVALID_PARAMETERS;
-    ret = ns_check(s, tx, false);
+    ret = ffau_ns_check(s, tx, false);
     if (ret == 0)
-        ret = ns_check(s, rx, true);
+        ret = ffau_ns_check(s, rx, true);
     return ret;
 }
 
@@ -114,7 +117,7 @@ static int32_t map_own(struct spmc *s, uint64_t tx_pa, uint64_t rx_pa, uint32_t 
     struct ns_buf tx = {pages, 1, {{tx_pa, pages}}}, rx = {pages, 1, {{rx_pa, pages}}};
     int32_t ret;
 
-    if (nwd_ep_find(s, FFA_ID_HYPERVISOR) != NULL)
+    if (ffau_nwdbuf_find(s, FFA_ID_HYPERVISOR) != NULL)
         return FFA_RET_DENIED;
     if (pages == 0 || pages > SPMC_RXTX_MAX_PAGES || tx_pa % SPMC_PAGE != 0 ||
         rx_pa % SPMC_PAGE != 0 || tx_pa > UINT64_MAX - len || rx_pa > UINT64_MAX - len)
@@ -136,13 +139,13 @@ static int32_t read_composite(struct spmc *s, const struct ns_buf *hyp_tx, uint3
 {
     uint8_t hdr[COMPOSITE_SIZE];
     uint8_t ranges[RANGE_SIZE * SPMC_RXTX_MAX_PAGES];
-    uint64_t tx_size = ns_size(hyp_tx);
+    uint64_t tx_size = ns_buf_size(hyp_tx);
     uint32_t total, count, sum = 0;
     int32_t ret;
 
     if (off % 8 != 0 || off < EP_DESC_SIZE || (uint64_t)off + COMPOSITE_SIZE > tx_size)
         return FFA_RET_INVALID_PARAMETERS;
-    ret = ns_read(s, hyp_tx, off, hdr, sizeof(hdr));
+    ret = ffau_ns_read(s, hyp_tx, off, hdr, sizeof(hdr));
     if (ret != 0)
         return ret;
     total = le32(hdr);
@@ -151,7 +154,7 @@ static int32_t read_composite(struct spmc *s, const struct ns_buf *hyp_tx, uint3
         le64(hdr + 8) != 0 ||
         (uint64_t)off + COMPOSITE_SIZE + (uint64_t)count * RANGE_SIZE > tx_size)
         return FFA_RET_INVALID_PARAMETERS;
-    ret = ns_read(s, hyp_tx, off + COMPOSITE_SIZE, ranges, (uint64_t)count * RANGE_SIZE);
+    ret = ffau_ns_read(s, hyp_tx, off + COMPOSITE_SIZE, ranges, (uint64_t)count * RANGE_SIZE);
     if (ret != 0)
         return ret;
     out->pages = total;
@@ -179,7 +182,7 @@ static int32_t read_composite(struct spmc *s, const struct ns_buf *hyp_tx, uint3
  */
 static int32_t map_forwarded(struct spmc *s)
 {
-    struct nwd_ep *hyp = nwd_ep_find(s, FFA_ID_HYPERVISOR);
+    struct nwd_ep *hyp = ffau_nwdbuf_find(s, FFA_ID_HYPERVISOR);
     uint8_t desc[EP_DESC_SIZE];
     struct ns_buf tx, rx;
     uint16_t id;
@@ -187,13 +190,13 @@ static int32_t map_forwarded(struct spmc *s)
 
     if (hyp == NULL)
         return FFA_RET_INVALID_PARAMETERS;
-    ret = ns_read(s, &hyp->tx, 0, desc, sizeof(desc));
+    ret = ffau_ns_read(s, &hyp->tx, 0, desc, sizeof(desc));
     if (ret != 0)
         return ret;
     id = (uint16_t)(desc[0] | desc[1] << 8);
     if (id == FFA_ID_HYPERVISOR || FFA_ID_IS_SECURE(id))
         return FFA_RET_INVALID_PARAMETERS;
-    if (nwd_ep_find(s, id) != NULL)
+    if (ffau_nwdbuf_find(s, id) != NULL)
         return FFA_RET_DENIED;
     if (desc[2] != 0 || desc[3] != 0 || le32(desc + 12) != 0)
         return FFA_RET_INVALID_PARAMETERS;
@@ -214,7 +217,7 @@ static int32_t map_forwarded(struct spmc *s)
  * FFA_RXTX_MAP_64 from the normal world. Only the 64-bit form, as Hafnium (FFA_RXTX_MAP_32 is
  * NOT_SUPPORTED in the dispatcher).
  */
-int32_t nwd_rxtx_map(struct spmc *s, const struct ffa_regs *in)
+int32_t ffau_nwdbuf_map(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t pages = (uint32_t)in->x[3];
     int32_t ret;
@@ -224,9 +227,9 @@ int32_t nwd_rxtx_map(struct spmc *s, const struct ffa_regs *in)
     else
         ret = map_own(s, in->x[1], in->x[2], pages);
     if (ret != 0)
-        spmc_log(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
-                 "normal world: FFA_RXTX_MAP_64 (tx 0x%llx, rx 0x%llx, %u pages) refused: %d",
-                 (unsigned long long)in->x[1], (unsigned long long)in->x[2], pages, ret);
+        ffau_log_msg(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
+                     "normal world: FFA_RXTX_MAP_64 (tx 0x%llx, rx 0x%llx, %u pages) refused: %d",
+                     (unsigned long long)in->x[1], (unsigned long long)in->x[2], pages, ret);
     return ret;
 }
 
@@ -235,7 +238,7 @@ int32_t nwd_rxtx_map(struct spmc *s, const struct ffa_regs *in)
  * INVALID_PARAMETERS for a secure ID or an endpoint without a pair. A message the endpoint has
  * not released goes with the buffers (Hafnium does not refuse the unmap).
  */
-int32_t nwd_rxtx_unmap(struct spmc *s, const struct ffa_regs *in)
+int32_t ffau_nwdbuf_unmap(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     uint16_t id = (uint16_t)(w1 >> 16);
@@ -243,7 +246,7 @@ int32_t nwd_rxtx_unmap(struct spmc *s, const struct ffa_regs *in)
 
     if ((w1 & 0xffffu) != 0 || FFA_ID_IS_SECURE(id))
         return FFA_RET_INVALID_PARAMETERS;
-    ep = nwd_ep_find(s, id);
+    ep = ffau_nwdbuf_find(s, id);
     if (ep == NULL)
         return FFA_RET_INVALID_PARAMETERS;
     ep_remove(s, ep);
@@ -255,7 +258,7 @@ int32_t nwd_rxtx_unmap(struct spmc *s, const struct ffa_regs *in)
  * NOT_SUPPORTED for a secure ID (Hafnium); INVALID_PARAMETERS for other bits set or an endpoint
  * without a pair; DENIED unless the mailbox is EMPTY; then OTHER_WORLD_OWNED.
  */
-int32_t nwd_rx_acquire(struct spmc *s, const struct ffa_regs *in)
+int32_t ffau_nwdbuf_rx_acquire(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     struct nwd_ep *ep;
@@ -264,7 +267,7 @@ int32_t nwd_rx_acquire(struct spmc *s, const struct ffa_regs *in)
         return FFA_RET_NOT_SUPPORTED;
     if ((w1 >> 16) != 0)
         return FFA_RET_INVALID_PARAMETERS;
-    ep = nwd_ep_find(s, (uint16_t)w1);
+    ep = ffau_nwdbuf_find(s, (uint16_t)w1);
     if (ep == NULL)
         return FFA_RET_INVALID_PARAMETERS;
     if (ep->state != MBOX_EMPTY)
@@ -273,32 +276,19 @@ int32_t nwd_rx_acquire(struct spmc *s, const struct ffa_regs *in)
     return 0;
 }
 
-int32_t mbox_release(enum mbox_state *state)
-{
-    if (*state == MBOX_EMPTY)
-        return FFA_RET_DENIED;
-    /*
-     * Hafnium also refuses while the "RX buffer full" framework notification is pending, unread:
-     * this SPMC has no notifications (no FFA_NOTIFICATION_GET to read it with), so releasing is
-     * what consumes a message.
-     */
-    *state = MBOX_EMPTY;
-    return 0;
-}
-
 /*
  * FFA_RX_RELEASE from the normal world: w1[15:0] = the VM whose buffer is released (0: the
  * hypervisor's own), w1[31:16] MBZ. INVALID_PARAMETERS for those bits, a secure ID or an
  * endpoint without a pair; DENIED when the mailbox is EMPTY.
  */
-int32_t nwd_rx_release(struct spmc *s, const struct ffa_regs *in)
+int32_t ffau_nwdbuf_rx_release(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     struct nwd_ep *ep;
 
     if ((w1 >> 16) != 0 || FFA_ID_IS_SECURE(w1 & 0xffffu))
         return FFA_RET_INVALID_PARAMETERS;
-    ep = nwd_ep_find(s, (uint16_t)w1);
+    ep = ffau_nwdbuf_find(s, (uint16_t)w1);
     if (ep == NULL)
         return FFA_RET_INVALID_PARAMETERS;
     return mbox_release(&ep->state);

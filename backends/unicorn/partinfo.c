@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs (secure-side.md 2.2;
- * Hafnium api_ffa_partition_info_get(), api_ffa_fill_partitions_info_array(),
- * api_ffa_partitions_info_get_properties(), send_versioned_partition_info_descriptors()).
+ * FFA_PARTITION_INFO_GET, for the normal world (the hypervisor) and for SPs, and
+ * FFA_PARTITION_INFO_GET_REGS for SPs (Hafnium src/api.c api_ffa_partition_info_get(),
+ * api_ffa_partition_info_get_regs(), api_ffa_fill_partitions_info_array(),
+ * send_versioned_partition_info_descriptors(); src/ffa/spmc/setup_and_discovery.c
+ * ffa_setup_partition_properties()).
  *
  * w1..w4 = UUID (Nil: every partition), w5 = flags (bit 0: return the count only; bits [31:1]
  * MBZ). The list holds the SPs in boot order: one entry per UUID for callers at v1.2, one per
@@ -18,7 +20,7 @@
 
 #include "spmc_internal.h"
 
-/* Partition properties (secure-side.md 2.2). */
+/* Partition properties (DEN0077A v1.2, partition information descriptor). */
 #define PROP_DIRECT_REQ_RECV  (1u << 0)
 #define PROP_DIRECT_REQ_SEND  (1u << 1)
 #define PROP_INDIRECT_MSG     (1u << 2)
@@ -70,10 +72,10 @@ static bool uuid_eq(const struct sp_uuid *a, const struct sp_uuid *b)
 }
 
 /*
- * Build the list for a caller at `version` into s->partinfo_scratch (unless count_only); return
- * the number of entries.
+ * Build the list for a caller at `version` into `out` (the PE's buffer; nothing when count_only);
+ * return the number of entries.
  */
-static uint32_t build(struct spmc *s, const struct sp_uuid *filter, uint32_t version,
+static uint32_t build(struct spmc *s, uint8_t *out, const struct sp_uuid *filter, uint32_t version,
                       bool caller_is_sp, bool count_only)
 {
     uint32_t size = version >= FFA_VERSION_1_1 ? INFO_SIZE_V1_1 : INFO_SIZE_V1_0;
@@ -84,12 +86,13 @@ static uint32_t build(struct spmc *s, const struct sp_uuid *filter, uint32_t ver
         const struct sp *sp = s->sps[i];
 
         for (uint32_t u = 0; u < sp->mf.uuid_count; u++) {
-            uint8_t *e = s->partinfo_scratch + (size_t)n * size;
             uint32_t props = sp_props(sp, caller_is_sp);
 
             if (!any && !uuid_eq(filter, &sp->mf.uuids[u]))
                 continue;
             if (!count_only) {
+                uint8_t *e = out + (size_t)n * size;
+
                 put_le(e, sp->mf.id, 2);
                 put_le(e + 2, sp->mf.ec_count, 2);
                 put_le(e + 4, version >= FFA_VERSION_1_1 ? props : props & PROPS_V1_0, 4);
@@ -130,16 +133,16 @@ static int32_t parse(const struct ffa_regs *in, struct partinfo_req *req)
 /*
  * Common part: count, then (not count-only) the checks on the destination's mailbox and size, in
  * Hafnium's order. Returns 0 with *count and *size, and *write = true when the entries are ready
- * in the scratch buffer to be copied.
+ * in the PE's buffer to be copied.
  */
-static int32_t prepare(struct spmc *s, const struct partinfo_req *req, bool rx_present,
-                       enum mbox_state state, uint64_t rx_size, uint32_t *count, uint32_t *size,
-                       bool *write)
+static int32_t prepare(struct spmc *s, struct cpu *cpu, const struct partinfo_req *req,
+                       bool rx_present, enum mbox_state state, uint64_t rx_size, uint32_t *count,
+                       uint32_t *size, bool *write)
 {
     uint32_t entry = req->version >= FFA_VERSION_1_1 ? INFO_SIZE_V1_1 : INFO_SIZE_V1_0;
 
     *write = false;
-    *count = build(s, &req->filter, req->version, req->caller_is_sp, true);
+    *count = build(s, NULL, &req->filter, req->version, req->caller_is_sp, true);
     if (*count == 0)
         return FFA_RET_INVALID_PARAMETERS; /* a UUID no partition has */
     if (req->count_only) {
@@ -150,33 +153,34 @@ static int32_t prepare(struct spmc *s, const struct partinfo_req *req, bool rx_p
         return FFA_RET_BUSY;
     if ((uint64_t)*count * entry > rx_size)
         return FFA_RET_NO_MEMORY;
-    build(s, &req->filter, req->version, req->caller_is_sp, false);
+    build(s, cpu->partinfo, &req->filter, req->version, req->caller_is_sp, false);
     *size = entry;
     *write = true;
     return 0;
 }
 
-int32_t partinfo_nwd(struct spmc *s, const struct ffa_regs *in, uint32_t *count, uint32_t *size)
+int32_t ffau_pinfo_nwd(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in, uint32_t *count,
+                       uint32_t *size)
 {
     struct partinfo_req req = {.version = s->nwd_version, .caller_is_sp = false};
-    struct nwd_ep *hyp = nwd_ep_find(s, FFA_ID_HYPERVISOR);
+    struct nwd_ep *hyp = ffau_nwdbuf_find(s, FFA_ID_HYPERVISOR);
     bool write;
     int32_t ret = parse(in, &req);
 
     if (ret == 0)
-        ret = prepare(s, &req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
-                      hyp != NULL ? ns_size(&hyp->rx) : 0, count, size, &write);
+        ret = prepare(s, cpu, &req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
+                      hyp != NULL ? ns_buf_size(&hyp->rx) : 0, count, size, &write);
     if (ret != 0 || !write)
         return ret;
-    ret = ns_write(s, &hyp->rx, 0, s->partinfo_scratch, (uint64_t)*count * *size);
+    ret = ffau_ns_write(s, &hyp->rx, 0, cpu->partinfo, (uint64_t)*count * *size);
     if (ret != 0)
         return ret;
     hyp->state = MBOX_FULL;
     return 0;
 }
 
-int32_t partinfo_sp(struct spmc *s, struct sp *caller, const struct ffa_regs *in, uint32_t *count,
-                    uint32_t *size)
+int32_t ffau_pinfo_sp(struct spmc *s, struct cpu *cpu, struct sp *caller, const struct ffa_regs *in,
+                      uint32_t *count, uint32_t *size)
 {
     struct partinfo_req req = {.version = caller->version, .caller_is_sp = true};
     struct sp_mbox *mb = &caller->mbox;
@@ -184,11 +188,67 @@ int32_t partinfo_sp(struct spmc *s, struct sp *caller, const struct ffa_regs *in
     int32_t ret = parse(in, &req);
 
     if (ret == 0)
-        ret = prepare(s, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE, count,
-                      size, &write);
+        ret = prepare(s, cpu, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE,
+                      count, size, &write);
     if (ret != 0 || !write)
         return ret;
-    memcpy(mb->rx, s->partinfo_scratch, (size_t)*count * *size);
+    memcpy(mb->rx, cpu->partinfo, (size_t)*count * *size);
     mb->state = MBOX_FULL;
+    return 0;
+}
+
+/* Descriptors per FFA_PARTITION_INFO_GET_REGS answer: 24 bytes each in x3..x17. */
+#define REGS_PER_CALL 5u
+
+static uint64_t le_at(const uint8_t *p, int bytes)
+{
+    uint64_t v = 0;
+
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/*
+ * FFA_PARTITION_INFO_GET_REGS from an SP (v1.2; Hafnium api_ffa_partition_info_get_regs()): x1/x2
+ * = UUID (lo = w0 | w1 << 32, hi = w2 | w3 << 32; Nil: every partition), x3[15:0] = start index,
+ * x3[31:16] = tag. The same list as FFA_PARTITION_INFO_GET gives an SP, in registers instead of
+ * the RX buffer (which it neither needs nor touches): FFA_SUCCESS_64 with x2 = 24 << 48 (descriptor
+ * size) | tag << 32 | current index << 16 | last index, and from x3 up to five descriptors of three
+ * registers each: ID | execution contexts << 16 | properties << 32, then the UUID (zero with a UUID
+ * filter); unused registers zero.
+ *
+ * The tag identifies a version of the list. This SPMC's list never changes after boot, so its tag
+ * is always 0, and a non-zero tag is one it never gave out: RETRY, as Hafnium answers (it does not
+ * track tags either). INVALID_PARAMETERS for a UUID no partition has and for a start index beyond
+ * the list. Hafnium builds the list in a one-page buffer and answers NO_MEMORY beyond 170 entries;
+ * here the PE's buffer holds every entry of every partition, so that cannot happen.
+ */
+int32_t ffau_pinfo_sp_regs(struct spmc *s, struct cpu *cpu, struct sp *caller,
+                           const struct ffa_regs *in, struct ffa_regs *out)
+{
+    struct sp_uuid filter = {{(uint32_t)in->x[1], (uint32_t)(in->x[1] >> 32), (uint32_t)in->x[2],
+                              (uint32_t)(in->x[2] >> 32)}};
+    uint32_t start = (uint32_t)in->x[3] & 0xffffu, tag = (uint32_t)(in->x[3] >> 16) & 0xffffu;
+    uint32_t count, cur;
+
+    if (tag != 0)
+        return FFA_RET_RETRY;
+    /* Only v1.2 callers get here (sp_abi.c): 24-byte entries, one per UUID. */
+    count = build(s, cpu->partinfo, &filter, caller->version, true, false);
+    if (count == 0 || start >= count)
+        return FFA_RET_INVALID_PARAMETERS;
+    cur = count - start > REGS_PER_CALL ? start + REGS_PER_CALL - 1 : count - 1;
+    regs_zero(out);
+    out->x[0] = FFA_SUCCESS_64;
+    out->x[2] = (uint64_t)INFO_SIZE_V1_1 << 48 | (uint64_t)cur << 16 | (count - 1);
+    for (uint32_t e = start; e <= cur; e++) {
+        const uint8_t *d = cpu->partinfo + (size_t)e * INFO_SIZE_V1_1;
+        uint64_t *x = &out->x[3 + 3 * (e - start)];
+
+        x[0] = le_at(d, 2) | le_at(d + 2, 2) << 16 | le_at(d + 4, 4) << 32;
+        x[1] = le_at(d + 8, 8);
+        x[2] = le_at(d + 16, 8);
+    }
     return 0;
 }

@@ -189,6 +189,12 @@ void sp_handle_request(const struct ffa_args *req, struct ffa_args *resp)
     case SP_CMD_CALL:
         sp_cmd_call(req, resp);
         return;
+    case SP_CMD_CALL64:
+        sp_cmd_call64(req, resp);
+        return;
+    case SP_CMD_RESULT:
+        sp_cmd_result(req, resp);
+        return;
     case SP_MCMD_SEND:
         cmd_send(req, resp);
         return;

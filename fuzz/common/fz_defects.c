@@ -19,11 +19,11 @@ static const struct {
     const char *name;
     int open;
 } defects[FZ_DEFECT_COUNT] = {
-    [FZ_DEFECT_LARGE_IMAGE] = {"large-image", 1},
+    [FZ_DEFECT_LARGE_IMAGE] = {"large-image", 0},
     [FZ_DEFECT_RESUME_RACE] = {"resume-race", 0},
     [FZ_DEFECT_RX_RELEASE_FAILURE] = {"rx-release-failure", 0},
     [FZ_DEFECT_BAD_ANSWER] = {"bad-answer", 0},
-    [FZ_DEFECT_MANIFEST_REASON] = {"manifest-reason", 1},
+    [FZ_DEFECT_MANIFEST_REASON] = {"manifest-reason", 0},
     [FZ_DEFECT_CALL_LOOP] = {"call-loop", 1},
 };
 

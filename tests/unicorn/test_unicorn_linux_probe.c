@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Real-client check (issue 4 point 5): the Linux arm_ffa driver's probe (linux-client.md 1.1
- * steps 2-9, 1.3 and 1.4), replayed call by call for a guest at v1.0, v1.1 and v1.2, through the
- * mediator, against the emulated secure world running the example SPs. Every reply is judged as
- * the driver judges it (what is fatal there fails the test), and then against what is true:
- * the partitions of the manifests, with their IDs, UUIDs and properties.
+ * Real-client check: the Linux arm_ffa driver's probe (drivers/firmware/arm_ffa/driver.c
+ * ffa_init(): FFA_VERSION, FFA_ID_GET, the RX/TX size from FFA_FEATURES, FFA_RXTX_MAP, the
+ * optional features, then ffa_setup_partitions() through __ffa_partition_info_get() or
+ * __ffa_partition_info_get_regs()), replayed call by call for a guest at v1.0, v1.1 and v1.2,
+ * through the mediator, against the emulated secure world running the example SPs. Every reply is
+ * judged as the driver judges it (what is fatal there fails the test), and then against what is
+ * true: the partitions of the manifests, with their IDs, UUIDs and properties.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "uc_fixture.h"
@@ -34,7 +37,7 @@ static const struct {
 };
 #define NSPS 10u
 
-/* struct ffa_partition_info as the driver keeps it (linux-client.md 1.4). */
+/* struct ffa_partition_info as the driver keeps it (include/linux/arm_ffa.h). */
 struct part {
     uint16_t id, exec_ctxt;
     uint32_t props;
@@ -248,57 +251,76 @@ static void judge_partitions(struct drv *d, uint32_t prop_mask)
     assert_int_equal(d->nparts, n);
 }
 
-static void probe(uint32_t version)
+/* The emulated secure world with a mediator, and the guest the driver runs in. */
+static int setup(void **state)
 {
-    struct drv d = {0};
+    struct drv *d = calloc(1, sizeof(*d));
+
+    if (d == NULL)
+        return -1;
+    d->f = ucf_new_full(SPS, true);
+    if (ffa_vm_add(d->f->m, GUEST_ID, 2, 0, &d->vm) != 0) {
+        ucf_free(d->f);
+        free(d);
+        return -1;
+    }
+    *state = d;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct drv *d = *state;
+
+    ucf_free(d->f);
+    free(d);
+    return 0;
+}
+
+static void probe(struct drv *d, uint32_t version)
+{
     int count;
 
-    d.f = ucf_new_full(SPS, true);
-    assert_int_equal(ffa_vm_add(d.f->m, GUEST_ID, 2, 0, &d.vm), 0);
-    probe_version_and_id(&d, version);
-    probe_buffers(&d, version >= FFA_VERSION_1_2 ? FFA_DEFAULT_RXTX_MAX_PAGES : 0);
-    probe_optional_features(&d);
-    assert_false(d.mem_ops_native); /* memory sharing comes later */
-    assert_int_equal(d.req2, version >= FFA_VERSION_1_2);
-    assert_false(d.notif);
-    if (features(&d, FFA_PARTITION_INFO_GET_REGS, NULL) == 0) {
+    probe_version_and_id(d, version);
+    probe_buffers(d, version >= FFA_VERSION_1_2 ? FFA_DEFAULT_RXTX_MAX_PAGES : 0);
+    probe_optional_features(d);
+    assert_false(d->mem_ops_native); /* memory sharing comes later */
+    assert_int_equal(d->req2, version >= FFA_VERSION_1_2);
+    assert_false(d->notif);
+    if (features(d, FFA_PARTITION_INFO_GET_REGS, NULL) == 0) {
         assert_true(version >= FFA_VERSION_1_2);
-        count = probe_partitions_regs(&d);
+        count = probe_partitions_regs(d);
     } else {
         assert_true(version < FFA_VERSION_1_2);
-        count = probe_partitions_rx(&d);
+        count = probe_partitions_rx(d);
     }
-    assert_int_equal(count, d.nparts);
-    judge_partitions(&d, version >= FFA_VERSION_1_2   ? 0x7ffu
-                         : version >= FFA_VERSION_1_1 ? 0x1ffu
-                                                      : 0x7u);
-    ucf_free(d.f);
+    assert_int_equal(count, d->nparts);
+    judge_partitions(d, version >= FFA_VERSION_1_2   ? 0x7ffu
+                        : version >= FFA_VERSION_1_1 ? 0x1ffu
+                                                     : 0x7u);
 }
 
 static void test_linux_v1_0_guest_probes(void **state)
 {
-    (void)state;
-    probe(FFA_VERSION_1_0);
+    probe(*state, FFA_VERSION_1_0);
 }
 
 static void test_linux_v1_1_guest_probes(void **state)
 {
-    (void)state;
-    probe(FFA_VERSION_1_1);
+    probe(*state, FFA_VERSION_1_1);
 }
 
 static void test_linux_v1_2_guest_probes(void **state)
 {
-    (void)state;
-    probe(FFA_VERSION_1_2);
+    probe(*state, FFA_VERSION_1_2);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linux_v1_0_guest_probes),
-        cmocka_unit_test(test_linux_v1_1_guest_probes),
-        cmocka_unit_test(test_linux_v1_2_guest_probes),
+        cmocka_unit_test_setup_teardown(test_linux_v1_0_guest_probes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_linux_v1_1_guest_probes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_linux_v1_2_guest_probes, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Partition lists larger than an RX buffer (issue 4 point 4): 22 messenger SPs with 8 UUIDs each
+ * Partition lists larger than an RX buffer: 22 messenger SPs with 8 UUIDs each
  * make 176 entries of 24 bytes for v1.2 callers, more than one 4 KiB page. FFA_PARTITION_INFO_GET
  * answers NO_MEMORY into a one-page buffer, for the hypervisor and for an SP, while a count-only
- * query, a two-page buffer and a v1.1 caller (one entry per partition) get their list.
+ * query, a two-page buffer and a v1.1 caller (one entry per partition) get their list, and an SP
+ * pages through all of them with FFA_PARTITION_INFO_GET_REGS.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -138,6 +139,43 @@ static void test_list_beyond_one_page_is_no_memory_for_an_sp(void **state)
     assert_int_equal(r.x[4], NSP * NUUID);
 }
 
+/*
+ * FFA_PARTITION_INFO_GET_REGS pages through the whole list, five entries a call (24-byte
+ * descriptors in x3..x17), as Linux's __ffa_partition_info_get_regs() loops: start at 0, then at
+ * the current index + 1 until the current index is the last.
+ */
+static void test_sp_pages_through_every_uuid_with_partition_info_regs(void **state)
+{
+    uint32_t start = 0, seen = 0;
+
+    for (;;) {
+        struct ffa_regs r;
+        uint32_t last, cur;
+
+        ucf_sp_call64(F(state), FIRST + 5, FFA_PARTITION_INFO_GET_REGS, 0, 0, start, &r);
+        assert_int_equal(r.x[0], FFA_SUCCESS_64);
+        last = (uint32_t)(r.x[2] & 0xffff);
+        cur = (uint32_t)(r.x[2] >> 16 & 0xffff);
+        assert_int_equal(r.x[2] >> 48, 24);
+        assert_int_equal(r.x[2] >> 32 & 0xffff, 0); /* tag */
+        assert_int_equal(last, NSP * NUUID - 1);
+        assert_int_equal(cur, start + 4 <= last ? start + 4 : last);
+        for (uint32_t e = start; e <= cur; e++) {
+            uint32_t i = e / NUUID, u = e % NUUID;
+            const uint64_t *x = &r.x[3 + 3 * (e - start)];
+
+            assert_int_equal(x[0] & 0xffffffff, (FIRST + i) | 1u << 16);
+            assert_int_equal(x[1], 0x5ca1e000u | (uint64_t)0x5ca1e001u << 32);
+            assert_int_equal(x[2], 0x5ca1e002u | (uint64_t)(i << 8 | u) << 32);
+            seen++;
+        }
+        if (cur == last)
+            break;
+        start = cur + 1;
+    }
+    assert_int_equal(seen, NSP * NUUID);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -147,6 +185,7 @@ int main(void)
         T(test_two_page_buffer_holds_every_uuid),
         T(test_v1_1_caller_sees_one_entry_per_partition),
         T(test_list_beyond_one_page_is_no_memory_for_an_sp),
+        T(test_sp_pages_through_every_uuid_with_partition_info_regs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Indirect messaging with the emulated SPMC (issue 4 points 3 and 5): VM -> SP -> VM exchanges
+ * Indirect messaging with the emulated SPMC: VM -> SP -> VM exchanges
  * through the mediator with the messenger SPs, SP -> SP relays, FFA_MSG_WAIT releasing or
  * retaining an SP's RX buffer, mailboxes that are busy, copies that fault, a VM that went away,
- * and every error code of FFA_MSG_SEND2 on both sides (secure-side.md 2.2 and 6).
+ * and every error code of FFA_MSG_SEND2 on both sides (Hafnium src/api.c api_ffa_msg_send2()).
  */
 #include <string.h>
 
@@ -86,6 +86,18 @@ static void assert_vm_got(void **state, uint16_t from, uint32_t cmd, uint32_t ar
 }
 
 /* ---- VM -> SP -> VM ---- */
+
+static int setup_no_vm(void **state)
+{
+    *state = ucf_new_full(SPS, true);
+    return 0;
+}
+
+static int teardown_world(void **state)
+{
+    ucf_free(*state);
+    return 0;
+}
 
 static void test_vm_sp_vm_exchange(void **state)
 {
@@ -433,7 +445,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 static void test_nwd_send_errors(void **state)
 {
-    struct ucf *f = ucf_new_full(SPS, true);
+    struct ucf *f = *state;
     struct ffa_vm *vm = ucf_vm_ready(f, VM2, FFA_VERSION_1_2, 2);
     uint8_t *tx = ucf_vm_tx(f, VM2);
     struct ffa_regs r;
@@ -463,7 +475,6 @@ static void test_nwd_send_errors(void **state)
         {VM2 << 16, 0, SP_ID_MESSENGER, 40, 4096, FFA_RET_NO_MEMORY, "larger than SP's RX"},
     };
 
-    (void)state;
     (void)vm;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         memset(tx, 0, 40);
@@ -480,7 +491,6 @@ static void test_nwd_send_errors(void **state)
     put32(tx + 16, 8);
     r = ucf_fw(f, FFA_MSG_SEND2, VM2 << 16, 0, 0, 0, 0);
     assert_success(&r);
-    ucf_free(f);
 }
 
 static void test_nwd_send_header_sender_must_be_the_vm(void **state)
@@ -522,7 +532,7 @@ int main(void)
         T(test_sp_send_without_tx_is_denied),
         T(test_sp_to_sp_without_rx_is_busy),
         T(test_sp_to_sp_message_lands_in_receiver_rx),
-        cmocka_unit_test(test_nwd_send_errors),
+        cmocka_unit_test_setup_teardown(test_nwd_send_errors, setup_no_vm, teardown_world),
         T(test_nwd_send_header_sender_must_be_the_vm),
     };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The normal world's side of the Unicorn SPMC (issue 3 points 1 and 6), through the mediator:
- * discovery, direct requests to real SPs, FFA_RUN, and the error codes of secure-side.md 3.6.
+ * The normal world's side of the Unicorn SPMC, through the mediator: discovery, direct requests to
+ * real SPs, FFA_RUN, and their error codes (Hafnium's: src/api.c api_ffa_msg_send_direct_req(),
+ * src/ffa/spmc/cpu_cycles.c ffa_cpu_cycles_run_checks()).
  */
 #include "uc_fixture.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The SPMC's normal-world buffer ABIs (issue 4 point 4; secure-side.md 2.2 and 6), called
- * straight into the backend with the test as the hypervisor: its own RX/TX pair by address, a
- * VM's in the forwarded form (endpoint RX/TX descriptor in the hypervisor's TX), FFA_RXTX_UNMAP,
+ * The SPMC's normal-world buffer ABIs (DEN0077A v1.2 FFA_RXTX_MAP and friends; Hafnium src/api.c),
+ * called straight into the backend with the test as the hypervisor: its own RX/TX pair by address,
+ * a VM's in the forwarded form (endpoint RX/TX descriptor in the hypervisor's TX), FFA_RXTX_UNMAP,
  * FFA_RX_ACQUIRE/RELEASE and FFA_PARTITION_INFO_GET into the hypervisor's RX buffer, with every
  * error code. The host's ns_memory resolves the hypervisor's pages and the fake guest RAM.
  */
@@ -125,11 +125,28 @@ static void expect_forwarded_error(struct hyp *h, int32_t code)
 static const uint32_t buffer_abis[] = {FFA_RXTX_MAP_64, FFA_RXTX_UNMAP,         FFA_RX_ACQUIRE,
                                        FFA_RX_RELEASE,  FFA_PARTITION_INFO_GET, FFA_MSG_SEND2};
 
+static int setup_without_ns_memory(void **state)
+{
+    *state = ucf_new(UCF_ECHO, 0, 0);
+    return 0;
+}
+
+static int setup_nothing_mapped(void **state)
+{
+    *state = ucf_new_full(UCF_ECHO, false);
+    return 0;
+}
+
+static int teardown_world(void **state)
+{
+    ucf_free(*state);
+    return 0;
+}
+
 static void test_without_ns_memory_buffer_abis_are_not_supported(void **state)
 {
-    struct ucf *f = ucf_new(UCF_ECHO, 0, 0);
+    struct ucf *f = *state;
 
-    (void)state;
     for (size_t i = 0; i < sizeof(buffer_abis) / sizeof(buffer_abis[0]); i++) {
         struct ffa_regs r = ucf_fw(f, FFA_FEATURES, buffer_abis[i], 0, 0, 0, 0);
 
@@ -137,7 +154,6 @@ static void test_without_ns_memory_buffer_abis_are_not_supported(void **state)
         r = ucf_fw(f, buffer_abis[i], 0, 0, 0, 0, 0);
         th_assert_error(&r, FFA_RET_NOT_SUPPORTED);
     }
-    ucf_free(f);
 }
 
 static void test_features_report_buffer_abis_with_ns_memory(void **state)
@@ -173,11 +189,10 @@ static void test_own_map_twice_is_denied(void **state)
 /* A fresh SPMC, nothing mapped yet: own-pair arguments that must be refused. */
 static void test_own_map_bad_arguments_are_invalid(void **state)
 {
-    struct ucf *f = ucf_new_full(UCF_ECHO, false);
+    struct ucf *f = *state;
     uint64_t tx_pa, rx_pa;
     struct ffa_regs r;
 
-    (void)state;
     ucf_hyp_pages(f, 1, &tx_pa);
     ucf_hyp_pages(f, 2, &rx_pa);
     {
@@ -205,7 +220,6 @@ static void test_own_map_bad_arguments_are_invalid(void **state)
     /* The right arguments still work: nothing was half-recorded. */
     r = ucf_fw(f, FFA_RXTX_MAP_64, tx_pa, rx_pa, 1, 0, 0);
     assert_success(&r);
-    ucf_free(f);
 }
 
 static void test_own_unmap_then_partition_info_is_busy(void **state)
@@ -248,12 +262,10 @@ static void test_forwarded_map_twice_is_denied(void **state)
 
 static void test_forwarded_map_without_own_buffers_is_invalid(void **state)
 {
-    struct ucf *f = ucf_new_full(UCF_ECHO, false);
+    struct ucf *f = *state;
     struct ffa_regs r = ucf_fw(f, FFA_RXTX_MAP_64, 0, 0, 0, 0, 0);
 
-    (void)state;
     th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
-    ucf_free(f);
 }
 
 static void test_forwarded_map_of_secure_or_hypervisor_id_is_invalid(void **state)
@@ -638,15 +650,18 @@ static void test_partition_info_write_fault_is_aborted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_without_ns_memory_buffer_abis_are_not_supported),
+        cmocka_unit_test_setup_teardown(test_without_ns_memory_buffer_abis_are_not_supported,
+                                        setup_without_ns_memory, teardown_world),
         T(test_features_report_buffer_abis_with_ns_memory),
         T(test_rxtx_map_32_is_not_supported),
         T(test_own_map_twice_is_denied),
-        cmocka_unit_test(test_own_map_bad_arguments_are_invalid),
+        cmocka_unit_test_setup_teardown(test_own_map_bad_arguments_are_invalid,
+                                        setup_nothing_mapped, teardown_world),
         T(test_own_unmap_then_partition_info_is_busy),
         T(test_forwarded_map_is_recorded),
         T(test_forwarded_map_twice_is_denied),
-        cmocka_unit_test(test_forwarded_map_without_own_buffers_is_invalid),
+        cmocka_unit_test_setup_teardown(test_forwarded_map_without_own_buffers_is_invalid,
+                                        setup_nothing_mapped, teardown_world),
         T(test_forwarded_map_of_secure_or_hypervisor_id_is_invalid),
         T(test_forwarded_reserved_fields_must_be_zero),
         T(test_forwarded_bad_region_offsets_are_invalid),

@@ -42,40 +42,78 @@ static void scenario(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs 
     }
 }
 
+/* Everything the registers-only session builds; teardown frees what is left (a failed test too). */
+struct session {
+    struct test_host h1, h2;
+    struct ffa_unicorn *u;
+    struct ffa_recorder *rec;
+    FILE *stream;
+    char *script;
+    size_t script_len;
+    struct ffa_mediator *m;
+    struct ffa_mock *mock;
+};
+
+static int setup_session(void **state)
+{
+    struct session *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return -1;
+    *state = t;
+    return 0;
+}
+
+static int teardown_session(void **state)
+{
+    struct session *t = *state;
+
+    if (t->m != NULL)
+        ffa_mediator_destroy(t->m);
+    if (t->rec != NULL)
+        ffa_recorder_destroy(t->rec);
+    ffa_unicorn_destroy(t->u);
+    if (t->stream != NULL)
+        fclose(t->stream);
+    if (t->mock != NULL)
+        ffa_mock_destroy(t->mock);
+    free(t->script);
+    free(t);
+    return 0;
+}
+
 static void test_recorded_unicorn_session_replays_in_mock(void **state)
 {
+    struct session *t = *state;
     struct ffa_regs live[STEPS], replayed[STEPS];
-    struct test_host h1 = {0}, h2 = {0};
     struct ffa_unicorn_sp_config sps[3];
     char paths[3][2][512];
     struct ffa_unicorn_config cfg = {0};
-    struct ffa_unicorn *u;
-    struct ffa_recorder *rec;
     struct ffa_backend be, rbe;
-    struct ffa_mediator *m;
     struct ffa_vm *vm;
-    struct ffa_mock *mock;
-    char *script = NULL, err[256];
-    size_t script_len = 0;
-    FILE *stream;
+    char err[256];
 
-    (void)state;
     cfg.sps = sps;
     cfg.sp_count = ucf_sp_list(UCF_ECHO | UCF_WORKER | UCF_FAULTY, sps, paths);
     cfg.preempt_blocks = 40000;
-    assert_int_equal(ffa_unicorn_create(&cfg, &u, NULL, 0), 0);
-    be = ffa_unicorn_backend(u);
-    stream = open_memstream(&script, &script_len);
-    assert_non_null(stream);
-    rec = ffa_recorder_create(&be, stream);
-    rbe = ffa_recorder_backend(rec);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &h1, &rbe, &m), 0);
-    assert_int_equal(ffa_vm_add(m, TEST_VM_ID, 1, 0, &vm), 0);
-    scenario(m, vm, live);
-    ffa_mediator_destroy(m);
-    ffa_recorder_destroy(rec);
-    ffa_unicorn_destroy(u);
-    fclose(stream);
+    assert_int_equal(ffa_unicorn_create(&cfg, &t->u, NULL, 0), 0);
+    be = ffa_unicorn_backend(t->u);
+    t->stream = open_memstream(&t->script, &t->script_len);
+    assert_non_null(t->stream);
+    t->rec = ffa_recorder_create(&be, t->stream);
+    rbe = ffa_recorder_backend(t->rec);
+    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &t->h1, &rbe, &t->m), 0);
+    assert_int_equal(ffa_vm_add(t->m, TEST_VM_ID, 1, 0, &vm), 0);
+    scenario(t->m, vm, live);
+    ffa_mediator_destroy(t->m);
+    t->m = NULL;
+    ffa_recorder_destroy(t->rec);
+    t->rec = NULL;
+    ffa_unicorn_destroy(t->u);
+    t->u = NULL;
+    fclose(t->stream);
+    t->stream = NULL;
+    assert_int_equal(t->h1.live_allocs, 0);
 
     /* The live session did what the scenario says (so the replay compares something real). */
     assert_int_equal(live[2].x[0], FFA_MSG_SEND_DIRECT_RESP_32);
@@ -84,22 +122,20 @@ static void test_recorded_unicorn_session_replays_in_mock(void **state)
     th_assert_error(&live[10], FFA_RET_ABORTED);
     th_assert_error(&live[11], FFA_RET_INVALID_PARAMETERS);
 
-    mock = ffa_mock_create();
-    ffa_mock_set_fail_handler(mock, th_mock_fail, NULL);
-    if (ffa_mock_load_string(mock, script, "recorded", err, sizeof(err)) != 0)
+    t->mock = ffa_mock_create();
+    ffa_mock_set_fail_handler(t->mock, th_mock_fail, NULL);
+    if (ffa_mock_load_string(t->mock, t->script, "recorded", err, sizeof(err)) != 0)
         fail_msg("%s", err);
-    be = ffa_mock_backend(mock);
-    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &h2, &be, &m), 0);
-    assert_int_equal(ffa_vm_add(m, TEST_VM_ID, 1, 0, &vm), 0);
-    scenario(m, vm, replayed);
-    assert_int_equal(ffa_mock_verify(mock), 0);
+    be = ffa_mock_backend(t->mock);
+    assert_int_equal(ffa_mediator_create(NULL, &test_host_ops, &t->h2, &be, &t->m), 0);
+    assert_int_equal(ffa_vm_add(t->m, TEST_VM_ID, 1, 0, &vm), 0);
+    scenario(t->m, vm, replayed);
+    assert_int_equal(ffa_mock_verify(t->mock), 0);
     for (int i = 0; i < STEPS; i++)
         assert_memory_equal(&live[i], &replayed[i], sizeof(live[i]));
-    ffa_mediator_destroy(m);
-    ffa_mock_destroy(mock);
-    free(script);
-    assert_int_equal(h1.live_allocs, 0);
-    assert_int_equal(h2.live_allocs, 0);
+    ffa_mediator_destroy(t->m);
+    t->m = NULL;
+    assert_int_equal(t->h2.live_allocs, 0);
 }
 
 /* ---- With memory: partition lists and messages ---- */
@@ -349,7 +385,8 @@ static void test_replay_catches_a_message_that_differs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recorded_unicorn_session_replays_in_mock),
+        cmocka_unit_test_setup_teardown(test_recorded_unicorn_session_replays_in_mock,
+                                        setup_session, teardown_session),
         cmocka_unit_test(test_recording_holds_the_partition_list_and_messages),
         cmocka_unit_test_setup_teardown(test_replay_gives_the_guest_the_same_replies_and_bytes,
                                         setup_replay, teardown_replay),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What an SP may call (issue 3 points 4 and 5), exercised by real SPs: the generic SP_CMD_CALL
+ * What an SP may call, exercised by real SPs: the generic SP_CMD_CALL
  * command makes the S-EL0 SP (SVC) or the forwarder (S-EL1, SMC) issue a call and report the
  * SPMC's answer; SP-to-SP requests and loops go through the forwarders.
  */
@@ -13,6 +13,24 @@ static int setup(void **state)
 }
 
 static int teardown(void **state)
+{
+    ucf_free(*state);
+    return 0;
+}
+
+static int setup_with_budget(void **state)
+{
+    *state = ucf_new(UCF_ECHO | UCF_FORWARDER | UCF_WORKER, 20000, 0);
+    return 0;
+}
+
+static int setup_with_aborted_sp(void **state)
+{
+    *state = ucf_new(UCF_ECHO | UCF_FORWARDER | UCF_INIT_ABORT, 0, 0);
+    return 0;
+}
+
+static int teardown_world(void **state)
 {
     ucf_free(*state);
     return 0;
@@ -239,28 +257,24 @@ static void test_sp_to_sp_request_that_loops_is_denied(void **state)
 
 static void test_sp_to_sp_request_to_busy_sp_is_busy(void **state)
 {
-    struct ucf *f = ucf_new(UCF_ECHO | UCF_FORWARDER | UCF_WORKER, 20000, 0);
+    struct ucf *f = *state;
     struct ffa_regs r = ucf_req(f, SP_ID_WORKER, SP_CMD_COMPUTE, 200000, 0, 0, 0);
 
-    (void)state;
     assert_int_equal(r.x[0], FFA_INTERRUPT);
     r = ucf_req(f, SP_ID_FORWARDER, SP_CMD_FORWARD, SP_ID_WORKER, SP_CMD_COMPUTE, 1, 0);
     ucf_assert_resp(&r, SP_ID_FORWARDER);
     assert_int_equal(r.x[3], SP_FORWARD_FAILED);
     assert_int_equal(r.x[4], (uint32_t)FFA_RET_BUSY);
-    ucf_free(f);
 }
 
 static void test_sp_request_to_aborted_sp_is_aborted(void **state)
 {
-    struct ucf *f = ucf_new(UCF_ECHO | UCF_FORWARDER | UCF_INIT_ABORT, 0, 0);
+    struct ucf *f = *state;
     struct ffa_regs r = ucf_req(f, SP_ID_FORWARDER, SP_CMD_FORWARD, SP_ID_INIT_ABORT, 0, 0, 0);
 
-    (void)state;
     ucf_assert_resp(&r, SP_ID_FORWARDER);
     assert_int_equal(r.x[3], SP_FORWARD_FAILED);
     assert_int_equal(r.x[4], (uint32_t)FFA_RET_ABORTED);
-    ucf_free(f);
 }
 
 static void test_s_el1_sp_calls_through_hvc(void **state)
@@ -303,8 +317,10 @@ int main(void)
         T(test_sp_direct_req2_to_sp_is_answered_with_resp2),
         T(test_sp_to_sp_request_is_answered),
         T(test_sp_to_sp_request_that_loops_is_denied),
-        cmocka_unit_test(test_sp_to_sp_request_to_busy_sp_is_busy),
-        cmocka_unit_test(test_sp_request_to_aborted_sp_is_aborted),
+        cmocka_unit_test_setup_teardown(test_sp_to_sp_request_to_busy_sp_is_busy, setup_with_budget,
+                                        teardown_world),
+        cmocka_unit_test_setup_teardown(test_sp_request_to_aborted_sp_is_aborted,
+                                        setup_with_aborted_sp, teardown_world),
         T(test_s_el1_sp_calls_through_hvc),
     };
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What an SP may do with buffers (issue 4 point 4; secure-side.md 2.2 and 6), through the
- * messenger SPs' commands: FFA_RXTX_MAP_64 / UNMAP of its own pages, the manifest's rx_tx-info
- * pair, FFA_RX_RELEASE, FFA_PARTITION_INFO_GET with SP-visible properties and the entry size of
- * the caller's version, FFA_FEATURES, and the RX buffer being read-only to its SP while mapped.
+ * What an SP may do with buffers (DEN0077A v1.2 FFA_RXTX_MAP, FFA_RX_RELEASE,
+ * FFA_PARTITION_INFO_GET and _GET_REGS; Hafnium src/api.c), through the messenger SPs' commands:
+ * FFA_RXTX_MAP_64 / UNMAP of its own pages, the manifest's rx_tx-info pair, FFA_RX_RELEASE,
+ * FFA_PARTITION_INFO_GET with SP-visible properties and the entry size of the caller's version,
+ * FFA_FEATURES, and the RX buffer being read-only to its SP while mapped.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -302,6 +303,137 @@ static void test_v1_0_sp_partition_info_has_8_byte_entries(void **state)
     }
 }
 
+/* ---- FFA_PARTITION_INFO_GET_REGS from an SP (Hafnium api_ffa_partition_info_get_regs()) ---- */
+
+/* The UUIDs of the fixture's partitions in register form: x(n+1) = w0 | w1 << 32, x(n+2) = w2 | w3
+ * << 32 (DEN0077A v1.2, FFA_PARTITION_INFO_GET_REGS). */
+static const uint32_t sp_uuids[4][4] = {
+    {0x1e67b5b4, 0xe14f904a, 0x13fb1fb8, 0xcbdae1da},
+    {0x3a6b0c1e, 0x4f2d8e57, 0x9b1a6c3d, 0x0000000b},
+    {0x3a6b0c1e, 0x4f2d8e57, 0x9b1a6c3d, 0x0000000c},
+    {0x3a6b0c1e, 0x4f2d8e57, 0x9b1a6c3d, 0x0000000d},
+};
+
+#define REGS_DESC_SIZE (UINT64_C(24) << 48)
+
+static uint64_t uuid_lo(uint32_t i)
+{
+    return sp_uuids[i][0] | (uint64_t)sp_uuids[i][1] << 32;
+}
+
+static uint64_t uuid_hi(uint32_t i)
+{
+    return sp_uuids[i][2] | (uint64_t)sp_uuids[i][3] << 32;
+}
+
+static void assert_regs_error(const struct ffa_regs *r, int32_t code)
+{
+    if (r->x[0] != FFA_ERROR || r->x[2] != (uint32_t)code)
+        fail_msg("expected FFA_ERROR(%d), got 0x%llx w2 0x%llx", code, (unsigned long long)r->x[0],
+                 (unsigned long long)r->x[2]);
+}
+
+static void test_sp_partition_info_regs_lists_every_sp_in_registers(void **state)
+{
+    struct ffa_regs r;
+
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, 0, 0, 0, &r);
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    assert_int_equal(r.x[1], 0);
+    /* Descriptor size 24, tag 0, current index 3, last index 3. */
+    assert_int_equal(r.x[2], REGS_DESC_SIZE | 3u << 16 | 3u);
+    for (uint32_t i = 0; i < 4; i++) {
+        assert_int_equal(r.x[3 + 3 * i],
+                         sp_view[i].id | UINT64_C(1) << 16 | (uint64_t)sp_view[i].props << 32);
+        assert_int_equal(r.x[4 + 3 * i], uuid_lo(i));
+        assert_int_equal(r.x[5 + 3 * i], uuid_hi(i));
+    }
+    for (int i = 15; i < FFA_NUM_REGS; i++)
+        assert_int_equal(r.x[i], 0);
+}
+
+static void test_sp_partition_info_regs_from_a_start_index(void **state)
+{
+    struct ffa_regs r;
+
+    ucf_sp_call64(*state, SP_ID_MESSENGER2, FFA_PARTITION_INFO_GET_REGS, 0, 0, 2, &r);
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    assert_int_equal(r.x[2], REGS_DESC_SIZE | 3u << 16 | 3u);
+    assert_int_equal(r.x[3], sp_view[2].id | UINT64_C(1) << 16 | (uint64_t)sp_view[2].props << 32);
+    assert_int_equal(r.x[6], sp_view[3].id | UINT64_C(1) << 16 | (uint64_t)sp_view[3].props << 32);
+    for (int i = 9; i < FFA_NUM_REGS; i++)
+        assert_int_equal(r.x[i], 0);
+}
+
+static void test_sp_partition_info_regs_with_uuid_gives_its_entry_without_uuid(void **state)
+{
+    struct ffa_regs r;
+
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, uuid_lo(0), uuid_hi(0), 0,
+                  &r);
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    assert_int_equal(r.x[2], REGS_DESC_SIZE);
+    assert_int_equal(r.x[3], SP_ID_ECHO | UINT64_C(1) << 16 | (uint64_t)sp_view[0].props << 32);
+    for (int i = 4; i < FFA_NUM_REGS; i++)
+        assert_int_equal(r.x[i], 0); /* no UUID with a UUID filter, as for PARTITION_INFO_GET */
+}
+
+static void test_sp_partition_info_regs_nonzero_tag_is_retry(void **state)
+{
+    struct ffa_regs r;
+
+    /* The list never changes after boot: tag 0 is the only one ever given out. */
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, 0, 0, 1u << 16, &r);
+    assert_regs_error(&r, FFA_RET_RETRY);
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, 0, 0, 7u << 16 | 2, &r);
+    assert_regs_error(&r, FFA_RET_RETRY);
+}
+
+static void test_sp_partition_info_regs_start_beyond_the_list_is_invalid(void **state)
+{
+    struct ffa_regs r;
+
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, 0, 0, 4, &r);
+    assert_regs_error(&r, FFA_RET_INVALID_PARAMETERS);
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, uuid_lo(0), uuid_hi(0), 1,
+                  &r);
+    assert_regs_error(&r, FFA_RET_INVALID_PARAMETERS);
+}
+
+static void test_sp_partition_info_regs_unknown_uuid_is_invalid(void **state)
+{
+    struct ffa_regs r;
+
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, 1, 2, 0, &r);
+    assert_regs_error(&r, FFA_RET_INVALID_PARAMETERS);
+}
+
+static void test_sp_partition_info_regs_leaves_the_rx_buffer_alone(void **state)
+{
+    struct ffa_regs r = ucf_sp_call(*state, SP_ID_MESSENGER, FFA_RXTX_UNMAP, 0, 0, 0);
+
+    assert_sp_success(&r);
+    ucf_sp_call64(*state, SP_ID_MESSENGER, FFA_PARTITION_INFO_GET_REGS, 0, 0, 0, &r);
+    assert_int_equal(r.x[0], FFA_SUCCESS_64); /* no RX buffer needed */
+    ucf_sp_call64(*state, SP_ID_MESSENGER2, FFA_PARTITION_INFO_GET_REGS, 0, 0, 0, &r);
+    assert_int_equal(r.x[0], FFA_SUCCESS_64);
+    r = ucf_sp_call(*state, SP_ID_MESSENGER2, FFA_RX_RELEASE, 0, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_DENIED); /* its RX buffer stayed EMPTY */
+}
+
+static void test_sp_partition_info_regs_is_offered_to_v1_2_sps(void **state)
+{
+    struct ffa_regs r =
+        ucf_sp_call(*state, SP_ID_MESSENGER, FFA_FEATURES, FFA_PARTITION_INFO_GET_REGS, 0, 0);
+
+    assert_sp_success(&r);
+    assert_int_equal(r.x[5], 0);
+    r = ucf_sp_call(*state, SP_ID_MSG_V10, FFA_FEATURES, FFA_PARTITION_INFO_GET_REGS, 0, 0);
+    ucf_assert_sp_error(&r, FFA_RET_NOT_SUPPORTED);
+    ucf_sp_call64(*state, SP_ID_MSG_V10, FFA_PARTITION_INFO_GET_REGS, 0, 0, 0, &r);
+    assert_regs_error(&r, FFA_RET_NOT_SUPPORTED);
+}
+
 /* ---- The manifest's rx_tx-info node ---- */
 
 static int node(void *fdt, const char *path)
@@ -331,9 +463,10 @@ static void rxtx_sizes_differ(void *fdt)
 {
     fdt_setprop_u32(fdt, node(fdt, "/memory-regions/tx-buffer"), "pages-count", 2);
 }
+/* The SP writes its TX buffer (a read-only RX buffer is fine: TF-A's cactus declares one). */
 static void rxtx_read_only(void *fdt)
 {
-    fdt_setprop_u32(fdt, node(fdt, "/memory-regions/rx-buffer"), "attributes", 1);
+    fdt_setprop_u32(fdt, node(fdt, "/memory-regions/tx-buffer"), "attributes", 1);
 }
 
 static void test_manifest_rxtx_info_is_validated(void **state)
@@ -347,7 +480,7 @@ static void test_manifest_rxtx_info_is_validated(void **state)
                        "'rx-buffer' value 0x77 is not the phandle", NULL);
     ucf_expect_refused("messenger2", rxtx_same_region, "are the same region", NULL);
     ucf_expect_refused("messenger2", rxtx_sizes_differ, "must have the same size", NULL);
-    ucf_expect_refused("messenger2", rxtx_read_only, "must be read-write", NULL);
+    ucf_expect_refused("messenger2", rxtx_read_only, "region 'tx-buffer' secure read-write", NULL);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -356,6 +489,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_sp_features_report_buffer_abis),
+        T(test_sp_partition_info_regs_lists_every_sp_in_registers),
+        T(test_sp_partition_info_regs_from_a_start_index),
+        T(test_sp_partition_info_regs_with_uuid_gives_its_entry_without_uuid),
+        T(test_sp_partition_info_regs_nonzero_tag_is_retry),
+        T(test_sp_partition_info_regs_start_beyond_the_list_is_invalid),
+        T(test_sp_partition_info_regs_unknown_uuid_is_invalid),
+        T(test_sp_partition_info_regs_leaves_the_rx_buffer_alone),
+        T(test_sp_partition_info_regs_is_offered_to_v1_2_sps),
         T(test_v1_0_sp_features_have_no_send2_and_no_max_pages),
         T(test_sp_map_twice_is_denied),
         T(test_sp_map_32_is_not_supported),

@@ -25,8 +25,10 @@
 #define UCF_MESSENGER  (1u << 10)
 #define UCF_MESSENGER2 (1u << 11)
 #define UCF_MSG_V10    (1u << 12)
-#define UCF_ALL        0x1fffu
-#define UCF_MAX_SPS    13
+#define UCF_MMU        (1u << 13)
+#define UCF_BIGMEM     (1u << 14)
+#define UCF_FARSEG     (1u << 15)
+#define UCF_MAX_SPS    16
 
 /* Hypervisor pages (page_alloc) the full host can resolve for the SPMC. */
 #define UCF_MAX_HYP_PAGES 8
@@ -112,6 +114,12 @@ struct ffa_regs ucf_sp_cmd(struct ucf *f, uint16_t sp, uint32_t w3, uint32_t w4,
 /* Make `sp` call fid(x1, x2, x3) (SP_CMD_CALL): the result's w0..w3 come back in x[3..6]. */
 struct ffa_regs ucf_sp_call(struct ucf *f, uint16_t sp, uint32_t fid, uint32_t x1, uint32_t x2,
                             uint32_t x3);
+/*
+ * Make `sp` (a messenger) call fid(x1, x2, x3) with 64-bit arguments (SP_CMD_CALL64) and read back
+ * the whole result, x0..x17, into *res (SP_CMD_RESULT).
+ */
+void ucf_sp_call64(struct ucf *f, uint16_t sp, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3,
+                   struct ffa_regs *res);
 /* Assert that the call made with ucf_sp_call() got FFA_ERROR(code). */
 void ucf_assert_sp_error(const struct ffa_regs *r, int32_t code);
 

@@ -88,6 +88,24 @@ void sp_cmd_call(const struct ffa_args *req, struct ffa_args *resp)
     resp_for(resp, req, (uint32_t)r.x[0], (uint32_t)r.x[1], (uint32_t)r.x[2], (uint32_t)r.x[3], 0);
 }
 
+/* The result of the last SP_CMD_CALL64, all of x0..x17. */
+static struct ffa_args last_result;
+
+void sp_cmd_call64(const struct ffa_args *req, struct ffa_args *resp)
+{
+    ffa_call8(&last_result, (uint32_t)req->x[4], req->x[5], req->x[6], req->x[7], 0, 0, 0, 0);
+    resp_for(resp, req, last_result.x[0], last_result.x[1], last_result.x[2], last_result.x[3],
+             last_result.x[4]);
+}
+
+void sp_cmd_result(const struct ffa_args *req, struct ffa_args *resp)
+{
+    uint64_t n = req->x[4] <= 13 ? req->x[4] : 13;
+
+    resp_for(resp, req, last_result.x[n], last_result.x[n + 1], last_result.x[n + 2],
+             last_result.x[n + 3], last_result.x[n + 4]);
+}
+
 /* The compiler emits memcpy/memset for struct copies; bare metal has to provide them. */
 void *memcpy(void *dst, const void *src, size_t n)
 {

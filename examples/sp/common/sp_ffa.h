@@ -12,29 +12,30 @@
 
 #include "sp_protocol.h"
 
-#define FFA_ERROR          0x84000060u
-#define FFA_SUCCESS_32     0x84000061u
-#define FFA_INTERRUPT      0x84000062u
-#define FFA_VERSION        0x84000063u
-#define FFA_FEATURES       0x84000064u
-#define FFA_RX_RELEASE     0x84000065u
-#define FFA_RXTX_MAP_64    0xC4000066u
-#define FFA_RXTX_UNMAP     0x84000067u
-#define FFA_PARTINFO_GET   0x84000068u
-#define FFA_ID_GET         0x84000069u
-#define FFA_MSG_WAIT       0x8400006Bu
-#define FFA_YIELD          0x8400006Cu
-#define FFA_RUN            0x8400006Du
-#define FFA_DIRECT_REQ_32  0x8400006Fu
-#define FFA_DIRECT_REQ_64  0xC400006Fu
-#define FFA_DIRECT_RESP_32 0x84000070u
-#define FFA_DIRECT_RESP_64 0xC4000070u
-#define FFA_CONSOLE_LOG_32 0x8400008Au
-#define FFA_MSG_SEND2      0x84000086u
-#define FFA_DIRECT_REQ2    0xC400008Du
-#define FFA_DIRECT_RESP2   0xC400008Eu
-#define FFA_RET_ABORTED    0xFFFFFFF8u
-#define FFA_VERSION_1_2    0x00010002u
+#define FFA_ERROR             0x84000060u
+#define FFA_SUCCESS_32        0x84000061u
+#define FFA_INTERRUPT         0x84000062u
+#define FFA_VERSION           0x84000063u
+#define FFA_FEATURES          0x84000064u
+#define FFA_RX_RELEASE        0x84000065u
+#define FFA_RXTX_MAP_64       0xC4000066u
+#define FFA_RXTX_UNMAP        0x84000067u
+#define FFA_PARTINFO_GET      0x84000068u
+#define FFA_ID_GET            0x84000069u
+#define FFA_MSG_WAIT          0x8400006Bu
+#define FFA_YIELD             0x8400006Cu
+#define FFA_RUN               0x8400006Du
+#define FFA_DIRECT_REQ_32     0x8400006Fu
+#define FFA_DIRECT_REQ_64     0xC400006Fu
+#define FFA_DIRECT_RESP_32    0x84000070u
+#define FFA_DIRECT_RESP_64    0xC4000070u
+#define FFA_CONSOLE_LOG_32    0x8400008Au
+#define FFA_MSG_SEND2         0x84000086u
+#define FFA_DIRECT_REQ2       0xC400008Du
+#define FFA_DIRECT_RESP2      0xC400008Eu
+#define FFA_PARTINFO_GET_REGS 0xC400008Bu
+#define FFA_RET_ABORTED       0xFFFFFFF8u
+#define FFA_VERSION_1_2       0x00010002u
 
 /* Set by the IRQ vector (start.S) when the managed-exit virtual interrupt is taken. */
 extern volatile uint32_t sp_managed_exit_flag;
@@ -71,6 +72,9 @@ void resp_for(struct ffa_args *out, const struct ffa_args *req, uint64_t w3, uin
 
 /* The generic SP_CMD_CALL command (sp_protocol.h): perform the call, answer its results. */
 void sp_cmd_call(const struct ffa_args *req, struct ffa_args *resp);
+/* SP_CMD_CALL64 and SP_CMD_RESULT (sp_protocol.h): a 64-bit call, its whole result. */
+void sp_cmd_call64(const struct ffa_args *req, struct ffa_args *resp);
+void sp_cmd_result(const struct ffa_args *req, struct ffa_args *resp);
 
 /* Every example's request handler: fills the response for one DIRECT_REQ_32/64. */
 void sp_handle_request(const struct ffa_args *req, struct ffa_args *resp);

@@ -21,12 +21,29 @@
 #define SP_ID_MESSENGER  0x800Bu /* indirect messaging, maps its RX/TX with FFA_RXTX_MAP */
 #define SP_ID_MESSENGER2 0x800Cu /* the same, RX/TX declared in its manifest (rx_tx-info) */
 #define SP_ID_MSG_V10    0x800Du /* the messenger at FF-A v1.0 (no indirect messaging) */
+#define SP_ID_MMU        0x800Eu /* enables its stage-1 MMU and caches at init */
+#define SP_ID_BIGMEM     0x800Fu /* a 64 MiB partition (a 64 MiB zero-initialised area) */
+#define SP_ID_FARSEG     0x8010u /* two segments 1 GiB apart */
+#define SP_ID_PIE        0x8011u /* position-independent ELF (ET_DYN), relocates itself */
+#define SP_ID_FLAT       0x8012u /* the same image as a flat binary (objcopy -O binary) */
+#define SP_ID_NOFLAGS    0x8013u /* ELF whose segments have no permission flags */
+#define SP_ID_PASTBSS    0x8014u /* its start-up code writes past the end of its image */
+#define SP_ID_DEVICES    0x8015u /* a PL011 UART and registers in its device-regions */
+#define SP_ID_PIE_EL0    0x8016u /* the PIE image at S-EL0 (SVC conduit) */
 
 /* Any SP with the generic command (el0, forwarder): w4 = FID, w5..w7 = x1..x3.
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
 #define SP_CMD_CALL 0xCA11u
 
-/* Worker: w4 = iterations. Answer: w3 = checksum, w4 = iterations done. */
+/*
+ * Any SP with the 64-bit generic command (the messengers): a DIRECT_REQ_64 with x4 = FID, x5..x7
+ * = x1..x3 (64-bit). The SP keeps the whole result. Answer (DIRECT_RESP_64): x3..x7 = x0..x4 of
+ * the result. SP_CMD_RESULT (DIRECT_REQ_64, x4 = n): x3..x7 = x(n)..x(n+4) of that result.
+ */
+#define SP_CMD_CALL64 0xCA64u
+#define SP_CMD_RESULT 0x4E5Du
+
+/* Worker and mmu: w4 = iterations. Answer: w3 = checksum, w4 = iterations done. */
 #define SP_CMD_COMPUTE 1u
 /* Worker: FFA_YIELD with timeout w4 (ns, low word). Answer: w3 = x0 of the yield's result. */
 #define SP_CMD_YIELD 2u
@@ -105,5 +122,62 @@
 /* messenger2's buffers: its manifest's memory regions (rx_tx-info). */
 #define SP_MSG2_RX_ADDR 0x20000000u
 #define SP_MSG2_TX_ADDR 0x20001000u
+
+/*
+ * mmu (mmu.c): identity page tables for its image and the SPMC's boot-info window, built at init;
+ * then the MMU and the caches go on. SP_MMU_CMD_STATUS answers w3 = the SCTLR_EL1 bits M | C | I
+ * that are set; w4 = the translation checks that hold, SP_MMU_CHECKS_ALL when its own tables
+ * translate (AT S1E1R of an address they leave out faults, AT S1E1W of its code faults, AT S1E1R
+ * of its data gives the same address); w5 = a checksum of a read-only table; w6 = a word stored
+ * to and loaded back from .bss (w4 of the request). SP_CMD_COMPUTE is the worker's computation.
+ */
+#define SP_MMU_CMD_STATUS     0x33u
+#define SP_MMU_SCTLR_MCI      0x1005u /* M (bit 0) | C (bit 2) | I (bit 12) */
+#define SP_MMU_CHECK_UNMAPPED (1u << 0)
+#define SP_MMU_CHECK_RO_CODE  (1u << 1)
+#define SP_MMU_CHECK_IDENTITY (1u << 2)
+#define SP_MMU_CHECKS_ALL     0x7u
+#define SP_MMU_UNMAPPED_VA    0x80000000u
+
+/*
+ * bigmem and farseg (bigmem.c): a large area (bigmem: 64 MiB, zero-initialised; farseg: a segment
+ * 1 GiB above the image, starting with SP_FAR_MAGIC). SP_BIG_CMD_INFO answers w3 = the area's
+ * address, w4 = its size in 4 KiB pages, w5 = its first word. SP_BIG_CMD_TOUCH (w4 = page index,
+ * w5 = value) stores the value at the start and the end of that page and answers w3/w4 = the two
+ * words loaded back.
+ */
+#define SP_BIG_CMD_INFO  0xB16u
+#define SP_BIG_CMD_TOUCH 0xB17u
+#define SP_BIG_PAGES     16384u /* bigmem: 64 MiB */
+#define SP_FAR_ADDR      0x50000000u
+#define SP_FAR_MAGIC     0xFA12FA12u
+
+/*
+ * The image-kind examples (image.c: pie, flat, pie-el0, pie-pkg, noflags, pastbss, devices). A
+ * request that is not a command is echoed (w3..w7 unchanged).
+ * SP_IMG_CMD_INFO answers w3 = SP_IMG_CMD_INFO; w4 = the run-time address of a function read
+ *   through a pointer stored in its data (a relocation its start-up code applied when it is
+ *   position-independent); w5 = the same address computed PC-relative; w6 = the relocations its
+ *   start-up code applied; w7 = the address just past its image (its linker script's
+ *   __image_end). Addresses are below 4 GiB.
+ * SP_IMG_CMD_PEEK (w4 = address): w4 = the 32-bit word there. SP_IMG_CMD_POKE (w4 = address,
+ *   w5 = value): stores it, w4 = the word loaded back. A fault aborts the SP, as it would.
+ * SP_IMG_CMD_UART (w4 = a number): prints "uart: hello from <its ID>, <number>" and a newline to
+ *   the PL011 at SP_UART_BASE, then answers w4 = the PL011's UARTFR.
+ * pastbss writes SP_PAST_BSS_MAGIC at SP_PAST_BSS_OFFSET past its image's end during start-up.
+ */
+#define SP_IMG_CMD_INFO    0x1A60u
+#define SP_IMG_CMD_PEEK    0x1A61u
+#define SP_IMG_CMD_POKE    0x1A62u
+#define SP_IMG_CMD_UART    0x1A63u
+#define SP_PAST_BSS_OFFSET 0x40u
+#define SP_PAST_BSS_MAGIC  0xB5500B55u
+
+/* Where the image-kind examples are loaded (their manifests) and the devices of "devices". */
+#define SP_PIE_LOAD_ADDR  0x30000000u
+#define SP_FLAT_LOAD_ADDR 0x31000000u
+#define SP_UART_BASE      0x1c090000u /* PL011, as UART0 of Arm's FVP Base */
+#define SP_REGS_BASE      0x2a490000u /* RAM-like registers (an SP805 watchdog's place on FVP) */
+#define SP_ROREG_BASE     0x1c010000u /* a read-only device region (system registers) */
 
 #endif /* SP_PROTOCOL_H */
