@@ -5,10 +5,11 @@
  * window before the answer comes back, and a response always reaches the VM it is for.
  *
  * The secure world here is a tiny SPMC model (a concurrent backend, as a real SMC conduit is):
- * partitions 0x8001 (UP, forwards requests to 0x8003), 0x8002 (MP, two contexts) and 0x8003 (UP);
- * each context WAITING or PREEMPTED with the VM its request came from; a preempted context resumed
- * by FFA_RUN completes that request with DIRECT_RESP to that VM, whoever ran it (as the SPMC
- * cannot tell VMs apart). A call can be held inside the backend until the test releases it.
+ * partitions 0x8001 (UP, forwards requests to 0x8003), 0x8002 (MP, two contexts), 0x8003 (UP) and
+ * 0x8004 (UP, wants VM-created messages, which it acknowledges at once); each context WAITING or
+ * PREEMPTED with the VM its request came from; a preempted context resumed by FFA_RUN completes
+ * that request with DIRECT_RESP to that VM, whoever ran it (as the SPMC cannot tell VMs apart). A
+ * call can be held inside the backend until the test releases it.
  */
 #include "harness.h"
 
@@ -23,6 +24,7 @@
 #define SP_UP         0x8001u /* forwards to SP_CHAIN when asked with w3 = FORWARD */
 #define SP_MP         0x8002u
 #define SP_CHAIN      0x8003u
+#define SP_LC         0x8004u /* wants VM-created messages */
 #define FORWARD       0xf0u
 #define TARGET(sp, v) (((uint32_t)(sp) << 16) | (v))
 
@@ -39,7 +41,7 @@ struct spmc {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     uint8_t *own_rx;
-    struct ctx up, mp[2], chain;
+    struct ctx up, mp[2], chain, lc;
     /* Gates: hold the next DIRECT_REQ (gate 0) or FFA_RUN (gate 1) inside the backend. */
     struct {
         int armed, held, released;
@@ -58,6 +60,8 @@ struct pending {
     uint32_t cpu;
     uint64_t payload;
     uint32_t run_target; /* nonzero: an FFA_RUN instead */
+    uint16_t add_id;     /* nonzero: ffa_vm_add() of this VM instead */
+    int add_ret;
     struct ffa_regs reply;
     pthread_t thread;
     int running;
@@ -83,6 +87,8 @@ static struct ctx *ctx_of(struct spmc *s, uint32_t target)
         return &s->mp[v];
     if (sp == SP_CHAIN && v == 0)
         return &s->chain;
+    if (sp == SP_LC && v == 0)
+        return &s->lc;
     return NULL;
 }
 
@@ -92,7 +98,8 @@ static void put_entry(uint8_t *p, uint16_t id, uint16_t ctx)
     p[0] = (uint8_t)id;
     p[1] = (uint8_t)(id >> 8);
     p[2] = (uint8_t)ctx;
-    p[4] = 0x03; /* sends and receives direct requests */
+    /* Sends and receives direct requests; SP_LC also wants VM-created messages (bit 6). */
+    p[4] = (uint8_t)(0x03 | (id == SP_LC ? FFA_PART_PROP_VM_CREATED : 0));
     p[5] = 0x01; /* AArch64 */
     p[8] = (uint8_t)id;
 }
@@ -157,7 +164,8 @@ static void spmc_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct
         put_entry(s->own_rx, SP_UP, 1);
         put_entry(s->own_rx + 24, SP_MP, 2);
         put_entry(s->own_rx + 48, SP_CHAIN, 1);
-        answer(out, FFA_SUCCESS_32, 0, 3, 24);
+        put_entry(s->own_rx + 72, SP_LC, 1);
+        answer(out, FFA_SUCCESS_32, 0, 4, 24);
         break;
     case FFA_MSG_SEND_DIRECT_REQ_32:
         atomic_fetch_add(&s->reqs, 1);
@@ -169,6 +177,13 @@ static void spmc_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct
         }
         if (c->state != WAITING || (c == &s->up && s->chain.state != WAITING)) {
             answer(out, FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0);
+            break;
+        }
+        if ((call.x[2] & FFA_MSG_FLAG_FRAMEWORK) != 0) {
+            /* A VM-availability message from the hypervisor: acknowledged (status 0). */
+            maybe_hold(s, fid);
+            answer(out, FFA_MSG_SEND_DIRECT_RESP_32, w1 << 16,
+                   FFA_MSG_FLAG_FRAMEWORK | (((uint32_t)call.x[2] & 0xffu) + 1u), 0);
             break;
         }
         if (call.x[3] == FORWARD) {
@@ -321,8 +336,14 @@ static void *pending_main(void *arg)
 {
     struct pending *p = arg;
 
-    p->reply = p->run_target != 0 ? run_on(p->w, p->vm, p->cpu, p->run_target)
-                                  : request(p->w, p->vm, p->sp, p->cpu, p->payload);
+    struct ffa_vm *added;
+
+    if (p->add_id != 0)
+        p->add_ret = ffa_vm_add(p->w->m, p->add_id, 1, 0, &added);
+    else if (p->run_target != 0)
+        p->reply = run_on(p->w, p->vm, p->cpu, p->run_target);
+    else
+        p->reply = request(p->w, p->vm, p->sp, p->cpu, p->payload);
     return NULL;
 }
 
@@ -524,6 +545,36 @@ static void test_chain_context_run_by_another_vm_comes_back_to_its_owner(void **
     assert_int_equal(atomic_load(&w->spmc.runs), 1); /* delivered by the mediator */
 }
 
+/*
+ * The hypervisor's own message (a VM-created message to 0x8004, from ffa_vm_add()) is inside the
+ * secure world: its context is claimed for the hypervisor before the message was sent, so a VM's
+ * FFA_RUN of it or request to it is BUSY and never reaches the secure world in that window.
+ */
+static void test_context_of_a_hypervisor_message_in_flight_is_busy_for_vms(void **state)
+{
+    struct world *w = *state;
+    const struct pending p_call = {.w = w, .add_id = 0x0003};
+    struct pending *p;
+    struct ffa_regs r, q;
+    unsigned reqs;
+
+    hold_next(&w->spmc, FFA_MSG_SEND_DIRECT_REQ_32);
+    p = start(p_call);
+    wait_until_held(&w->spmc, FFA_MSG_SEND_DIRECT_REQ_32);
+    reqs = atomic_load(&w->spmc.reqs);
+    r = run_on(w, w->vm2, 0, TARGET(SP_LC, 0));
+    q = request(w, w->vm1, SP_LC, 1, 3);
+    release_held(&w->spmc, FFA_MSG_SEND_DIRECT_REQ_32);
+    finish(p);
+    th_assert_error(&r, FFA_RET_BUSY);
+    th_assert_error(&q, FFA_RET_BUSY);
+    assert_int_equal(atomic_load(&w->spmc.runs), 0);
+    assert_int_equal(atomic_load(&w->spmc.reqs), reqs);
+    assert_int_equal(p->add_ret, 0);            /* acknowledged: the VM is ACTIVE */
+    r = run_on(w, w->vm2, 0, TARGET(SP_LC, 0)); /* the message is over: free again */
+    assert_int_equal(r.x[0], FFA_MSG_WAIT);
+}
+
 /* ---- Many threads ---- */
 
 #define ROUNDS 400
@@ -611,6 +662,7 @@ int main(void)
         T(test_mp_partition_claims_the_context_of_the_calling_processor),
         T(test_chain_response_brought_back_by_another_vm_reaches_its_owner),
         T(test_chain_context_run_by_another_vm_comes_back_to_its_owner),
+        T(test_context_of_a_hypervisor_message_in_flight_is_busy_for_vms),
         T(test_requests_survive_another_vm_running_their_contexts),
 #undef T
     };

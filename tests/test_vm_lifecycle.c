@@ -354,6 +354,63 @@ static void test_vm_created_preempted_is_resumed_with_run(void **state)
     assert_int_equal(ffa_vm_remove(f->m, vm), 0);
 }
 
+/*
+ * The same context, parked for the hypervisor: a VM's direct request to that partition is BUSY
+ * without reaching the secure world (the context is not waiting), as a VM's would be.
+ */
+static void test_a_request_to_a_context_parked_for_the_hypervisor_is_busy(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_vm *vm;
+    struct ffa_regs r;
+
+    expect_message(f, SP_BOTH, FFA_FWK_MSG_VM_CREATED, VM_5,
+                   th_regs(FFA_INTERRUPT, (uint32_t)SP_BOTH << 16, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(ffa_vm_add(f->m, VM_5, 2, 0, &vm), FFA_LIFECYCLE_PENDING);
+    r = th_do(f, f->vm,
+              th_regs(FFA_MSG_SEND_DIRECT_REQ_32, ((uint32_t)VM_A << 16) | SP_BOTH, 0, 9, 0, 0, 0,
+                      0)); /* no secure-world call scripted: the mock fails one */
+    th_assert_error(&r, FFA_RET_BUSY);
+    expect_simple(f, FFA_RUN, (uint32_t)SP_BOTH << 16, 0, ack(SP_BOTH, FFA_FWK_MSG_VM_CREATED, 0));
+    assert_int_equal(ffa_mediator_poll(f->m), 0);
+    assert_int_equal(ffa_vm_state(vm), FFA_VM_ACTIVE);
+    expect_plain_removal(f, VM_5, 0);
+    assert_int_equal(ffa_vm_remove(f->m, vm), 0);
+}
+
+/*
+ * A VM-created message to a partition whose context is preempted in a VM's request is not sent
+ * (the SPMC would refuse it, and the context is that VM's to resume): the attempt counts as a
+ * retry, and ffa_mediator_poll() sends it once the VM's request completed.
+ */
+static void test_a_vm_created_message_waits_for_a_context_a_vm_holds(void **state)
+{
+    struct fixture *f = *state;
+    struct ffa_vm *vm;
+    struct ffa_regs r;
+
+    th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_INTERRUPT, (uint32_t)SP_BOTH << 16, 0, 0, 0, 0, 0, 0));
+    r = th_do(
+        f, f->vm,
+        th_regs(FFA_MSG_SEND_DIRECT_REQ_32, ((uint32_t)VM_A << 16) | SP_BOTH, 0, 9, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_INTERRUPT);
+    assert_int_equal(ffa_vm_add(f->m, VM_5, 2, 0, &vm), FFA_LIFECYCLE_PENDING);
+    assert_int_equal(ffa_vm_state(vm), FFA_VM_CREATING);
+    expect_simple(
+        f, FFA_RUN, (uint32_t)SP_BOTH << 16, 0,
+        th_regs(FFA_MSG_SEND_DIRECT_RESP_32, (uint32_t)SP_BOTH << 16 | VM_A, 0, 10, 0, 0, 0, 0));
+    r = th_do(f, f->vm, th_regs(FFA_RUN, (uint32_t)SP_BOTH << 16, 0, 0, 0, 0, 0, 0));
+    assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
+    assert_int_equal(r.x[3], 10);
+    expect_message(f, SP_BOTH, FFA_FWK_MSG_VM_CREATED, VM_5,
+                   ack(SP_BOTH, FFA_FWK_MSG_VM_CREATED, 0));
+    assert_int_equal(ffa_mediator_poll(f->m), 0);
+    assert_int_equal(ffa_vm_state(vm), FFA_VM_ACTIVE);
+    expect_plain_removal(f, VM_5, 0);
+    assert_int_equal(ffa_vm_remove(f->m, vm), 0);
+}
+
 /* A refusal does not fail the add: the host hears it, and the partition is not told of removal. */
 static void test_vm_created_refused_is_reported_and_not_followed_by_destroyed(void **state)
 {
@@ -792,6 +849,8 @@ int main(void)
         T(test_vm_created_answered_interrupted_is_sent_again, setup_messages),
         T(test_vm_created_refused_busy_by_the_spmc_is_sent_again, setup_messages),
         T(test_vm_created_preempted_is_resumed_with_run, setup_messages),
+        T(test_a_request_to_a_context_parked_for_the_hypervisor_is_busy, setup_messages),
+        T(test_a_vm_created_message_waits_for_a_context_a_vm_holds, setup_messages),
         T(test_vm_created_refused_is_reported_and_not_followed_by_destroyed, setup_messages),
         T(test_vm_created_with_a_malformed_answer_is_a_refusal, setup_messages),
         T(test_vm_created_is_given_up_after_the_configured_attempts, setup_messages_2_attempts),
