@@ -236,7 +236,7 @@ static enum outcome step_drain(struct ffa_mediator *m, struct ffa_vm *vm, uint32
         uint32_t fid;
 
         if (!ffam_claims_find_parked(m, vm->id, &target))
-            return OUT_DONE;
+            break;
         if (!ffam_fw_supports(m, FFA_RUN)) {
             ffam_claims_own_release(m, vm->id, target);
             continue;
@@ -257,9 +257,14 @@ static enum outcome step_drain(struct ffa_mediator *m, struct ffa_vm *vm, uint32
             return OUT_PENDING;
         MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: preempted secure contexts left as they are",
                 vm->id);
-        ffam_resume_rights_forget_vm(m, vm);
-        return OUT_DONE;
+        break;
     }
+    /*
+     * Nothing of its own left to resume: forget the rest (a context another VM runs that would
+     * have come back to it, a claim of a call that never returned), so that no claim outlives
+     * the VM or passes to a later VM with its ID.
+     */
+    ffam_resume_rights_forget_vm(m, vm);
     return OUT_DONE;
 }
 

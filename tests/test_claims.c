@@ -201,8 +201,8 @@ static void spmc_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct
             answer(out, FFA_INTERRUPT,
                    c == &s->up ? TARGET(SP_UP, 0) : TARGET(SP_MP, (uint32_t)(c - s->mp)), 0, 0);
         } else {
-            answer(out, FFA_MSG_SEND_DIRECT_RESP_32, (FFA_RECEIVER(w1) << 16) | FFA_SENDER(w1), 0,
-                   call.x[3] + 1);
+            answer(out, FFA_MSG_SEND_DIRECT_RESP_32,
+                   ((uint32_t)FFA_RECEIVER(w1) << 16) | FFA_SENDER(w1), 0, call.x[3] + 1);
         }
         break;
     case FFA_RUN:
