@@ -45,6 +45,7 @@
 #endif
 
 #define MAX_THREADS 32u
+#define STRESS_PES  4u /* physical processors the threads call on (self % STRESS_PES) */
 #define MAX_VMS     8u
 #define CANARY(id)  (0x5a170000u | ((uint32_t)(id) << 8) | 0xc3u)
 #define TX_IPA      FZ_RAM_IPA
@@ -199,7 +200,7 @@ static struct ffa_regs call(int self, struct vm_rec *v, uint16_t vcpu, struct ff
     c.in = r;
     __atomic_store_n(&S.where[self].fid, (uint32_t)r.x[0], __ATOMIC_RELAXED);
     st_current_vm = v->id;
-    if (ffa_mediator_handle(S.m, v->vm, vcpu, (uint32_t)self % 4u, &r) != FFA_CALL_HANDLED)
+    if (ffa_mediator_handle(S.m, v->vm, vcpu, (uint32_t)self % STRESS_PES, &r) != FFA_CALL_HANDLED)
         fz_fail("VM 0x%x: call 0x%llx declined", v->id, (unsigned long long)c.in.x[0]);
     st_current_vm = 0;
     c.out = r;
@@ -297,7 +298,12 @@ static void lost_response(struct vm_rec *v, uint16_t vcpu, const struct ffa_regs
 
     if (stolen_by_sibling(v, token_of(req)))
         return;
-    if (ans != FFA_MSG_WAIT && !is_error(r, FFA_RET_DENIED) && !is_error(r, FFA_RET_ABORTED))
+    /*
+     * BUSY: with several PEs, the other VM's FFA_RUN is running the context on another PE right
+     * now (Hafnium: a vCPU running on another CPU is BUSY); it will answer into that VM's call.
+     */
+    if (ans != FFA_MSG_WAIT && !is_error(r, FFA_RET_DENIED) && !is_error(r, FFA_RET_ABORTED) &&
+        !is_error(r, FFA_RET_BUSY))
         fz_fail("VM 0x%x vCPU %u: FFA_RUN of its preempted request's context 0x%x answered "
                 "0x%x w2 0x%llx",
                 v->id, vcpu, target, ans, (unsigned long long)r->x[2]);
@@ -930,6 +936,7 @@ static struct ffa_backend unicorn_backend(void)
         .sp_count = 3,
         .preempt_blocks = 3000,
         .watchdog_blocks = 400000,
+        .pe_count = STRESS_PES, /* every thread's processor index is a PE: they run in parallel */
         .log = uc_log,
         .ns_memory = fz_ns_memory,
         .rx_full = rx_full,

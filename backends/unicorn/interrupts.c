@@ -64,7 +64,7 @@ void ffau_irq_ns_interrupt(struct spmc *s, struct cpu *cpu, struct ec *ec, struc
     nx->kind = NEXT_CONTINUE;
     if (cpu->booting || !__atomic_load_n(&cpu->in_call, __ATOMIC_ACQUIRE))
         return;
-    cpu->stats.ns_interrupts++;
+    stat_inc(&cpu->stats.ns_interrupts);
     if (cpu->ns_pending || ec->me_active) {
         /* Already pending or masked by a managed exit in progress: nothing more to do. */
         return;
@@ -82,7 +82,7 @@ void ffau_irq_ns_interrupt(struct spmc *s, struct cpu *cpu, struct ec *ec, struc
         ffau_irq_me_poll(s, cpu, ec, nx);
         return;
     }
-    cpu->stats.ns_queued++;
+    stat_inc(&cpu->stats.ns_queued);
     ffau_log_msg(s, FFA_UNICORN_LOG_INFO, ec->sp->mf.id,
                  "SP 0x%04x: non-secure interrupt queued until the secure world returns",
                  ec->sp->mf.id);
@@ -95,7 +95,7 @@ void ffau_irq_me_poll(struct spmc *s, struct cpu *cpu, struct ec *ec, struct nex
         return;
     if (ffau_eng_inject_irq(ec->eng)) {
         ffau_rt_me_taken(ec);
-        cpu->stats.managed_exits++;
+        stat_inc(&cpu->stats.managed_exits);
         ffau_log_msg(s, FFA_UNICORN_LOG_INFO, ec->sp->mf.id,
                      "SP 0x%04x: managed-exit vIRQ taken at pc 0x%llx", ec->sp->mf.id,
                      (unsigned long long)ec->eng->pc);

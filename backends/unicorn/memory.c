@@ -2,7 +2,13 @@
 /*
  * A partition's memory: its image, its manifest's memory regions and the SPMC window, as host
  * pages, and their mapping into an engine (Unicorn's uc_mem_map_ptr() maps host memory without a
- * copy, so any number of engines can share one partition's memory).
+ * copy, so any number of engines can share one partition's memory: one per execution context).
+ *
+ * What changes at run time (the RX buffer's protection) is kept as the partition's layout, changed
+ * under sp.mem.lock with a new generation; each engine brings itself to the current layout before
+ * it next runs (ffau_mem_sync(), from engine.c on the thread that runs it), because another of
+ * the partition's engines may be running on another PE: no engine is ever changed from a thread
+ * that is not running it.
  *
  * Image pages are mapped run by run: each run of contiguous pages with equal permissions (the
  * union of the segments touching each page) is one mapping, and a gap between segments is no
@@ -386,18 +392,47 @@ uint8_t *ffau_mem_sp_ram(struct sp *sp, uint64_t addr, uint64_t len)
     return NULL;
 }
 
-/*
- * The RX buffer is writable RAM (ffau_mem_sp_ram()), so read-write is what it goes back to.
- * Unicorn flushes its TLB on uc_mem_protect(): a store translated earlier faults from now on
- * (tests/unicorn checks it).
- */
-void ffau_mem_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
+/* Apply the RX protection of `want` to an engine that has `had` (read-write everywhere else). */
+static void apply_rx(struct sp *sp, struct engine *eng, const struct mem_range *had,
+                     const struct mem_range *want)
 {
-    uc_err e = uc_mem_protect(sp->eng.uc, addr, len,
-                              read_only ? UC_PROT_READ : UC_PROT_READ | UC_PROT_WRITE);
+    uc_err e = UC_ERR_OK;
 
+    if (had->len == want->len && had->addr == want->addr)
+        return;
+    /* The RX buffer is writable RAM (ffau_mem_sp_ram()), so read-write is what it goes back to. */
+    if (had->len != 0)
+        e = uc_mem_protect(eng->uc, had->addr, had->len, UC_PROT_READ | UC_PROT_WRITE);
+    if (e == UC_ERR_OK && want->len != 0)
+        e = uc_mem_protect(eng->uc, want->addr, want->len, UC_PROT_READ);
     if (e != UC_ERR_OK)
         ffau_log_msg(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
                      "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s",
-                     sp->mf.id, (unsigned long long)addr, uc_strerror(e));
+                     sp->mf.id, (unsigned long long)(want->len != 0 ? want->addr : had->addr),
+                     uc_strerror(e));
+}
+
+/*
+ * Unicorn flushes the engine's TLB on uc_mem_protect(): a store translated earlier faults from
+ * now on (tests/unicorn checks it).
+ */
+void ffau_mem_sync(struct sp *sp, struct engine *eng)
+{
+    pthread_mutex_lock(&sp->mem.lock);
+    apply_rx(sp, eng, &eng->layout.rx_ro, &sp->mem.rx_ro);
+    eng->layout.rx_ro = sp->mem.rx_ro;
+    eng->layout.gen = sp->mem.gen;
+    pthread_mutex_unlock(&sp->mem.lock);
+}
+
+/*
+ * The new protection reaches every engine of the partition before it next runs; the caller's own
+ * engine too, so the SP sees it as soon as its call returns.
+ */
+void ffau_mem_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
+{
+    pthread_mutex_lock(&sp->mem.lock);
+    sp->mem.rx_ro = read_only ? (struct mem_range){addr, len} : (struct mem_range){0, 0};
+    __atomic_store_n(&sp->mem.gen, sp->mem.gen + 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&sp->mem.lock);
 }

@@ -9,6 +9,11 @@
  * Hafnium's shape: its exception handler (src/arch/aarch64/hypervisor/handler.c) turns a trap into
  * the next vCPU to run; here that loop is explicit, and it is the only caller of the decoders and
  * of the engine's entry.
+ *
+ * Each PE runs its own loop on the thread that called on it, holding only that PE's call_lock:
+ * PEs switch worlds in parallel. A context whose partition was aborted on another PE is aborted
+ * here as soon as this PE is about to run it or it stops (it was running or blocked in this PE's
+ * chain when the abort happened, so the other PE left it to its owner).
  */
 #include <stdio.h>
 
@@ -28,10 +33,20 @@ static void log_switch(struct spmc *s, const struct ec *from, const struct next 
                                          : "FFA_RUN, resumes where it stopped");
 }
 
+/* The partition of `ec`, which this PE owns, was aborted on another PE: abort `ec` too. */
+static void abort_stale(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx)
+{
+    ffau_rt_abort(s, cpu, ec, "its partition was aborted on another PE", ec->eng->pc, "", nx);
+}
+
 /* What stopped the engine decides what runs next. */
 static void after_exit(struct spmc *s, struct cpu *cpu, struct ec *ec, struct exit_info *ex,
                        struct next *nx)
 {
+    if (__builtin_expect(sp_aborted(ec->sp), 0)) {
+        abort_stale(s, cpu, ec, nx);
+        return;
+    }
     switch (ex->kind) {
     case EXIT_FFA_CALL:
         ffau_spabi_call(s, cpu, ec, ex->regs, nx);
@@ -77,11 +92,19 @@ static inline __attribute__((always_inline)) void run(struct spmc *s, struct cpu
             break;
         case NEXT_EC:
             ec = nx->ec;
+            if (__builtin_expect(sp_aborted(ec->sp), 0)) {
+                abort_stale(s, cpu, ec, nx);
+                continue;
+            }
             ffau_eng_set_regs(ec->eng, &nx->regs);
             fresh = true;
             break;
         case NEXT_EC_RESUME:
             ec = nx->ec;
+            if (__builtin_expect(sp_aborted(ec->sp), 0)) {
+                abort_stale(s, cpu, ec, nx);
+                continue;
+            }
             fresh = true;
             break;
         case NEXT_NWD:
@@ -102,7 +125,7 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
 {
     struct next nx;
 
-    pthread_mutex_lock(&s->lock);
+    pthread_mutex_lock(&cpu->call_lock);
     /* An interrupt raised before this call was the normal world's own: start clean. */
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->in_call, true, __ATOMIC_RELEASE);
@@ -113,7 +136,7 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
         run(s, cpu, &nx, out);
     __atomic_store_n(&cpu->in_call, false, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&cpu->call_lock);
 }
 
 void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
