@@ -64,6 +64,8 @@ static struct spmc *spmc_alloc(const struct ffa_unicorn_config *cfg)
         s->cfg.watchdog_blocks = FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS;
     if (s->cfg.preempt_blocks != 0 && s->cfg.watchdog_blocks <= s->cfg.preempt_blocks)
         s->cfg.watchdog_blocks = s->cfg.preempt_blocks + 1;
+    if (s->cfg.init_blocks == 0)
+        s->cfg.init_blocks = s->cfg.watchdog_blocks;
     return s;
 }
 

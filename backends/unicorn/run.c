@@ -55,9 +55,19 @@ static void after_exit(struct spmc *s, struct cpu *cpu, struct ec *ec, struct ex
         ffau_rt_abort(s, cpu, ec, ex->why, ex->pc, ex->detail, nx);
         return;
     case EXIT_WATCHDOG:
-        snprintf(ex->detail, sizeof(ex->detail), "%llu basic blocks without an FF-A call",
-                 (unsigned long long)cpu->budget.blocks);
-        ffau_rt_abort(s, cpu, ec, "watchdog (never returns)", ex->pc, ex->detail, nx);
+        if (cpu->booting)
+            snprintf(ex->detail, sizeof(ex->detail),
+                     "%llu basic blocks of init without FFA_MSG_WAIT",
+                     (unsigned long long)cpu->budget.blocks);
+        else
+            snprintf(ex->detail, sizeof(ex->detail), "%llu basic blocks in one normal-world call",
+                     (unsigned long long)cpu->budget.blocks);
+        ffau_rt_abort(s, cpu, ec,
+                      cpu->booting ? "init budget exhausted (never finished its init)"
+                                   : "watchdog (never returns)",
+                      ex->pc, ex->detail, nx);
+        /* Whoever gets the error goes on with a new period. */
+        ffau_irq_new_period(cpu);
         return;
     case EXIT_NS_IRQ:
         ffau_irq_ns_interrupt(s, cpu, ec, nx);
@@ -79,16 +89,13 @@ static inline __attribute__((always_inline)) void run(struct spmc *s, struct cpu
 {
     struct ec *ec = NULL;
     struct exit_info ex;
-    bool fresh = true;
 
     for (;;) {
         switch (nx->kind) {
         case NEXT_CONTINUE:
-            fresh = false;
             break;
         case NEXT_SELF:
             ffau_eng_set_regs(ec->eng, &nx->regs);
-            fresh = true;
             break;
         case NEXT_EC:
             ec = nx->ec;
@@ -97,7 +104,6 @@ static inline __attribute__((always_inline)) void run(struct spmc *s, struct cpu
                 continue;
             }
             ffau_eng_set_regs(ec->eng, &nx->regs);
-            fresh = true;
             break;
         case NEXT_EC_RESUME:
             ec = nx->ec;
@@ -105,14 +111,13 @@ static inline __attribute__((always_inline)) void run(struct spmc *s, struct cpu
                 abort_stale(s, cpu, ec, nx);
                 continue;
             }
-            fresh = true;
             break;
         case NEXT_NWD:
             *out = nx->regs;
             ffau_irq_leave_secure_world(s, cpu);
             return;
         }
-        ffau_irq_arm_entry(s, cpu, ec, fresh);
+        ffau_irq_arm_entry(s, cpu, ec);
         ffau_eng_run(ec->eng, cpu, &ex);
         after_exit(s, cpu, ec, &ex, nx);
         if (s->cfg.log != NULL && nx->kind != NEXT_SELF && nx->kind != NEXT_CONTINUE)
@@ -129,6 +134,8 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
     /* An interrupt raised before this call was the normal world's own: start clean. */
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->in_call, true, __ATOMIC_RELEASE);
+    /* The budget and the watchdog count the whole time the secure world holds the PE. */
+    ffau_irq_new_period(cpu);
     ffau_nwdabi_call(s, cpu, in, &nx);
     if (nx.kind == NEXT_NWD)
         *out = nx.regs;
@@ -144,5 +151,7 @@ void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
     struct next nx = {.kind = NEXT_EC_RESUME, .ec = ec};
     struct ffa_regs out;
 
+    /* The init budget counts from the context's boot entry, its callees included. */
+    ffau_irq_new_period(cpu);
     run(s, cpu, &nx, &out);
 }

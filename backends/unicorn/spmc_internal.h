@@ -425,7 +425,7 @@ static inline struct ec *sp_ec_for_pe(struct sp *sp, uint32_t pe)
 
 /* The block-hook state for the call in progress: one counter, one limit, one flag. */
 struct entry_budget {
-    uint64_t blocks;     /* blocks run in this entry */
+    uint64_t blocks;     /* blocks run on the PE in this call (or boot), since its period began */
     uint64_t stop_at;    /* stop when blocks reaches this (min of budget and watchdog) */
     uint64_t preempt_at; /* UINT64_MAX when no NS interrupt may be raised by the budget */
     uint64_t watchdog_at;
@@ -579,7 +579,7 @@ enum exit_kind {
     EXIT_FFA_CALL, /* svc/smc/hvc: registers in `regs`, PC already past the instruction */
     EXIT_FAULT,    /* data abort, undefined instruction, bad fetch...: `why`, `pc` */
     EXIT_NS_IRQ,   /* a non-secure interrupt is pending (budget or raise) */
-    EXIT_WATCHDOG, /* ran watchdog_blocks blocks without an FF-A call */
+    EXIT_WATCHDOG, /* the call (or the boot) ran out of its watchdog (init) budget */
     EXIT_ME_POLL,  /* managed exit waiting for IRQs to be unmasked: check again */
 };
 
@@ -618,8 +618,13 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
                      struct next *nx);
 
 /* ==== 5: interrupts.c ==== */
-/* Set the budget for an entry of `ec` (fresh: the SPMC just gave it the CPU). */
-void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec, bool fresh);
+/*
+ * A new period of the call's count: a normal-world call or a context's boot begins, or the
+ * watchdog just aborted a partition and the rest of the call goes on.
+ */
+void ffau_irq_new_period(struct cpu *cpu);
+/* Set the budget's limits for the next entry of `ec` (the count goes on across entries). */
+void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec);
 /* An NS interrupt stopped `ec`: apply the chain's ns-interrupts-action. */
 void ffau_irq_ns_interrupt(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx);
 /* Managed exit waiting for the SP to unmask IRQs: try to inject again. */

@@ -137,6 +137,15 @@ struct ffa_unicorn_config {
      * none).
      */
     uint32_t pe_count;
+
+    /*
+     * Init budget: basic blocks an execution context may run from its boot entry until its
+     * FFA_MSG_WAIT, counting the partitions it sends requests to meanwhile. A partition that has
+     * not finished its init by then is aborted (the partition running when the budget runs out: a
+     * callee's abort gives the booting partition FFA_ERROR(ABORTED) and a new budget), and the boot
+     * goes on: ffa_unicorn_create() always returns. 0 selects watchdog_blocks.
+     */
+    uint64_t init_blocks;
 };
 
 struct ffa_unicorn;

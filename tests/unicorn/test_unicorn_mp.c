@@ -202,9 +202,9 @@ static void test_parallel_requests_reach_the_context_of_their_pe(void **state)
         assert_int_equal(w[pe].echo_wrong, 0);
         assert_int_equal(w[pe].echo_ok + w[pe].echo_busy, WHO_CALLS);
         echo_ok += w[pe].echo_ok;
-        /* Each PE switched worlds itself: two entries per answered request at least. */
+        /* Each PE switched worlds itself: an entry per answered request at least. */
         assert_int_equal(ffa_unicorn_get_pe_stats(f->spmc, pe, &st), 0);
-        assert_true(st.world_switches >= 2u * WHO_CALLS);
+        assert_true(st.world_switches >= WHO_CALLS + w[pe].echo_ok);
     }
     assert_true(echo_ok > 0);
     for (uint32_t pe = 0; pe < PES; pe++)

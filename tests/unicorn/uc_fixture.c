@@ -175,6 +175,8 @@ static void full_rx_full(void *ctx, uint16_t vm_id)
     f->rx_full_vm = vm_id;
 }
 
+static uint64_t next_init_blocks; /* ucf_new_sps_budgets() -> ucf_create() */
+
 static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
                               uint32_t pe_count, uint64_t preempt_blocks, uint64_t watchdog_blocks,
                               bool full, bool mediator)
@@ -192,6 +194,8 @@ static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp
     cfg.preempt_blocks = preempt_blocks;
     cfg.watchdog_blocks = watchdog_blocks;
     cfg.pe_count = pe_count;
+    cfg.init_blocks = next_init_blocks;
+    next_init_blocks = 0;
     cfg.log = ucf_log;
     cfg.log_ctx = f;
     if (full) {
@@ -229,6 +233,14 @@ struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_
                              bool mediator)
 {
     return ucf_create(sps, sp_count, 0, 0, 0, true, mediator);
+}
+
+struct ucf *ucf_new_sps_budgets(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                                uint64_t init_blocks)
+{
+    next_init_blocks = init_blocks;
+    return ucf_create(sps, sp_count, 0, preempt_blocks, watchdog_blocks, false, true);
 }
 
 struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks)

@@ -68,6 +68,10 @@ size_t ucf_sp_list(unsigned mask, struct ffa_unicorn_sp_config *sps, char paths[
 
 /* Create the world: SPs of `mask`, preemption budget and watchdog (0 = defaults). */
 struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks);
+/* SPs of the caller's own, with a preemption budget, a watchdog and an init budget (0: default). */
+struct ucf *ucf_new_sps_budgets(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                                uint64_t init_blocks);
 /* The same on `pe_count` PEs (the SPMC's config pe_count). */
 struct ucf *ucf_new_pes(unsigned mask, uint32_t pe_count, uint64_t preempt_blocks,
                         uint64_t watchdog_blocks);
