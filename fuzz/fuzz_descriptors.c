@@ -97,7 +97,8 @@ static struct ffa_vm *add_vm(struct ffa_mediator *m, uint16_t id, uint32_t versi
 {
     struct ffa_vm *vm;
 
-    if (ffa_vm_add(m, id, 1, 0, &vm) != 0)
+    /* FFA_LIFECYCLE_PENDING: added, a VM-created message deferred */
+    if (ffa_vm_add(m, id, 1, 0, &vm) < 0)
         fz_fail("ffa_vm_add(%u)", id);
     call(m, vm, id, (struct ffa_regs){{FFA_VERSION, version}});
     call(m, vm, id, (struct ffa_regs){{FFA_ID_GET}});
@@ -254,8 +255,12 @@ static unsigned model(uint32_t version, struct entry *out, unsigned cap)
         n++;
     }
     if (version >= FFA_VERSION_1_2 && n < cap) {
-        /* the caller: sends direct requests, indirect messages (forwarded), AArch64, REQ2 */
-        out[n] = (struct entry){VM_A, 1, (1u << 1 | 1u << 2 | 1u << 8 | 1u << 10) & mask, {0}};
+        /*
+         * the caller: sends direct requests, indirect messages (forwarded), receives
+         * notifications (this world reports the notification ABIs), AArch64, REQ2
+         */
+        out[n] =
+            (struct entry){VM_A, 1, (1u << 1 | 1u << 2 | 1u << 3 | 1u << 8 | 1u << 10) & mask, {0}};
         n++;
     }
     return n;

@@ -84,6 +84,7 @@ struct vm_slot {
     bool mapped;
     uint64_t tx_ipa, rx_ipa;
     uint32_t pages;
+    bool dying;          /* removed, its teardown deferred: the ID is reserved until it is gone */
     bool rx_owned;       /* the VM owns its RX buffer (until a successful FFA_RX_RELEASE) */
     bool release_failed; /* its last FFA_RX_RELEASE while owning RX failed */
     uint8_t snap[FZ_RAM_SIZE];
@@ -911,13 +912,22 @@ static void act_add(bool ready)
         return;
     ret =
         ffa_vm_add(W.m, id, (uint16_t)(1u + opt % 3u), (opt & 0x10u) ? FFA_VM_AARCH32 : 0, &s->vm);
-    if (ret != 0) {
+    if (ret == FFA_RET_BUSY && s->dying) {
+        /* Its previous incarnation is still being torn down: give that a round. */
+        if (ffa_mediator_poll(W.m) < 0)
+            fz_fail("ffa_mediator_poll failed");
+        s->vm = NULL;
+        return;
+    }
+    /* FFA_LIFECYCLE_PENDING: added, a VM-created message deferred (the VM is usable). */
+    if (ret < 0) {
         if (ret != FFA_RET_NO_MEMORY || host.live_allocs != allocs)
             fz_fail("ffa_vm_add(%u) failed with %d (allocations %ld -> %ld)", id, ret, allocs,
                     host.live_allocs);
         s->vm = NULL;
         return;
     }
+    s->dying = false;
     s->id = id;
     s->vcpus = (uint16_t)(1u + opt % 3u);
     s->aarch32 = (opt & 0x10u) != 0;
@@ -932,12 +942,16 @@ static void act_add(bool ready)
 static void act_remove(void)
 {
     struct vm_slot *s = &W.vms[fz_u8(&W.in) % MAX_VMS];
+    int ret;
 
     if (s->vm == NULL)
         return;
-    if (ffa_vm_remove(W.m, s->vm) != 0)
-        fz_fail("ffa_vm_remove(0x%x) failed", s->id);
+    /* FFA_LIFECYCLE_PENDING: the secure world deferred part of the teardown. */
+    ret = ffa_vm_remove(W.m, s->vm);
+    if (ret != 0 && ret != FFA_LIFECYCLE_PENDING)
+        fz_fail("ffa_vm_remove(0x%x) failed: %d", s->id, ret);
     s->vm = NULL;
+    s->dying = ret == FFA_LIFECYCLE_PENDING;
     /* A response a context still owes the removed VM is owed to nobody now. */
     for (unsigned i = 0; i < MAX_PARKED; i++) {
         if (W.parked[i].used && W.parked[i].owner == s->id)

@@ -262,7 +262,8 @@ static void session(struct fz_in *in, struct ffa_mediator *m)
     struct ffa_vm *vm1, *vm2;
     struct ffa_regs r;
 
-    if (ffa_vm_add(m, 1, 1, 0, &vm1) != 0 || ffa_vm_add(m, 2, 1, 0, &vm2) != 0)
+    /* FFA_LIFECYCLE_PENDING: added, a VM-created message deferred */
+    if (ffa_vm_add(m, 1, 1, 0, &vm1) < 0 || ffa_vm_add(m, 2, 1, 0, &vm2) < 0)
         fz_fail("ffa_vm_add failed");
     call(m, vm1, 1, (struct ffa_regs){{FFA_VERSION, FFA_VERSION_1_2}});
     call(m, vm2, 2, (struct ffa_regs){{FFA_VERSION, FFA_VERSION_1_2}});

@@ -43,7 +43,8 @@ reply_unhandled(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs
 
 static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *m,
                                                            struct ffa_vm *vm, uint32_t cpu,
-                                                           struct ffa_regs *regs, uint32_t fid)
+                                                           struct ffa_regs *regs, uint32_t fid,
+                                                           uint32_t vcpu)
 {
     /* The hot ABI first, with one compare instead of the table. */
     if ((fid & ~FFA_SMCCC_64) == FFA_MSG_SEND_DIRECT_REQ_32) {
@@ -88,6 +89,22 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
     case KEY(FFA_MSG_SEND2):
         ffam_handle_msg_send2(m, vm, regs, cpu);
         return;
+    case KEY(FFA_NOTIFICATION_BIND):
+        ffam_handle_notif_bind(m, vm, regs, cpu, true);
+        return;
+    case KEY(FFA_NOTIFICATION_UNBIND):
+        ffam_handle_notif_bind(m, vm, regs, cpu, false);
+        return;
+    case KEY(FFA_NOTIFICATION_SET):
+        ffam_handle_notif_set(m, vm, regs, cpu);
+        return;
+    case KEY(FFA_NOTIFICATION_GET):
+        ffam_handle_notif_get(m, vm, regs, cpu, (uint16_t)vcpu);
+        return;
+    case KEY(FFA_NOTIFICATION_INFO_GET_32):
+    case KEY(FFA_NOTIFICATION_INFO_GET_64):
+        ffam_handle_notif_info_get(m, vm, regs, fid);
+        return;
     case KEY(FFA_MEM_SHARE_32):
     case KEY(FFA_MEM_SHARE_64):
     case KEY(FFA_MEM_LEND_32):
@@ -114,9 +131,10 @@ static inline __attribute__((always_inline)) void dispatch(struct ffa_mediator *
         return;
     default:
         /*
-         * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), secure-side-only ABIs
-         * (MSG_WAIT, RX_ACQUIRE, BITMAP_CREATE/DESTROY), unknown numbers and ABIs not
-         * implemented yet.
+         * Output-only IDs (ERROR, SUCCESS, INTERRUPT, YIELD, DIRECT_RESP*), ABIs of the physical
+         * instance only (RX_ACQUIRE, NOTIFICATION_BITMAP_CREATE/DESTROY: the hypervisor's own,
+         * NOT_SUPPORTED to a VM as Hafnium's hypervisor and Xen answer), secure-side-only ABIs
+         * (MSG_WAIT), unknown numbers and ABIs not implemented yet.
          */
         reply_unhandled(m, vm, regs, fid);
         return;
@@ -152,7 +170,7 @@ static __attribute__((noinline, cold)) void preamble_slow(struct ffa_mediator *m
         reply_error(vm, regs, FFA_RET_NOT_SUPPORTED);
         return;
     }
-    dispatch(m, vm, cpu, regs, fid);
+    dispatch(m, vm, cpu, regs, fid, vcpu);
 }
 
 /*
@@ -192,6 +210,6 @@ enum ffa_call_status ffa_mediator_handle(struct ffa_mediator *m, struct ffa_vm *
                          0))
         slow_path(m, vm, vcpu, cpu, regs, fid);
     else
-        dispatch(m, vm, cpu, regs, fid);
+        dispatch(m, vm, cpu, regs, fid, vcpu);
     return FFA_CALL_HANDLED;
 }

@@ -69,6 +69,14 @@ static int32_t function_properties(const struct ffa_mediator *m, const struct ff
         return vm->version >= FFA_VERSION_1_2 ? 0 : FFA_RET_NOT_SUPPORTED;
     case FFA_MSG_SEND2:
         return ffam_send2_supported(m, vm) ? 0 : FFA_RET_NOT_SUPPORTED;
+    /* Notifications (notif.c). BITMAP_CREATE/DESTROY are the hypervisor's: NOT_SUPPORTED. */
+    case FFA_NOTIFICATION_BIND:
+    case FFA_NOTIFICATION_UNBIND:
+    case FFA_NOTIFICATION_SET:
+    case FFA_NOTIFICATION_GET:
+    case FFA_NOTIFICATION_INFO_GET_32:
+    case FFA_NOTIFICATION_INFO_GET_64:
+        return ffam_notif_features(m, vm, fid, props);
     case FFA_MEM_SHARE_32:
     case FFA_MEM_SHARE_64:
     case FFA_MEM_LEND_32:
@@ -96,7 +104,7 @@ void ffam_handle_features(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_
     if ((id & FFA_SMCCC_FAST_CALL) != 0)
         ret = function_properties(m, vm, id, &props);
     else
-        ret = FFA_RET_NOT_SUPPORTED; /* feature IDs (NPI, SRI, MEI) come with notifications */
+        ret = ffam_notif_features(m, vm, id, &props); /* NPI, SRI, notification features */
 
     if (ret != 0) {
         reply_error(vm, regs, ret);

@@ -28,7 +28,36 @@ static const uint32_t probed_abis[] = {
     FFA_MEM_RECLAIM,
     FFA_MEM_FRAG_RX,
     FFA_MEM_FRAG_TX,
+    FFA_NOTIFICATION_BITMAP_CREATE,
+    FFA_NOTIFICATION_BITMAP_DESTROY,
+    FFA_NOTIFICATION_BIND,
+    FFA_NOTIFICATION_UNBIND,
+    FFA_NOTIFICATION_SET,
+    FFA_NOTIFICATION_GET,
+    FFA_NOTIFICATION_INFO_GET_64,
+    /* Feature IDs (bit 31 clear): the secure world's schedule receiver interrupt, and whether it
+       has per-vCPU notifications (FF-A v1.3; a v1.2 SPMC does not answer it). */
+    FFA_FEATURE_SRI,
+    FFA_FEATURE_NOTIF,
 };
+
+/*
+ * What a feature-ID probe found. Notifications with the secure world need what VMs cannot do
+ * without: a bitmap per VM, GET and INFO_GET (as Xen's ffa_notif_init() requires); BIND, UNBIND
+ * and SET are forwarded only if present.
+ */
+static void fw_feature(struct ffa_mediator *m, uint32_t id, const struct ffa_regs *out)
+{
+    bool ok = (uint32_t)out->x[0] == FFA_SUCCESS_32 || (uint32_t)out->x[0] == FFA_SUCCESS_64;
+
+    if (id == FFA_FEATURE_SRI && ok) {
+        m->fw_sri = (uint32_t)out->x[2];
+        m->fw_sri_valid = true;
+    } else if (id == FFA_FEATURE_NOTIF && ok) {
+        m->fw_notif_per_vcpu = ((uint32_t)out->x[2] & (FFA_FEATURE_NOTIF_NO_VCPU_VMS |
+                                                       FFA_FEATURE_NOTIF_NO_VCPU_SPS)) == 0;
+    }
+}
 
 static void fw_abi_set(struct ffa_mediator *m, uint32_t fid)
 {
@@ -95,9 +124,17 @@ int ffam_fw_probe(struct ffa_mediator *m, uint32_t cpu)
 
         ffam_fw_call(m, cpu, &in, &out);
         r = (uint32_t)out.x[0];
-        if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
+        if ((probed_abis[i] & FFA_SMCCC_FAST_CALL) == 0)
+            fw_feature(m, probed_abis[i], &out);
+        else if (r == FFA_SUCCESS_32 || r == FFA_SUCCESS_64)
             fw_abi_set(m, probed_abis[i]);
     }
+    m->fw_notif = ffam_fw_supports(m, FFA_NOTIFICATION_BITMAP_CREATE) &&
+                  ffam_fw_supports(m, FFA_NOTIFICATION_BITMAP_DESTROY) &&
+                  ffam_fw_supports(m, FFA_NOTIFICATION_GET) &&
+                  ffam_fw_supports(m, FFA_NOTIFICATION_INFO_GET_64);
+    if (!m->fw_notif)
+        m->fw_notif_per_vcpu = false;
     MED_LOG(m, FFA_LOG_INFO, "ffa: secure world %s speaks FF-A %u.%u", LOG_STR(m->be.ops->name),
             FFA_VERSION_MAJOR(m->fw_version), FFA_VERSION_MINOR(m->fw_version));
     return 0;

@@ -49,6 +49,9 @@
  *   m->mem_lock        memory sharing (lib/mem.h): the share table, each VM's share count, and
  *                      the state fields of every share record (busy, complete, doomed, each
  *                      borrower's state).
+ *   vm->notif_lock     one per VM: its notification state (vm->notif: VM-to-VM bindings and
+ *                      pending bits, the hypervisor framework bitmap, what its own
+ *                      FFA_NOTIFICATION_INFO_GET has to report, its online vCPUs).
  *
  * Order: a thread that holds several takes them in this order and releases in reverse:
  *
@@ -62,6 +65,15 @@
  * it; so is m->mem_lock, held only for table lookups and state changes (never for a page list,
  * a host callback or a secure-world call). No lock is held when a function returns to the host,
  * and none is taken twice.
+ *
+ * vm->notif_lock is a leaf like m->resume_lock: it may be taken under m->lock or vm->lock, and
+ * nothing (no lock, no secure-world call, no host callback but log) is taken under it. At most
+ * one notif_lock is held at a time.
+ *
+ * The life cycle (lifecycle.c) takes no lock across its secure-world calls: a VM's `lc.busy`
+ * flag, set and cleared under m->lock, gives one thread (ffa_vm_add(), ffa_vm_remove(),
+ * ffa_mediator_poll() or ffa_mediator_destroy()) the right to work on that VM's life cycle, and
+ * only that thread changes its state or frees it.
  *
  * Secure-world calls under locks: yes, by design. The backend lock exists to be held across the
  * backend's call. The mediator lock is held across the SPM ID query (asked once) and across the
@@ -110,7 +122,59 @@ struct vm_mailbox {
     enum rx_state rx_state;
     bool rx_from_spmc; /* the RX buffer was acquired from the SPMC (FFA_RX_ACQUIRE) */
     bool tx_busy;      /* the mediator is reading the TX buffer (FFA_MSG_SEND2) */
-    uint32_t fw_notif; /* hypervisor framework notifications pending (FFA_FW_NOTIF_*) */
+};
+
+#define NOTIF_IDS 64u
+
+/*
+ * A VM's notification state, kept by the mediator (Hafnium inc/hf/vm.h, struct notifications,
+ * seen from the hypervisor): what other VMs bound and set for it (FFA_CFG_VM_TO_VM), the
+ * hypervisor framework bitmap, and the scheduling facts: which vCPUs are online and what the
+ * VM's own FFA_NOTIFICATION_INFO_GET has still to report. Arrays are sized at ffa_vm_add() from
+ * the vCPU count: nothing is allocated per call. Guarded by vm->notif_lock.
+ */
+struct vm_notif {
+    uint16_t sender[NOTIF_IDS]; /* the VM bound to each ID (VM-to-VM), 0 = unbound */
+    uint64_t per_vcpu;          /* IDs bound per-vCPU */
+    uint64_t pending;           /* global IDs set by VMs and not yet read */
+    uint64_t *pending_vcpu;     /* [vcpu_count] per-vCPU IDs set by VMs (NULL without VM-to-VM) */
+    uint32_t fw;                /* hypervisor framework bitmap (FFA_FW_NOTIF_*) */
+    bool info_global;           /* INFO_GET has a global entry to report */
+    bool npi_deferred;          /* a global signal found no online vCPU (set_online sends it) */
+    uint64_t *info_vcpu;        /* [words] bitmap: INFO_GET has a per-vCPU entry to report */
+    uint64_t *online;           /* [words] bitmap of online vCPUs */
+    uint32_t words;             /* (vcpu_count + 63) / 64 */
+};
+
+/* The state of one VM-availability message to one secure partition (lifecycle.c). */
+enum lc_msg_state {
+    LC_NONE = 0, /* not wanted (the partition did not ask, or was never told the VM exists) */
+    LC_PENDING,  /* to send, or to resume (`parked`) */
+    LC_DONE,     /* acknowledged */
+    LC_FAILED,   /* refused, malformed, or given up after the attempts */
+};
+
+struct lc_msg {
+    uint8_t created;   /* enum lc_msg_state of the VM-created message */
+    uint8_t destroyed; /* enum lc_msg_state of the VM-destroyed message */
+    uint16_t attempts; /* of the message in flight */
+    uint32_t parked;   /* the partition's context preempted in it (SP << 16 | vCPU), 0: none */
+};
+
+/*
+ * A VM's life cycle (lifecycle.c). `state` and `busy` change under m->lock; the rest belongs to
+ * the thread holding `busy`.
+ */
+struct vm_lifecycle {
+    enum ffa_vm_state state;
+    bool busy;             /* a thread is working on this VM's life cycle */
+    bool remove_requested; /* ffa_vm_remove() came while another thread held `busy` */
+    bool bitmap;           /* the secure world holds a notification bitmap for the VM */
+    bool buffers;          /* the secure world still maps the VM's RX/TX buffers */
+    bool stuck;            /* a step holding the VM's memory was given up: never reported gone */
+    uint16_t bitmap_attempts, buffer_attempts, drain_attempts;
+    uint32_t poll_round; /* the ffa_mediator_poll() round that last visited it */
+    struct lc_msg *msgs; /* [m->lc_count], one per partition that wants VM messages */
 };
 
 struct ffa_vm {
@@ -157,6 +221,14 @@ struct ffa_vm {
      * slow_fid_bits) and mbox. Taken after m->lock, before m->own_lock and m->backend_lock.
      */
     void *lock;
+
+    /* Notifications (notif.c), guarded by notif_lock (a leaf). */
+    struct vm_notif notif;
+    void *notif_lock;
+
+    /* Life cycle (lifecycle.c). */
+    struct vm_lifecycle lc;
+    size_t alloc_size; /* the one allocation holding the VM and its arrays */
 };
 
 struct ffam_share; /* lib/mem.h */
@@ -230,6 +302,33 @@ struct ffa_mediator {
     struct sp_entry *sps;
     uint32_t sp_count; /* entries kept */
     uint32_t sp_alloc; /* entries allocated */
+
+    /*
+     * Notifications with the secure world, found at create time: it has the ABIs VMs need
+     * (bitmap create/destroy, get, info get), per-vCPU notifications, its schedule receiver
+     * interrupt.
+     */
+    bool fw_notif;
+    bool fw_notif_per_vcpu;
+    bool fw_sri_valid;
+    uint32_t fw_sri;
+
+    /*
+     * Secure partitions that want VM-availability messages (partition properties bits 6 and 7),
+     * one entry per partition, built at create time (lifecycle.c).
+     */
+    struct lc_sp *lc_sps;
+    uint32_t lc_count;
+    /* VMs being torn down (left the VM table, not gone yet); capacity cfg.max_vms. */
+    struct ffa_vm **dying;
+    uint32_t dying_count;
+    uint32_t poll_round; /* ffa_mediator_poll() rounds; guarded by `lock` like dying[] */
+};
+
+/* A secure partition that wants VM-availability messages. */
+struct lc_sp {
+    uint16_t id;
+    uint32_t props; /* FFA_PART_PROP_VM_CREATED, FFA_PART_PROP_VM_DESTROYED */
 };
 
 /* One entry of the SPMC's partition list: one partition and one of its UUIDs. */
@@ -258,8 +357,9 @@ static inline uint64_t le_get(const uint8_t *p, unsigned bytes)
 
 /* The VM with endpoint ID `id`, or NULL. The caller holds m->lock; this takes no lock. */
 struct ffa_vm *ffam_vm_find_in_locked_table(struct ffa_mediator *m, uint16_t id);
-/* ffa_vm_remove() with the secure-world work issued on `cpu` (checked arguments). */
-int ffam_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/* Is `vm` in the VM table (CREATING or ACTIVE)? Take it out (partinfo tag bumped). m->lock held. */
+bool ffam_vm_listed(const struct ffa_mediator *m, const struct ffa_vm *vm);
+void ffam_vm_unlist(struct ffa_mediator *m, struct ffa_vm *vm);
 
 /* ---- Locks (host callbacks; NULL lock = single-threaded host) ---- */
 static inline void ffam_lock(const struct ffa_mediator *m, void *lock)
@@ -389,7 +489,13 @@ static inline void reply_success32(const struct ffa_vm *vm, struct ffa_regs *r, 
 int32_t ffam_vm_rx_acquire(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, uint8_t **rx,
                            uint32_t *size);
 void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu, bool filled);
-void ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/*
+ * At VM removal: give back an RX buffer the SPMC lent and unmap the pair in both worlds. Returns
+ * 0 (nothing mapped any more) or the SPMC's refusal (the pair stays mapped); with `force`, the
+ * mediator's own mapping is dropped even then (ffa_mediator_destroy()).
+ */
+int32_t ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
+                                 bool force);
 bool ffam_vm_buffers_supported(const struct ffa_mediator *m);
 
 /* ---- The mediator's own buffers and the SP list (own_buffers.c, partinfo.c) ---- */
@@ -410,6 +516,41 @@ int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm
 void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target);
 void ffam_resume_rights_release(struct ffa_mediator *m, uint32_t target);
 void ffam_resume_rights_forget_vm(struct ffa_mediator *m, const struct ffa_vm *vm);
+/* Park `target` for endpoint `owner` (0: the hypervisor's own framework messages). */
+void ffam_resume_rights_park_id(struct ffa_mediator *m, uint16_t owner, uint32_t target);
+/* A context parked for endpoint `owner`: true and *target, or false. */
+bool ffam_resume_rights_find_owned(struct ffa_mediator *m, uint16_t owner, uint32_t *target);
+
+/* ---- Notifications (notif.c, notif_sri.c) ---- */
+/* Initial notification state of a new VM whose arrays vm_alloc() laid out: all vCPUs online. */
+void ffam_notif_vm_init(struct ffa_vm *vm);
+/* Can `vm` use notifications at all (its version, the secure world, VM-to-VM)? */
+bool ffam_notif_available(const struct ffa_mediator *m, const struct ffa_vm *vm);
+int32_t ffam_notif_features(const struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t id,
+                            uint32_t *props);
+/* Does `vm` receive notifications (partition properties bit 3)? */
+bool ffam_notif_vm_receives(const struct ffa_mediator *m, const struct ffa_vm *vm);
+/*
+ * Mark the "RX buffer full" framework notification pending for `vm` and tell the host which vCPU
+ * to interrupt. Takes vm->notif_lock; the caller holds m->lock (the VM stays in the table) and no
+ * other lock; the host is signalled after the caller drops m->lock (ffam_notif_signal()).
+ */
+uint32_t ffam_notif_raise_rx_full(struct ffa_mediator *m, struct ffa_vm *vm);
+/*
+ * Mark a global (vcpu = NOTIF_GLOBAL) or per-vCPU notification pending for the VM's own
+ * INFO_GET, and pick the vCPU to interrupt: returns it, or NOTIF_NO_TARGET when no vCPU is online
+ * (the signal is sent when one comes online). Takes vm->notif_lock.
+ */
+#define NOTIF_GLOBAL    0xffffffffu
+#define NOTIF_NO_TARGET 0xffffffffu
+uint32_t ffam_notif_mark(struct ffa_vm *vm, uint32_t vcpu);
+/* Tell the host to inject the NPI (no mediator lock held); NOTIF_NO_TARGET: nothing. */
+void ffam_notif_signal(struct ffa_mediator *m, uint16_t vm_id, uint32_t vcpu);
+/* Signal any host event (no mediator lock held). */
+void ffam_notif_signal_event(struct ffa_mediator *m, uint16_t vm_id, uint16_t vcpu,
+                             enum ffa_host_event event);
+/* At VM removal: forget the bindings other VMs have with `vm` as the sender. m->lock held. */
+void ffam_notif_forget_sender(struct ffa_mediator *m, uint16_t sender);
 
 /* A compiler barrier: what was copied out of guest memory is not re-read from it. */
 #define GUEST_COPY_BARRIER() __asm__ volatile("" ::: "memory")
@@ -439,11 +580,34 @@ void ffam_handle_partition_info_get_regs(struct ffa_mediator *m, struct ffa_vm *
                                          struct ffa_regs *regs);
 void ffam_handle_msg_send2(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
                            uint32_t cpu);
+void ffam_handle_notif_bind(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                            uint32_t cpu, bool bind);
+void ffam_handle_notif_set(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu);
+void ffam_handle_notif_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                           uint32_t cpu, uint16_t vcpu);
+void ffam_handle_notif_info_get(struct ffa_mediator *m, struct ffa_vm *vm, struct ffa_regs *regs,
+                                uint32_t fid);
+
+/* ---- Life cycle (lifecycle.c) ---- */
+int ffam_lifecycle_init(struct ffa_mediator *m);
+void ffam_lifecycle_free(struct ffa_mediator *m);
+/* ffa_vm_add()'s secure-world part for a claimed VM: bitmap, VM-created messages. */
+int ffam_lifecycle_vm_created(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/* Tear down every VM, as ffa_mediator_destroy() does: one attempt per step, then forced. */
+void ffam_lifecycle_destroy_all(struct ffa_mediator *m, uint32_t cpu);
+void ffam_vm_free(struct ffa_mediator *m, struct ffa_vm *vm);
 
 /* ---- Memory sharing (mem_*.c, lib/mem.h) ---- */
 int ffam_mem_init(struct ffa_mediator *m);
 void ffam_mem_free(struct ffa_mediator *m, uint32_t cpu);
 void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
+/*
+ * One round of a removed VM's memory step (lifecycle.c): true when none of its transactions is
+ * left, false while one waits (a share a secure partition still holds, its pages pinned, or one
+ * another vCPU is working on).
+ */
+bool ffam_mem_vm_release(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 /* FFA_FEATURES for a memory ABI: 0 and the properties, or NOT_SUPPORTED. */
 int32_t ffam_mem_features(const struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t fid,
                           uint32_t *props);

@@ -39,6 +39,15 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
         out->rxtx_max_pages = FFA_DEFAULT_RXTX_MAX_PAGES;
     if (out->rxtx_max_pages > FFA_LIMIT_RXTX_MAX_PAGES)
         return FFA_RET_INVALID_PARAMETERS;
+    if (out->npi_intid == 0)
+        out->npi_intid = FFA_DEFAULT_NPI_INTID;
+    if (out->sri_intid == 0)
+        out->sri_intid = FFA_DEFAULT_SRI_INTID;
+    if (out->lifecycle_attempts == 0)
+        out->lifecycle_attempts = FFA_DEFAULT_LIFECYCLE_ATTEMPTS;
+    /* Attempt counters are 16 bits wide. */
+    if (out->lifecycle_attempts > 0xffffu)
+        return FFA_RET_INVALID_PARAMETERS;
     if (out->mem_max_shares == 0)
         out->mem_max_shares = FFA_DEFAULT_MEM_MAX_SHARES;
     if (out->mem_max_pages == 0)
@@ -54,6 +63,7 @@ static int config_resolve(const struct ffa_mediator_config *in, struct ffa_media
 /* Free everything; `cpu` is where the unregistration of the mediator's buffers is issued. */
 static void mediator_free(struct ffa_mediator *m, uint32_t cpu)
 {
+    ffam_lifecycle_free(m);
     ffam_mem_free(m, cpu);
     ffam_resume_rights_free(m);
     ffam_partinfo_free(m);
@@ -110,6 +120,8 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
         ret = ffam_partinfo_cache_sps(m, cpu);
     if (ret == 0)
         ret = ffam_resume_rights_init(m);
+    if (ret == 0)
+        ret = ffam_lifecycle_init(m);
     if (ret != 0) {
         mediator_free(m, cpu);
         return ret;
@@ -125,8 +137,7 @@ void ffa_mediator_destroy(struct ffa_mediator *m)
     if (m == NULL)
         return;
     cpu = ffam_host_cpu(m);
-    while (m->vm_count > 0)
-        ffam_vm_remove(m, m->vms[m->vm_count - 1], cpu);
+    ffam_lifecycle_destroy_all(m, cpu);
     mediator_free(m, cpu);
 }
 

@@ -80,6 +80,7 @@ struct ffam_share {
     bool in_table;           /* reachable by its handle */
     bool fw_handle;          /* the SPMC gave `handle` (it knows the transaction) */
     bool fw_done;            /* the SPMC accepted the whole transaction */
+    bool lc_seen;            /* visited by this round of its owner's teardown (lifecycle.c) */
     struct ffa_vm *owner_vm; /* counts against the owner's limit; NULL once the owner is gone */
     uint32_t fid;            /* the VM's function ID, forwarded as is */
     unsigned access;         /* FFA_GUEST_* the lender granted at most (mem_acquire's access) */
@@ -164,6 +165,8 @@ uint32_t ffam_run_end(const struct ffam_share *s, uint32_t i, uint32_t upto);
 /* ---- Life cycle ---- */
 int ffam_mem_init(struct ffa_mediator *m);
 void ffam_mem_free(struct ffa_mediator *m, uint32_t cpu);
+/* (internal.h) ffam_mem_vm_release(), one round of a removed VM's memory step; and
+ * ffam_mem_vm_teardown(), the forced version ffa_mediator_destroy() uses. */
 void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu);
 /* Tear a share down completely (reclaim at the SPMC, unmap borrowers, release, free). */
 void ffam_share_destroy(struct ffa_mediator *m, uint32_t cpu, struct ffam_share *s);

@@ -468,6 +468,108 @@ void ffam_mem_vm_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
     vm->mem_scratch_size = 0;
 }
 
+/*
+ * The memory step of a removed VM's teardown (lifecycle.c, step_memory()), one round, without
+ * giving anything up: the VM's own transactions are reclaimed from the SPMC and their pages given
+ * back, or destroyed (VM to VM: borrowers unmapped); what it borrowed is unmapped. A share a
+ * secure partition still holds (the reclaim DENIED, or deferred with BUSY, RETRY, INTERRUPTED)
+ * stays in the table with its pages pinned and is reclaimed at a later round, once the partition
+ * relinquished it; a share another vCPU is working on (a borrower's retrieve) waits for it too.
+ * The VM is not gone, and the host not told, while either waits.
+ */
+bool ffam_mem_vm_release(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
+{
+    bool waiting = false;
+
+    ffam_lock(m, m->mem_lock);
+    for (uint32_t i = 0; i < m->mem_nbuckets; i++) {
+        for (struct ffam_share *s = m->mem_buckets[i]; s != NULL; s = s->next)
+            s->lc_seen = false;
+    }
+    ffam_unlock(m, m->mem_lock);
+    for (;;) {
+        struct ffam_share *own = NULL, *borrowed = NULL;
+        struct ffam_borrower *b = NULL;
+        int32_t ret;
+
+        ffam_lock(m, m->mem_lock);
+        /* A table grown meanwhile keeps each share's lc_seen: a full scan is always right. */
+        for (uint32_t i = 0; i < m->mem_nbuckets && own == NULL && borrowed == NULL; i++) {
+            for (struct ffam_share *s = m->mem_buckets[i]; s != NULL; s = s->next) {
+                struct ffam_borrower *sb;
+
+                if (s->lc_seen)
+                    continue;
+                sb = s->owner_vm == vm || s->doomed ? NULL : borrower_of(s, vm->id);
+                if (s->owner_vm != vm && (sb == NULL || sb->state == FFAM_BORROW_NONE))
+                    continue;
+                s->lc_seen = true;
+                if (s->busy) {
+                    waiting = true; /* another vCPU: next round */
+                    continue;
+                }
+                s->busy = true;
+                if (s->owner_vm == vm) {
+                    own = s;
+                } else {
+                    sb->state = FFAM_BORROW_NONE;
+                    b = sb;
+                    borrowed = s;
+                }
+                break;
+            }
+        }
+        ffam_unlock(m, m->mem_lock);
+        if (borrowed != NULL) {
+            ffam_borrower_unmap(m, borrowed, b, 0);
+            ffam_share_put(m, cpu, borrowed);
+            continue;
+        }
+        if (own == NULL)
+            break;
+        if (!(own->to_fw && own->fw_handle && own->fw_done)) {
+            /* VM to VM, or never accepted by the SPMC: nothing in the secure world holds it. */
+            ffam_lock(m, m->mem_lock);
+            ffam_share_remove_locked(m, own);
+            ffam_unlock(m, m->mem_lock);
+            ffam_share_destroy(m, cpu, own);
+            continue;
+        }
+        ret = fw_reclaim(m, cpu, own->handle);
+        if (ret == FFA_RET_DENIED || ret == FFA_RET_BUSY || ret == FFA_RET_RETRY ||
+            ret == FFA_RET_INTERRUPTED) {
+            MED_LOG(m, FFA_LOG_DEBUG, "ffa: VM 0x%x: handle 0x%x still held (%d): pages pinned",
+                    vm->id, own->handle, ret);
+            ffam_share_put(m, cpu, own);
+            waiting = true;
+            continue;
+        }
+        if (ret != 0) {
+            /*
+             * A donation the SPMC no longer knows was retrieved: the pages are the SP's. Any
+             * other refusal keeps them pinned for good (as ffam_share_destroy()).
+             */
+            if (own->xfer != FFA_MEM_XFER_DONATE || ret != FFA_RET_INVALID_PARAMETERS)
+                MED_LOG(m, FFA_LOG_ERROR,
+                        "ffa: VM 0x%x: handle 0x%x: the SPMC refused the reclaim (%d): its %u "
+                        "pages stay pinned",
+                        vm->id, own->handle, ret, (uint32_t)own->pages_got);
+            own->npieces = 0;
+        }
+        ffam_lock(m, m->mem_lock);
+        ffam_share_remove_locked(m, own);
+        ffam_unlock(m, m->mem_lock);
+        ffam_share_release_pages(m, own, 0);
+        ffam_share_free(m, own);
+    }
+    if (waiting)
+        return false;
+    ffam_free(m, vm->mem_scratch, vm->mem_scratch_size);
+    vm->mem_scratch = NULL;
+    vm->mem_scratch_size = 0;
+    return true;
+}
+
 int ffam_mem_init(struct ffa_mediator *m)
 {
     bool ok;

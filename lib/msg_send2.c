@@ -9,7 +9,7 @@
  *
  * To an SP, the SPMC reads the VM's TX buffer itself (forwarded FFA_MSG_SEND2 with the VM's ID in
  * w1). To another VM, the mediator copies the message into the receiver's RX buffer, records the
- * "RX buffer full" framework notification and tells the host (as Xen's
+ * "RX buffer full" framework notification and tells the host which vCPU to interrupt (as Xen's
  * xen/arch/arm/tee/ffa_msg.c, ffa_handle_msg_send2(), does under CONFIG_FFA_VM_TO_VM).
  *
  * The header is copied out of guest memory once and only the copy is validated: a sibling vCPU
@@ -99,7 +99,7 @@ static int32_t send_to_vm(struct ffa_mediator *m, uint32_t cpu, const struct sen
 {
     struct ffa_vm *dst;
     uint8_t *rx = NULL;
-    uint32_t rx_size = 0, rx_hdr;
+    uint32_t rx_size = 0, rx_hdr, target = NOTIF_NO_TARGET;
     int32_t ret;
 
     if ((m->cfg.flags & FFA_CFG_VM_TO_VM) == 0)
@@ -118,15 +118,13 @@ static int32_t send_to_vm(struct ffa_mediator *m, uint32_t cpu, const struct sen
             ret = FFA_RET_NO_MEMORY;
         } else {
             deliver(rx, rx_hdr, h, tx);
-            ffam_lock(m, dst->lock);
-            dst->mbox.fw_notif |= FFA_FW_NOTIF_RX_FULL;
-            ffam_unlock(m, dst->lock);
+            target = ffam_notif_raise_rx_full(m, dst);
             ffam_vm_rx_fill_done(m, dst, cpu, true);
         }
     }
     ffam_unlock(m, m->lock);
-    if (ret == 0 && m->host->notify != NULL)
-        m->host->notify(m->host_ctx, h->receiver, 0, FFA_HOST_EVENT_RX_FULL);
+    if (ret == 0)
+        ffam_notif_signal(m, h->receiver, target);
     return ret;
 }
 

@@ -83,6 +83,8 @@ static uint32_t vm_props(const struct ffa_mediator *m, const struct ffa_vm *v)
 
     if (ffam_send2_supported(m, NULL))
         p |= PROP_INDIRECT_MSG;
+    if (ffam_notif_vm_receives(m, v))
+        p |= FFA_PART_PROP_NOTIF_RECV;
     if (!v->aarch32)
         p |= PROP_AARCH64;
     if (v->version >= FFA_VERSION_1_2 && ffam_fw_supports(m, FFA_MSG_SEND_DIRECT_REQ2))

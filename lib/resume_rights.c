@@ -70,14 +70,17 @@ static struct resume_slot *find(struct ffa_mediator *m, uint32_t target)
 int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target)
 {
     struct resume_slot *s;
+    bool other = false;
     uint16_t owner = 0;
 
     ffam_lock(m, m->resume_lock);
     s = find(m, target);
-    if (s != NULL && s->vm_id != vm->id)
+    if (s != NULL && s->vm_id != vm->id) {
+        other = true; /* another VM, or the hypervisor (0) */
         owner = s->vm_id;
+    }
     ffam_unlock(m, m->resume_lock);
-    if (owner == 0)
+    if (!other)
         return 0;
     MED_LOG(m, FFA_LOG_WARN, "ffa: VM 0x%x tried to run 0x%x, parked for VM 0x%x", vm->id, target,
             owner);
@@ -87,6 +90,15 @@ int32_t ffam_resume_rights_check(struct ffa_mediator *m, const struct ffa_vm *vm
 /* `target` is now parked for `vm` (the answer was FFA_INTERRUPT or FFA_YIELD naming it). */
 void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, uint32_t target)
 {
+    ffam_resume_rights_park_id(m, vm->id, target);
+}
+
+/*
+ * `target` is now parked for endpoint `owner`: a VM, or the hypervisor (0) whose framework
+ * message it was handling (lifecycle.c), which no VM may then resume.
+ */
+void ffam_resume_rights_park_id(struct ffa_mediator *m, uint16_t owner, uint32_t target)
+{
     struct resume_slot *s;
 
     ffam_lock(m, m->resume_lock);
@@ -95,12 +107,28 @@ void ffam_resume_rights_park(struct ffa_mediator *m, const struct ffa_vm *vm, ui
         s = find(m, 0);
     if (s != NULL) {
         s->target = target;
-        s->vm_id = vm->id;
+        s->vm_id = owner;
     }
     ffam_unlock(m, m->resume_lock);
     if (s == NULL)
-        MED_LOG(m, FFA_LOG_ERROR, "ffa: no slot to record that 0x%x is parked for VM 0x%x", target,
-                vm->id);
+        MED_LOG(m, FFA_LOG_ERROR, "ffa: no slot to record that 0x%x is parked for 0x%x", target,
+                owner);
+}
+
+/* A context parked for `owner` (a removed VM's, to resume until it completes). */
+bool ffam_resume_rights_find_owned(struct ffa_mediator *m, uint16_t owner, uint32_t *target)
+{
+    bool found = false;
+
+    ffam_lock(m, m->resume_lock);
+    for (uint32_t i = 0; i < m->resume_slots && !found; i++) {
+        if (m->resume[i].target != 0 && m->resume[i].vm_id == owner) {
+            *target = m->resume[i].target;
+            found = true;
+        }
+    }
+    ffam_unlock(m, m->resume_lock);
+    return found;
 }
 
 /* `target` is no longer parked (its request completed or it aborted). */

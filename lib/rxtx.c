@@ -158,6 +158,17 @@ void ffam_handle_rxtx_unmap(struct ffa_mediator *m, struct ffa_vm *vm, struct ff
     reply_success32(vm, regs, 0, 0);
 }
 
+/* Is the VM's "RX buffer full" framework notification still unread? Caller holds vm->lock. */
+static bool rx_full_unread(const struct ffa_mediator *m, struct ffa_vm *vm)
+{
+    bool unread;
+
+    ffam_lock(m, vm->notif_lock);
+    unread = (vm->notif.fw & FFA_FW_NOTIF_RX_FULL) != 0;
+    ffam_unlock(m, vm->notif_lock);
+    return unread;
+}
+
 /*
  * FFA_RX_RELEASE: the VM hands its RX buffer back. DENIED if nothing is mapped or the buffer is
  * not the VM's. When the SPMC knows the buffers, it may have filled the RX buffer itself (a
@@ -180,17 +191,18 @@ void ffam_handle_rx_release(struct ffa_mediator *m, struct ffa_vm *vm, struct ff
     ffam_lock(m, vm->lock);
     if (vm->mbox.rx == NULL) {
         ret = FFA_RET_DENIED;
+    } else if (vm->mbox.rx_state == RX_FULL && rx_full_unread(m, vm)) {
+        /*
+         * A message whose "RX buffer full" notification the VM has not read with
+         * FFA_NOTIFICATION_GET: Hafnium refuses the release (src/api.c, api_ffa_rx_release(),
+         * "notification pending").
+         */
+        ret = FFA_RET_DENIED;
     } else if (vm->mbox.rx_state == RX_FULL) {
         if (vm->mbox.rx_from_spmc)
             ret = release_to_spmc(m, vm, cpu);
         vm->mbox.rx_state = RX_FREE;
         vm->mbox.rx_from_spmc = false;
-        /*
-         * The message was consumed. Hafnium would refuse the release while the "RX buffer full"
-         * notification is unread, but VMs cannot read framework notifications here yet
-         * (no FFA_NOTIFICATION_GET), so releasing clears it.
-         */
-        vm->mbox.fw_notif &= ~FFA_FW_NOTIF_RX_FULL;
     } else if (vm->mbox.rx_state == RX_FREE && vm->mbox.forwarded) {
         ret = release_to_spmc(m, vm, cpu);
     } else {
@@ -258,25 +270,38 @@ void ffam_vm_rx_fill_done(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cp
     ffam_unlock(m, vm->lock);
 }
 
-/* At VM removal: give back an RX buffer the SPMC lent, unmap everything. */
-void ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu)
+/*
+ * At VM removal: give back an RX buffer the SPMC lent, then unmap the pair in the SPMC and in the
+ * mediator. The SPMC answering that it has nothing mapped (INVALID_PARAMETERS, NOT_SUPPORTED)
+ * counts as unmapped; any other refusal leaves the pair mapped (it may still write the VM's RX
+ * buffer), except that `force` drops the mediator's own mapping anyway.
+ */
+int32_t ffam_vm_buffers_teardown(struct ffa_mediator *m, struct ffa_vm *vm, uint32_t cpu,
+                                 bool force)
 {
+    int32_t ret = 0;
+
     ffam_lock(m, vm->lock);
     if (vm->mbox.tx != NULL) {
-        int32_t ret = 0;
-
-        if (vm->mbox.rx_from_spmc)
-            ret = release_to_spmc(m, vm, cpu);
-        if (ret == 0)
+        if (vm->mbox.rx_from_spmc && release_to_spmc(m, vm, cpu) == 0)
+            vm->mbox.rx_from_spmc = false;
+        ret = unmap_locked(m, vm, cpu);
+        if (ret == FFA_RET_INVALID_PARAMETERS || ret == FFA_RET_NOT_SUPPORTED) {
+            MED_LOG(m, FFA_LOG_WARN, "ffa: VM 0x%x: the SPMC had no buffers to unmap: %d", vm->id,
+                    ret);
+            vm->mbox.forwarded = false;
             ret = unmap_locked(m, vm, cpu);
+        }
         if (ret != 0) {
-            /* The SPMC refused: the guest pages are unmapped anyway, the VM is going away. */
             MED_LOG(m, FFA_LOG_ERROR, "ffa: VM 0x%x: SPMC refused the unmap at removal: %d", vm->id,
                     ret);
-            m->host->guest_unmap(m->host_ctx, vm->id, vm->mbox.rx, vm->mbox.pages);
-            m->host->guest_unmap(m->host_ctx, vm->id, vm->mbox.tx, vm->mbox.pages);
-            vm->mbox = (struct vm_mailbox){0};
+            if (force) {
+                m->host->guest_unmap(m->host_ctx, vm->id, vm->mbox.rx, vm->mbox.pages);
+                m->host->guest_unmap(m->host_ctx, vm->id, vm->mbox.tx, vm->mbox.pages);
+                vm->mbox = (struct vm_mailbox){0};
+            }
         }
     }
     ffam_unlock(m, vm->lock);
+    return ret;
 }

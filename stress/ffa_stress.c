@@ -590,6 +590,17 @@ static void op_recv(int self, struct vm_rec *v, uint16_t vcpu)
                     "%u)",
                     v->id, off, ids, size);
         count(&S.received);
+        /*
+         * Read the "RX buffer full" notification first, as Linux does on the notification
+         * pending interrupt: the mediator refuses to release a buffer whose notification is
+         * unread (Hafnium's rule).
+         */
+        r = call(
+            self, v, vcpu,
+            regs(FFA_NOTIFICATION_GET, (uint32_t)vcpu << 16 | v->id, FFA_NOTIF_GET_HYP, 0, 0, 0));
+        if ((uint32_t)r.x[0] != FFA_SUCCESS_32 || (r.x[7] & FFA_FW_NOTIF_RX_FULL) == 0)
+            fz_fail("VM 0x%x: NOTIFICATION_GET after a message: 0x%x w2 %d w7 0x%x", v->id,
+                    (uint32_t)r.x[0], (int32_t)r.x[2], (uint32_t)r.x[7]);
         r = call(self, v, vcpu, regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0));
         if ((uint32_t)r.x[0] != FFA_SUCCESS_32)
             fz_fail("VM 0x%x: RX_RELEASE of a message: %d", v->id, (int32_t)r.x[2]);
@@ -687,8 +698,21 @@ static void vm_bring_up(struct vm_rec *v, int self)
 
 static void vm_take_down(struct vm_rec *v)
 {
-    if (ffa_vm_remove(S.m, v->vm) != 0)
-        fz_fail("ffa_vm_remove(0x%x) failed", v->id);
+    int ret;
+
+    /*
+     * The removal resumes the contexts still parked for the VM and drops their answers; one
+     * preempted again makes it pending, and ffa_mediator_poll() finishes it (the ID is free
+     * again only then). Those are the hypervisor's own calls (no VM's).
+     */
+    st_current_vm = 0;
+    ret = ffa_vm_remove(S.m, v->vm);
+    for (unsigned n = 0; ret == FFA_LIFECYCLE_PENDING && n < 100000; n++) {
+        sched_yield();
+        ret = ffa_mediator_poll(S.m);
+    }
+    if (ret != 0)
+        fz_fail("ffa_vm_remove(0x%x) failed: %d", v->id, ret);
     v->vm = NULL;
     /* A send that delivered before the removal notifies after it: wait for those. */
     while (__atomic_load_n(&v->sends_in_flight, __ATOMIC_ACQUIRE) != 0)

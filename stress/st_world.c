@@ -136,7 +136,10 @@ static void run(struct st_world *w, const struct ffa_regs *in, struct ffa_regs *
     *r = w->parked[i].resp;
     w->parked[i].used = false;
     w->responses++;
-    if (w->parked[i].owner != 0 && w->parked[i].owner != st_current_vm && w->n_lost < ST_LOST_LOG)
+    /* The hypervisor's own FFA_RUN (0: a removed VM's context resumed at its removal) loses
+     * nothing: the VM is gone. */
+    if (w->parked[i].owner != 0 && st_current_vm != 0 && w->parked[i].owner != st_current_vm &&
+        w->n_lost < ST_LOST_LOG)
         w->lost[w->n_lost++] =
             (struct st_lost){(uint32_t)r->x[0] == FFA_MSG_SEND_DIRECT_RESP2 ? r->x[4] : r->x[3],
                              w->parked[i].owner, st_current_vm};
@@ -201,6 +204,8 @@ static void world_call(void *ctx, uint32_t cpu, const struct ffa_regs *in_regs,
     case FFA_RX_ACQUIRE:
     case FFA_RX_RELEASE:
     case FFA_MSG_SEND2:
+    case FFA_NOTIFICATION_BITMAP_CREATE: /* each VM's, at ffa_vm_add() and its removal */
+    case FFA_NOTIFICATION_BITMAP_DESTROY:
         reply(&r, FFA_SUCCESS_32, 0, 0, 0);
         break;
     default:

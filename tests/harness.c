@@ -225,7 +225,8 @@ static void h_notify(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_ev
 {
     struct test_host *h = host;
 
-    (void)vcpu;
+    if (h->notifies < TEST_MAX_EVENTS)
+        h->events[h->notifies] = (struct test_event){vm_id, vcpu, event};
     h->notifies++;
     h->notified_vm = vm_id;
     h->notified_event = event;
@@ -622,6 +623,15 @@ static uint32_t fw_bit(uint32_t fid)
         {FFA_RX_RELEASE, FW_RX_RELEASE},
         {FFA_PARTITION_INFO_GET, FW_PARTINFO},
         {FFA_MSG_SEND2, FW_MSG_SEND2},
+        {FFA_NOTIFICATION_BITMAP_CREATE, FW_NOTIF},
+        {FFA_NOTIFICATION_BITMAP_DESTROY, FW_NOTIF},
+        {FFA_NOTIFICATION_BIND, FW_NOTIF},
+        {FFA_NOTIFICATION_UNBIND, FW_NOTIF},
+        {FFA_NOTIFICATION_SET, FW_NOTIF},
+        {FFA_NOTIFICATION_GET, FW_NOTIF},
+        {FFA_NOTIFICATION_INFO_GET_64, FW_NOTIF},
+        {FFA_FEATURE_SRI, FW_SRI},
+        {FFA_FEATURE_NOTIF, FW_NOTIF_PER_VCPU},
         {FFA_MEM_SHARE_32, FW_MEM_SHARE_32},
         {FFA_MEM_SHARE_64, FW_MEM_SHARE_64},
         {FFA_MEM_LEND_32, FW_MEM_LEND_32},
@@ -671,6 +681,8 @@ static int script_probe(struct ffa_mock *mock, uint32_t fw_version, uint32_t fw_
             return -1;
         if (fw_abis & bit) {
             s.reply.x[0] = FFA_SUCCESS_32;
+            if (abis[i] == FFA_FEATURE_SRI)
+                s.reply.x[2] = TEST_FW_SRI_INTID;
         } else {
             s.reply.x[0] = FFA_ERROR;
             s.reply.x[2] = (uint32_t)FFA_RET_NOT_SUPPORTED;
@@ -757,6 +769,60 @@ static int expect_own_buffers(struct fixture *f, uint32_t fw_abis)
     return 0;
 }
 
+int th_try_expect_bitmap_create(struct fixture *f, uint16_t id, uint16_t vcpus, int32_t error)
+{
+    struct ffa_mock_step s = {
+        .call = {{FFA_NOTIFICATION_BITMAP_CREATE, id, vcpus}},
+        .match = FFA_MOCK_X_ALL,
+        .reply = {{FFA_SUCCESS_32}},
+    };
+
+    if (error != 0)
+        s.reply = (struct ffa_regs){{FFA_ERROR, 0, (uint32_t)error}};
+    if (ffa_mock_expect(f->mock, &s) != 0)
+        return -1;
+    if (error == 0 && f->nbitmaps < TEST_MAX_GUESTS)
+        f->bitmaps[f->nbitmaps++] = id;
+    return 0;
+}
+
+/* With FW_NOTIF, adding VM `id` creates its bitmap first. */
+static int expect_vm_bitmap(struct fixture *f, uint16_t id)
+{
+    if ((f->fw_abis & FW_NOTIF) == 0)
+        return 0;
+    return th_try_expect_bitmap_create(f, id, 2, 0);
+}
+
+/* The BITMAP_DESTROY of each recorded VM still present, in ascending ID order. */
+static int expect_bitmap_destroys(struct fixture *f)
+{
+    int last = -1;
+
+    for (unsigned n = 0; n < f->nbitmaps; n++) {
+        int next = 0x10000;
+
+        for (unsigned i = 0; i < f->nbitmaps; i++) {
+            if (f->bitmaps[i] > last && f->bitmaps[i] < next)
+                next = f->bitmaps[i];
+        }
+        if (next == 0x10000)
+            break;
+        last = next;
+        if (ffa_vm_find(f->m, (uint16_t)next) != NULL) {
+            struct ffa_mock_step s = {
+                .call = {{FFA_NOTIFICATION_BITMAP_DESTROY, (uint64_t)next}},
+                .match = FFA_MOCK_X_ALL,
+                .reply = {{FFA_SUCCESS_32}},
+            };
+
+            if (ffa_mock_expect(f->mock, &s) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int th_try_call(struct fixture *f, struct ffa_vm *vm, struct ffa_regs *regs)
 {
     uint32_t fid = (uint32_t)regs->x[0];
@@ -782,6 +848,7 @@ static int fixture_build(struct fixture *f, const struct th_opts *o)
 
     f->sps = o->sps;
     f->sp_count = o->sp_count;
+    f->fw_abis = o->fw_abis;
     f->mock = ffa_mock_create();
     if (f->mock == NULL) {
         print_error("setup: ffa_mock_create: out of memory\n");
@@ -813,6 +880,10 @@ static int fixture_build(struct fixture *f, const struct th_opts *o)
         return -1;
     }
     f->mock_failures_reported = f->mock_failures;
+    if (expect_vm_bitmap(f, TEST_VM_ID) != 0)
+        return -1;
+    if (o->before_vm != NULL && o->before_vm(f) != 0)
+        return -1;
     ret = ffa_vm_add(f->m, TEST_VM_ID, 2, o->vm_flags, &f->vm);
     if (ret != 0) {
         print_error("setup: ffa_vm_add: %d\n", ret);
@@ -924,6 +995,8 @@ int th_fixture_release(struct fixture *f)
     if (f->mock != NULL) {
         /* Whatever the test left, nothing below may longjmp before everything is freed. */
         ffa_mock_set_fail_handler(f->mock, th_mock_record, f);
+        if (f->m != NULL)
+            bad |= expect_bitmap_destroys(f) != 0;
         if (f->m != NULL && f->own_buffers) {
             struct ffa_mock_step unmap = {
                 .call = {{FFA_RXTX_UNMAP}},
@@ -995,8 +1068,10 @@ int th_try_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_t versi
                   struct ffa_vm **vm)
 {
     struct ffa_regs r = th_regs(FFA_VERSION, version, 0, 0, 0, 0, 0, 0);
-    int ret = ffa_vm_add(f->m, id, 2, flags, vm);
+    int ret = expect_vm_bitmap(f, id);
 
+    if (ret == 0)
+        ret = ffa_vm_add(f->m, id, 2, flags, vm);
     if (ret != 0) {
         print_error("setup: ffa_vm_add(0x%x): %d\n", id, ret);
         return -1;
@@ -1033,6 +1108,7 @@ struct ffa_vm *th_add_vm(struct fixture *f, uint16_t id, uint32_t flags, uint32_
     struct ffa_vm *vm;
     struct ffa_regs r = th_regs(FFA_VERSION, version, 0, 0, 0, 0, 0, 0);
 
+    assert_int_equal(expect_vm_bitmap(f, id), 0);
     assert_int_equal(ffa_vm_add(f->m, id, 2, flags, &vm), 0);
     th_call_vm(f, vm, &r);
     r = th_regs(FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
@@ -1091,6 +1167,12 @@ void th_expect_on_cpu(struct ffa_mock *mock, uint32_t match, struct ffa_regs cal
         .call = call, .match = match | FFA_MOCK_CPU, .cpu = cpu, .reply = reply};
 
     assert_int_equal(ffa_mock_expect(mock, &s), 0);
+}
+
+void th_expect_resume_at_removal(struct ffa_mock *mock, uint32_t target)
+{
+    th_expect(mock, FFA_MOCK_X(1), th_regs(FFA_RUN, target, 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
 }
 
 void th_map_buffers(struct fixture *f, struct ffa_vm *vm, uint32_t pages)

@@ -38,6 +38,7 @@
 #define TEST_RO_IPA      (TEST_RAM_IPA + (uint64_t)(TEST_RAM_PAGES - TEST_RO_PAGES) * 4096u)
 #define TEST_PA(vm, ipa) (((uint64_t)(vm) << 40) | (ipa))
 #define TEST_MAX_GUESTS  8
+#define TEST_MAX_EVENTS  64
 
 struct test_guest {
     uint16_t vm_id;
@@ -83,10 +84,14 @@ struct test_host {
     long live_pages;
     int guest_map_fails; /* next guest_map answers this code once (0: none) */
     int scatter_pa;
-    /* host events */
+    /* host events: how many, the last one, and the first TEST_MAX_EVENTS in order */
     unsigned notifies;
     uint16_t notified_vm;
     enum ffa_host_event notified_event;
+    struct test_event {
+        uint16_t vm, vcpu;
+        enum ffa_host_event event;
+    } events[TEST_MAX_EVENTS];
     /*
      * Memory sharing (test_host_ops_mem). Physical addresses of guest pages: contiguous with
      * the IPAs by default; `mem_run` > 0 leaves a one-page hole after every mem_run pages, so
@@ -177,9 +182,16 @@ int th_host_release(struct test_host *h);
 #define FW_MEM_RECLAIM   (1u << 17)
 #define FW_MEM_FRAG_RX   (1u << 18)
 #define FW_MEM_FRAG_TX   (1u << 19)
-#define FW_ALL_MSG       0x1fu
-#define FW_ALL_BUFFERS   0x7e0u
-#define FW_ALL_MEM       0xff800u
+/* Notifications: the seven ABIs (bitmap create/destroy, bind, unbind, set, get, info get 64). */
+#define FW_NOTIF (1u << 20)
+/* FFA_FEATURES(2): the schedule receiver interrupt TEST_FW_SRI_INTID; else NOT_SUPPORTED. */
+#define FW_SRI (1u << 21)
+/* FFA_FEATURES(4) answers SUCCESS, w2 = 0: per-vCPU notifications; else NOT_SUPPORTED. */
+#define FW_NOTIF_PER_VCPU (1u << 22)
+#define FW_ALL_MSG        0x1fu
+#define FW_ALL_BUFFERS    0x7e0u
+#define FW_ALL_MEM        0xff800u
+#define TEST_FW_SRI_INTID 8u /* Hafnium's HF_SCHEDULE_RECEIVER_INTID */
 
 /* A secure partition the scripted SPMC lists (one entry per UUID). */
 struct th_sp {
@@ -203,6 +215,12 @@ struct th_opts {
     const struct th_sp *sps; /* what PARTITION_INFO_GET lists (with FW_PARTINFO) */
     size_t sp_count;
     /*
+     * Optional: called right before TEST_VM_ID is added (after its bitmap creation is scripted),
+     * to script what else adding it makes the mediator ask (VM-created messages). Returns 0, or
+     * -1 after printing why (the setup then fails).
+     */
+    int (*before_vm)(struct fixture *f);
+    /*
      * Optional: the backend the mediator gets, built around the mock's (a test's model of part of
      * the secure world, which passes everything else to `inner`).
      */
@@ -220,6 +238,16 @@ struct fixture {
     uint64_t own_tx_pa, own_rx_pa;
     const struct th_sp *sps;
     size_t sp_count;
+    /*
+     * With FW_NOTIF the secure world has notification bitmaps: th_setup() and th_try_add_vm()
+     * script FFA_NOTIFICATION_BITMAP_CREATE(id, 2) before adding a VM and record the ID, and the
+     * teardown scripts FFA_NOTIFICATION_BITMAP_DESTROY for each recorded VM still present, in
+     * ascending ID order (the order ffa_mediator_destroy() removes them in). A test whose VMs
+     * also have forwarded buffers removes them itself.
+     */
+    uint32_t fw_abis;
+    uint16_t bitmaps[TEST_MAX_GUESTS];
+    unsigned nbitmaps;
     /* Mock failures (th_mock_record), and how many of them already failed the test. */
     unsigned mock_failures, mock_failures_reported;
     char mock_message[8192]; /* the last one */
@@ -333,6 +361,15 @@ void th_expect(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, stru
 /* The same, issued on processor `cpu`. */
 void th_expect_on_cpu(struct ffa_mock *mock, uint32_t match, struct ffa_regs call, uint32_t cpu,
                       struct ffa_regs reply);
+
+/* Script FFA_NOTIFICATION_BITMAP_CREATE(id, vcpus) answered SUCCESS (or `error` if non-zero). */
+int th_try_expect_bitmap_create(struct fixture *f, uint16_t id, uint16_t vcpus, int32_t error);
+
+/*
+ * A context left parked for a VM (its request answered FFA_INTERRUPT or FFA_YIELD) is resumed
+ * when the VM is removed: expect that FFA_RUN(target), answered FFA_MSG_WAIT (the request done).
+ */
+void th_expect_resume_at_removal(struct ffa_mock *mock, uint32_t target);
 
 /* Fill x8..x17 with a recognisable pattern. */
 void th_fill_high(struct ffa_regs *r, uint64_t seed);

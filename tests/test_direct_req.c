@@ -228,6 +228,7 @@ static void test_interrupt_reply_is_passed_through(void **state)
     assert_int_equal(r.x[1], (uint32_t)(TEST_SP_ID << 16));
     for (int i = 2; i < 8; i++)
         assert_int_equal(r.x[i], 0);
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, TEST_SP_ID << 16);
 }
 
 static void test_yield_reply_is_passed_through_with_timeout(void **state)
@@ -240,6 +241,7 @@ static void test_yield_reply_is_passed_through_with_timeout(void **state)
     assert_int_equal(r.x[1], TEST_SP_ID << 16);
     assert_int_equal(r.x[2], 1000000);
     assert_int_equal(r.x[3], 2);
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, TEST_SP_ID << 16);
 }
 
 static void test_success32_reply_is_passed_through_masked(void **state)

@@ -136,6 +136,7 @@ static void test_req2_interrupted_gets_32_bit_interrupt_and_zeroed_x8_x17(void *
     assert_int_equal(r.x[1], TEST_SP_ID << 16);
     for (int i = 2; i < FFA_NUM_REGS; i++)
         assert_int_equal(r.x[i], 0);
+    th_expect_resume_at_removal(f->mock, TEST_SP_ID << 16);
 }
 
 int main(void)

@@ -810,20 +810,63 @@ static void test_removed_vm_shares_are_reclaimed(void **state)
     assert_int_equal(mf->f->host.mem_pages_held, 0);
 }
 
+static unsigned gone_events(const struct fixture *f, uint16_t vm)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < f->host.notifies && i < TEST_MAX_EVENTS; i++)
+        n += f->host.events[i].event == FFA_HOST_EVENT_VM_GONE && f->host.events[i].vm == vm;
+    return n;
+}
+
 /*
- * An SP still holds the memory when its lender goes away: the SPMC refuses the reclaim, and the
- * pages stay pinned (never given back to a VM the SP could spy on through them).
+ * An SP still holds the memory when its lender goes away: the SPMC refuses the reclaim, the pages
+ * stay pinned (never given back to a VM the SP could spy on through them) and the VM is not gone;
+ * ffa_mediator_poll() tries again, and once the SP relinquished it the pages go back and the VM
+ * is gone.
  */
-static void test_removed_vm_share_an_sp_still_holds_stays_pinned(void **state)
+static void test_removed_vm_share_an_sp_still_holds_is_reclaimed_once_relinquished(void **state)
 {
     struct memfix *mf = mf_of(state);
     struct md d = md_share_to_sp(FFA_VERSION_1_2, one_page, 1);
 
     assert_int_equal(md_send(mf->f, mf->f->vm, FFA_MEM_SHARE_64, &d, 0).x[0], FFA_SUCCESS_32);
     mf->fw.reclaim_code = FFA_RET_DENIED;
-    assert_int_equal(ffa_vm_remove(mf->f->m, mf->f->vm), 0);
-    mf->f->vm = NULL;
+    assert_int_equal(ffa_vm_remove(mf->f->m, mf->f->vm), FFA_LIFECYCLE_PENDING);
     assert_int_equal(mf->fw.reclaims, 1);
+    assert_int_equal(mf->f->host.mem_pages_held, 1);
+    assert_int_equal(mf->f->host.mem_releases, 0);
+    assert_int_equal(gone_events(mf->f, TEST_VM_ID), 0);
+    assert_int_equal(ffa_mediator_poll(mf->f->m), FFA_LIFECYCLE_PENDING); /* still held */
+    assert_int_equal(mf->fw.reclaims, 2);
+    assert_int_equal(mf->f->host.mem_pages_held, 1);
+    mf->fw.reclaim_code = 0; /* the SP relinquished it */
+    assert_int_equal(ffa_mediator_poll(mf->f->m), 0);
+    mf->f->vm = NULL;
+    assert_int_equal(mf->fw.reclaims, 3);
+    assert_int_equal(mf->f->host.mem_pages_held, 0);
+    assert_int_equal(mf->f->host.mem_releases, 1);
+    assert_int_equal(gone_events(mf->f, TEST_VM_ID), 1);
+}
+
+/* Still held when the mediator is destroyed: the pages stay pinned for good, the VM not reported.
+ */
+static void test_share_an_sp_still_holds_at_mediator_destroy_stays_pinned(void **state)
+{
+    struct memfix *mf = mf_of(state);
+    struct md d = md_share_to_sp(FFA_VERSION_1_2, one_page, 1);
+
+    assert_int_equal(md_send(mf->f, mf->f->vm, FFA_MEM_SHARE_64, &d, 0).x[0], FFA_SUCCESS_32);
+    mf->fw.reclaim_code = FFA_RET_DENIED;
+    assert_int_equal(ffa_vm_remove(mf->f->m, mf->f->vm), FFA_LIFECYCLE_PENDING);
+    if (mf->f->own_buffers)
+        th_expect(mf->f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0),
+                  th_regs(FFA_SUCCESS_32, 0, 0, 0, 0, 0, 0, 0));
+    ffa_mediator_destroy(mf->f->m);
+    mf->f->m = NULL;
+    mf->f->vm = NULL;
+    mf->f->own_buffers = 0;
+    assert_int_equal(mf->fw.reclaims, 2);
     assert_int_equal(mf->f->host.mem_pages_held, 1);
     assert_int_equal(mf->f->host.mem_releases, 0);
     /* The test host's own bookkeeping: the page is the SP's, not leaked by the test. */
@@ -959,7 +1002,8 @@ int main(void)
         T(test_garbage_reclaim_answer_keeps_the_pages, open_v12),
         T(test_another_vms_reclaim_is_invalid, open_v12),
         T(test_removed_vm_shares_are_reclaimed, open_v12),
-        T(test_removed_vm_share_an_sp_still_holds_stays_pinned, open_v12),
+        T(test_removed_vm_share_an_sp_still_holds_is_reclaimed_once_relinquished, open_v12),
+        T(test_share_an_sp_still_holds_at_mediator_destroy_stays_pinned, open_v12),
         T(test_features_report_what_the_spmc_has, open_v12),
         T(test_features_and_calls_without_spmc_support_are_not_supported, open_fw_share_only),
         T(test_aarch32_vm_has_no_64_bit_memory_abis, open_v12),

@@ -350,10 +350,13 @@ static void test_vm_to_vm_lists_the_other_vms(void **state)
     r = th_do(f, f->vm, info_get(NULL, 0));
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     assert_int_equal(r.x[2], 4); /* 2 partitions, not itself (v1.1), 2 other VMs by ID */
-    /* Indirect messaging (bit 2) with VM-to-VM; bit 10 (REQ2) is hidden from a v1.1 caller... */
-    assert_entry24(rx + 48, 4, 2, 0x106, NULL);
+    /*
+     * Indirect messaging (bit 2) and notification reception (bit 3, VM-to-VM notifications) with
+     * VM-to-VM; bit 10 (REQ2) is hidden from a v1.1 caller...
+     */
+    assert_entry24(rx + 48, 4, 2, 0x10e, NULL);
     /* ...and an AArch32 VM has no bit 8. */
-    assert_entry24(rx + 72, 5, 2, 0x006, NULL);
+    assert_entry24(rx + 72, 5, 2, 0x00e, NULL);
 }
 
 static void test_list_too_big_for_the_rx_buffer_is_no_memory(void **state)

@@ -167,6 +167,7 @@ static void test_run_passes_interrupt_through(void **state)
 
     assert_int_equal(r.x[0], FFA_INTERRUPT);
     assert_int_equal(r.x[1], SP_TARGET(0));
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, SP_TARGET(0));
 }
 
 static void test_run_passes_yield_through(void **state)
@@ -176,6 +177,7 @@ static void test_run_passes_yield_through(void **state)
 
     assert_int_equal(r.x[0], FFA_MSG_YIELD);
     assert_int_equal(r.x[2], 7);
+    th_expect_resume_at_removal(((struct fixture *)*state)->mock, SP_TARGET(0));
 }
 
 static void test_run_passes_error_through(void **state)
@@ -260,6 +262,7 @@ static void test_run_of_a_context_parked_for_another_vm_is_denied(void **state)
     /* No secure-world call is scripted: VM 2 must not reach the SPMC. */
     r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
+    th_expect_resume_at_removal(f->mock, SP_TARGET(0));
 }
 
 static void test_run_of_its_own_parked_context_is_forwarded(void **state)
@@ -297,6 +300,7 @@ static void test_yield_parks_the_context_too(void **state)
     park_for_vm1(f, FFA_MSG_YIELD);
     r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
+    th_expect_resume_at_removal(f->mock, SP_TARGET(0));
 }
 
 static void test_run_refused_by_the_spmc_keeps_the_context_parked(void **state)
@@ -311,6 +315,7 @@ static void test_run_refused_by_the_spmc_keeps_the_context_parked(void **state)
     th_assert_error(&r, FFA_RET_BUSY);
     r = th_do(f, vm2, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
+    th_expect_resume_at_removal(f->mock, SP_TARGET(0));
 }
 
 static void test_aborted_target_is_no_longer_parked(void **state)
@@ -329,7 +334,11 @@ static void test_aborted_target_is_no_longer_parked(void **state)
     th_assert_error(&r, FFA_RET_ABORTED); /* the SPMC answers now */
 }
 
-static void test_removing_a_vm_frees_what_was_parked_for_it(void **state)
+/*
+ * Removing a VM resumes what was parked for it until the request completes, and drops the
+ * response: the context is then free, and any VM may run it.
+ */
+static void test_removing_a_vm_runs_what_was_parked_for_it_to_completion(void **state)
 {
     struct fixture *f = *state;
     struct ffa_vm *vm2 = vm_of(f, VM2_ID);
@@ -340,12 +349,14 @@ static void test_removing_a_vm_frees_what_was_parked_for_it(void **state)
     th_expect(f->mock, FFA_MOCK_X(0), th_regs(FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0, 0, 0, 0),
               th_regs(FFA_INTERRUPT, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_call_vm(f, vm2, &r);
-    assert_int_equal(ffa_vm_remove(f->m, vm2), 0);
     th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
               th_regs(FFA_MSG_SEND_DIRECT_RESP_32, (TEST_SP_ID << 16) | VM2_ID, 0, 0, 0, 0, 0, 0));
-    /* The hypervisor's scheduler may drain it on another VM: the response is not that VM's. */
+    assert_int_equal(ffa_vm_remove(f->m, vm2), 0);
+    assert_int_equal(ffa_mock_pending(f->mock), 0);
+    th_expect(f->mock, FFA_MOCK_X_ALL, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0),
+              th_regs(FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0));
     r = th_do(f, vm3, th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
-    th_assert_error(&r, FFA_RET_ABORTED);
+    assert_int_equal(r.x[0], FFA_MSG_WAIT);
 }
 
 static void test_response_for_another_vm_after_run_is_aborted(void **state)
@@ -381,6 +392,7 @@ static void test_chain_preemption_parks_the_named_context(void **state)
     chain_preempt_for_vm1(f);
     r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, TEST_SP2_ID << 16, 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_DENIED);
+    th_expect_resume_at_removal(f->mock, TEST_SP2_ID << 16);
 }
 
 static void test_chain_preemption_unparks_the_first_context(void **state)
@@ -393,6 +405,7 @@ static void test_chain_preemption_unparks_the_first_context(void **state)
               th_regs(FFA_ERROR, 0, (uint32_t)FFA_RET_BUSY, 0, 0, 0, 0, 0));
     r = th_do(f, vm_of(f, VM2_ID), th_regs(FFA_RUN, SP_TARGET(0), 0, 0, 0, 0, 0, 0));
     th_assert_error(&r, FFA_RET_BUSY); /* 0x8001 is no longer parked: the SPMC decides */
+    th_expect_resume_at_removal(f->mock, TEST_SP2_ID << 16);
 }
 
 int main(void)
@@ -420,7 +433,7 @@ int main(void)
         T(test_yield_parks_the_context_too, setup_two_vms),
         T(test_run_refused_by_the_spmc_keeps_the_context_parked, setup_two_vms),
         T(test_aborted_target_is_no_longer_parked, setup_two_vms),
-        T(test_removing_a_vm_frees_what_was_parked_for_it, setup_three_vms),
+        T(test_removing_a_vm_runs_what_was_parked_for_it_to_completion, setup_three_vms),
         T(test_response_for_another_vm_after_run_is_aborted, setup_v1_2),
         T(test_chain_preemption_parks_the_named_context, setup_two_vms),
         T(test_chain_preemption_unparks_the_first_context, setup_two_vms),

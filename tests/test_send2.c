@@ -47,6 +47,23 @@ static struct ffa_regs send2(struct fixture *f, struct ffa_vm *vm)
     return th_do(f, vm, th_regs(FFA_MSG_SEND2, 0, 0, 0, 0, 0, 0, 0));
 }
 
+/* The receiver reads its hypervisor framework bitmap (vCPU 0), as Linux does on the NPI. */
+static struct ffa_regs get_hyp_framework(struct fixture *f, struct ffa_vm *vm)
+{
+    return th_do(f, vm,
+                 th_regs(FFA_NOTIFICATION_GET, ffa_vm_id(vm), FFA_NOTIF_GET_HYP, 0, 0, 0, 0, 0));
+}
+
+/* Read the "RX buffer full" notification, then release the buffer (Linux's receive path). */
+static struct ffa_regs read_and_release(struct fixture *f, struct ffa_vm *vm)
+{
+    struct ffa_regs r = get_hyp_framework(f, vm);
+
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    assert_int_equal(r.x[7], FFA_FW_NOTIF_RX_FULL);
+    return th_do(f, vm, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+}
+
 /*
  * The header is read once: a sibling vCPU flipping the offset between a valid value and one far
  * past the buffer must never make the mediator copy out of bounds. (A double fetch would read
@@ -321,13 +338,29 @@ static void test_receiver_owns_rx_until_release(void **state)
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     r = send2(p->f, p->a);
     th_assert_error(&r, FFA_RET_BUSY); /* B has not released */
-    r = th_do(p->f, p->b, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    r = read_and_release(p->f, p->b);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     r = send2(p->f, p->a);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
 }
 
-static void test_release_clears_the_rx_full_notification(void **state)
+static void test_get_reads_and_clears_the_rx_full_notification(void **state)
+{
+    struct pair *p = *state;
+    struct ffa_regs r;
+
+    put_message(p->f, TEST_VM_ID, 20, TEST_VM_ID, VM_B, 1, "x");
+    r = send2(p->f, p->a);
+    assert_int_equal(r.x[0], FFA_SUCCESS_32);
+    r = get_hyp_framework(p->f, p->b);
+    assert_int_equal(r.x[7], FFA_FW_NOTIF_RX_FULL);
+    assert_int_equal(ffa_vm_framework_notifications(p->b), 0);
+    r = get_hyp_framework(p->f, p->b);
+    assert_int_equal(r.x[7], 0); /* read once */
+}
+
+/* Hafnium's rule: the buffer cannot be released while its "RX buffer full" is unread. */
+static void test_release_before_reading_the_rx_full_notification_is_denied(void **state)
 {
     struct pair *p = *state;
     struct ffa_regs r;
@@ -336,8 +369,10 @@ static void test_release_clears_the_rx_full_notification(void **state)
     r = send2(p->f, p->a);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
     r = th_do(p->f, p->b, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+    th_assert_error(&r, FFA_RET_DENIED);
+    assert_int_equal(ffa_vm_framework_notifications(p->b), FFA_FW_NOTIF_RX_FULL);
+    r = read_and_release(p->f, p->b);
     assert_int_equal(r.x[0], FFA_SUCCESS_32);
-    assert_int_equal(ffa_vm_framework_notifications(p->b), 0);
 }
 
 /* A's message with this header (offset written as is, even past the buffer) is refused. */
@@ -596,7 +631,7 @@ static void test_header_is_copied_once_against_a_racing_vcpu(void **state)
 
             assert_int_equal(le(rx + 16, 4), 64);
             ok++;
-            r = th_do(p->f, p->b, th_regs(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0));
+            r = read_and_release(p->f, p->b);
             assert_int_equal(r.x[0], FFA_SUCCESS_32);
         } else {
             th_assert_error(&r, FFA_RET_INVALID_PARAMETERS);
@@ -619,7 +654,8 @@ int main(void)
         T(test_v1_2_to_v1_1_delivers_with_a_v1_1_header, setup_v1_2_to_v1_1),
         T(test_v1_2_uuid_travels_to_a_v1_2_receiver, setup_v1_2_to_v1_2),
         T(test_receiver_owns_rx_until_release, setup_v1_1_to_v1_1),
-        T(test_release_clears_the_rx_full_notification, setup_v1_1_to_v1_1),
+        T(test_get_reads_and_clears_the_rx_full_notification, setup_v1_1_to_v1_1),
+        T(test_release_before_reading_the_rx_full_notification_is_denied, setup_v1_1_to_v1_1),
         T(test_header_sender_must_be_the_caller, setup_v1_1_to_v1_2),
         T(test_header_receiver_must_not_be_the_caller, setup_v1_1_to_v1_2),
         T(test_payload_must_follow_the_senders_v1_1_header, setup_v1_1_to_v1_2),

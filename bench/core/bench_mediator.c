@@ -55,8 +55,9 @@ static void null_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct
         out->x[3] = w3;
     } else if (fid == FFA_VERSION) {
         out->x[0] = FFA_VERSION_1_2;
-    } else if (fid == FFA_FEATURES) {
-        out->x[0] = FFA_SUCCESS_32;
+    } else if (fid == FFA_FEATURES || fid == FFA_NOTIFICATION_BITMAP_CREATE ||
+               fid == FFA_NOTIFICATION_BITMAP_DESTROY) {
+        out->x[0] = FFA_SUCCESS_32; /* every ABI; a VM's bitmap is created and destroyed */
     } else {
         out->x[0] = FFA_ERROR;
         out->x[2] = (uint32_t)FFA_RET_NOT_SUPPORTED;

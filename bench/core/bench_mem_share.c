@@ -194,8 +194,10 @@ static void world_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struc
         out->x[0] = FFA_VERSION_1_2;
         return;
     }
+    /* Every ABI is there; the VM's notification bitmap is created and destroyed. */
     if (fid == FFA_FEATURES || fid == FFA_RXTX_MAP_64 || fid == FFA_RXTX_UNMAP ||
-        fid == FFA_MEM_RECLAIM) {
+        fid == FFA_MEM_RECLAIM || fid == FFA_NOTIFICATION_BITMAP_CREATE ||
+        fid == FFA_NOTIFICATION_BITMAP_DESTROY) {
         out->x[0] = FFA_SUCCESS_32;
         return;
     }

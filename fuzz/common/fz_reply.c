@@ -38,6 +38,7 @@ static bool answer_allowed(uint32_t fid, uint32_t ans, uint32_t version)
                ans == FFA_MSG_SEND_DIRECT_RESP_64 || ans == FFA_MSG_WAIT ||
                (ans == FFA_MSG_SEND_DIRECT_RESP2 && version >= FFA_VERSION_1_2);
     case FFA_PARTITION_INFO_GET_REGS:
+    case FFA_NOTIFICATION_INFO_GET_64:
         return ans == FFA_ERROR || ans == FFA_SUCCESS_64;
     default:
         return ans == FFA_ERROR || ans == FFA_SUCCESS_32;
@@ -108,6 +109,9 @@ static const char *check_success(const struct fz_call *c, uint32_t fid)
     case FFA_RXTX_UNMAP:
     case FFA_RX_RELEASE:
     case FFA_MSG_SEND2:
+    case FFA_NOTIFICATION_BIND:
+    case FFA_NOTIFICATION_UNBIND:
+    case FFA_NOTIFICATION_SET:
         if (!zero_from(r, 2, 7))
             return "SUCCESS with w2..w7 != 0";
         return NULL;

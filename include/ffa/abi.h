@@ -146,10 +146,67 @@ extern "C" {
 /* w2 of a direct request: bit 31 marks a framework message. */
 #define FFA_MSG_FLAG_FRAMEWORK 0x80000000u
 
+/*
+ * Framework direct messages (w2 bit 31 set, message type in w2[7:0]): the VM availability
+ * messages the hypervisor sends to SPs that ask for them (partition properties bits 6 and 7).
+ * Request: w1 = 0 << 16 | SP, w2 = flag | type, w3/w4 = handle of a memory region with
+ * IMPLEMENTATION DEFINED information about the VM (FFA_HANDLE_INVALID when none), w5[15:0] = VM
+ * ID. Response (DIRECT_RESP_32): w1 = SP << 16 | 0, w2 = flag | ACK type, w3 = status (0 or an FF-A
+ * error code). Types as TF-A include/services/ffa_svc.h and the arm-ffa crate's DirectMsgArgs.
+ */
+#define FFA_FWK_MSG_VM_CREATED       0x4u
+#define FFA_FWK_MSG_VM_CREATED_ACK   0x5u
+#define FFA_FWK_MSG_VM_DESTROYED     0x6u
+#define FFA_FWK_MSG_VM_DESTROYED_ACK 0x7u
+#define FFA_FWK_MSG_TYPE_MASK        0xffu
+#define FFA_HANDLE_INVALID           UINT64_C(0xffffffffffffffff)
+
+/* Partition properties (FFA_PARTITION_INFO_GET): the bits the mediator acts on. */
+#define FFA_PART_PROP_NOTIF_RECV   (1u << 3) /* receives notifications */
+#define FFA_PART_PROP_VM_CREATED   (1u << 6) /* wants VM-created messages */
+#define FFA_PART_PROP_VM_DESTROYED (1u << 7) /* wants VM-destroyed messages */
+
 /* FFA_FEATURES feature IDs (bit31 = 0). */
 #define FFA_FEATURE_NPI 0x1u
 #define FFA_FEATURE_SRI 0x2u
 #define FFA_FEATURE_MEI 0x3u
+/*
+ * Notification features (FF-A v1.3, per-vCPU notifications became optional): w2 bit 0 = per-vCPU
+ * notifications not supported for VMs, bit 1 = not supported for SPs.
+ */
+#define FFA_FEATURE_NOTIF             0x4u
+#define FFA_FEATURE_NOTIF_NO_VCPU_VMS (1u << 0)
+#define FFA_FEATURE_NOTIF_NO_VCPU_SPS (1u << 1)
+
+/*
+ * ---- Notifications (FF-A v1.1+; Hafnium inc/vmapi/hf/ffa.h) ----
+ * 64 notification IDs per receiver; a bitmap travels as two 32-bit halves, low then high.
+ *
+ * BIND:   w1 = sender << 16 | receiver, w2 = flags (bit 0 per-vCPU), w3/w4 = bitmap.
+ * UNBIND: w1 as BIND, w2 MBZ, w3/w4 = bitmap.
+ * SET:    w1 = sender << 16 | receiver, w2 = flags (bit 0 per-vCPU, bit 1 delay SRI,
+ *         bits[31:16] vCPU ID), w3/w4 = bitmap.
+ * GET:    w1 = vCPU << 16 | receiver, w2 = which bitmaps; answers SUCCESS with w2/w3 from SPs,
+ *         w4/w5 from VMs, w6 SPM framework, w7 hypervisor framework.
+ * INFO_GET: x2 = flags (bit 0 more pending, [11:7] list count, two bits per list from bit 12:
+ *         vCPU IDs in the list), x3..x7 = 16-bit IDs, each list an endpoint ID then its vCPUs.
+ */
+#define FFA_NOTIF_FLAG_PER_VCPU      (1u << 0)
+#define FFA_NOTIF_FLAG_DELAY_SRI     (1u << 1)
+#define FFA_NOTIF_SET_VCPU(w2)       ((uint16_t)((w2) >> 16))
+#define FFA_NOTIF_GET_SP             (1u << 0)
+#define FFA_NOTIF_GET_VM             (1u << 1)
+#define FFA_NOTIF_GET_SPM            (1u << 2)
+#define FFA_NOTIF_GET_HYP            (1u << 3)
+#define FFA_NOTIF_INFO_MORE_PENDING  (1u << 0)
+#define FFA_NOTIF_INFO_LISTS_SHIFT   7
+#define FFA_NOTIF_INFO_LISTS_MASK    0x1fu
+#define FFA_NOTIF_INFO_SIZES_SHIFT   12
+#define FFA_NOTIF_INFO_MAX_IDS_64    20u /* x3..x7, four IDs each */
+#define FFA_NOTIF_INFO_MAX_IDS_32    10u /* w3..w7, two IDs each */
+#define FFA_NOTIF_INFO_MAX_LIST_VCPU 3u  /* vCPU IDs per list */
+/* The hypervisor framework bitmap (GET w7): the RX buffer holds a message. */
+#define FFA_FW_NOTIF_RX_FULL (1u << 0)
 
 /* True when fid (with the SVE hint already cleared) uses the SMC64 convention. */
 static inline bool ffa_fid_is_64(uint32_t fid)

@@ -59,11 +59,31 @@ enum ffa_log_level {
 /* Events the mediator signals to the host (notify callback). */
 enum ffa_host_event {
     /*
-     * A message or other data landed in the VM's RX buffer (FFA_MSG_SEND2 from another VM): the
-     * "RX buffer full" framework notification is pending for it. A hypervisor typically injects
-     * the notification pending interrupt into `vcpu` of the VM.
+     * Notifications are pending for the VM: inject the notification pending interrupt (the NPI
+     * the host configured, FFA_FEATURES feature ID 1) into vCPU `vcpu` of VM `vm_id`. Raised when
+     * another VM sets a notification (FFA_NOTIFICATION_SET, VM to VM), when a message lands in
+     * the VM's RX buffer (FFA_MSG_SEND2 from another VM: the "RX buffer full" framework
+     * notification), by ffa_mediator_handle_sri() for what the secure world reports, and by
+     * ffa_vm_vcpu_set_online() when a VM's first vCPU comes online with notifications waiting.
+     * `vcpu` is the vCPU a per-vCPU notification names, or the VM's first online vCPU for
+     * global ones (docs/notifications.md).
      */
-    FFA_HOST_EVENT_RX_FULL = 1,
+    FFA_HOST_EVENT_NOTIFICATION_PENDING = 1,
+    /* The same event under its earlier name (a message landed in the RX buffer). */
+    FFA_HOST_EVENT_RX_FULL = FFA_HOST_EVENT_NOTIFICATION_PENDING,
+    /*
+     * A removed VM is gone: the last resource it held in either world was released (the secure
+     * world unmapped its buffers, destroyed its notification bitmap, acknowledged or gave up on
+     * the VM-destroyed messages, and no secure partition holds its memory). The host may now free
+     * the domain's memory and reuse the ID; the struct ffa_vm is already freed. `vcpu` is 0.
+     */
+    FFA_HOST_EVENT_VM_GONE = 2,
+    /*
+     * A VM added with ffa_vm_add() could not be announced: a secure partition refused its
+     * VM-created message, or kept answering "retry" past the configured number of attempts.
+     * The VM stays usable; a host that wants Xen's strictness removes it. `vcpu` is 0.
+     */
+    FFA_HOST_EVENT_VM_CREATE_FAILED = 3,
 };
 
 struct ffa_host_ops {
@@ -130,7 +150,13 @@ struct ffa_host_ops {
     void *(*page_alloc)(void *host, uint32_t pages, uint64_t *pa);
     void (*page_free)(void *host, void *va, uint32_t pages);
 
-    /* Signal an event for a VM (see enum ffa_host_event). Optional. */
+    /*
+     * Signal an event for a VM (see enum ffa_host_event). Called with no mediator lock held, from
+     * the thread whose call caused it: a VM's FFA_NOTIFICATION_SET or FFA_MSG_SEND2, the host's
+     * own ffa_mediator_handle_sri(), ffa_vm_vcpu_set_online(), ffa_vm_add(), ffa_vm_remove(),
+     * ffa_mediator_poll() or ffa_mediator_destroy(). It may not call back into the mediator.
+     * Optional (without it the host learns nothing: no NPI is injected).
+     */
     void (*notify)(void *host, uint16_t vm_id, uint16_t vcpu, enum ffa_host_event event);
 
     /*
@@ -139,13 +165,12 @@ struct ffa_host_ops {
      * of ffa_mediator_handle(). Every secure-world call is issued on a processor (backend.h).
      * For a guest's call the hypervisor names it in ffa_mediator_handle(); this callback names
      * it for the calls the mediator makes on its own, outside any guest call: the probe and
-     * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add(),
-     * ffa_vm_remove() and ffa_mediator_destroy(). It is called at most once per such entry
-     * point (ffa_mediator_create(), ffa_vm_remove() and ffa_mediator_destroy() ask; ffa_vm_add()
-     * has no secure-world work today and does not), with no mediator lock held, and never on
-     * the per-call path. Optional: NULL means processor 0, which is right for a single-PE secure
-     * world and for the SMC conduit (whose calls run where the caller runs whatever the index
-     * says).
+     * buffer registration in ffa_mediator_create(), and the secure-world work of ffa_vm_add()
+     * (notification bitmap, VM-created messages), ffa_vm_remove(), ffa_mediator_poll() and
+     * ffa_mediator_destroy(). It is called at most once per such entry point, with no mediator
+     * lock held, and never on the per-call path. Optional: NULL means processor 0, which is right
+     * for a single-PE secure world and for the SMC conduit (whose calls run where the caller runs
+     * whatever the index says).
      */
     uint32_t (*current_cpu)(void *host);
 

@@ -69,6 +69,18 @@ struct ffa_vm;
 #define FFA_DEFAULT_RXTX_MAX_PAGES 16u
 #define FFA_LIMIT_RXTX_MAX_PAGES   64u /* FFA_RXTX_MAP takes w3[5:0] in v1.0 */
 
+/*
+ * The interrupt IDs VMs get from FFA_FEATURES for the notification pending interrupt (feature
+ * ID 1) and the schedule receiver interrupt (feature ID 2) when the config leaves them 0: the
+ * SGIs Xen gives its guests (xen/include/public/arch-arm.h, GUEST_FFA_NOTIF_PEND_INTR_ID and
+ * GUEST_FFA_SCHEDULE_RECV_INTR_ID). They are virtual interrupts the host injects; the secure
+ * world's own schedule receiver interrupt is ffa_mediator_fw_sri().
+ */
+#define FFA_DEFAULT_NPI_INTID 8u
+#define FFA_DEFAULT_SRI_INTID 9u
+/* Attempts per VM-availability message and per retried teardown step (ffa_mediator_poll()). */
+#define FFA_DEFAULT_LIFECYCLE_ATTEMPTS 32u
+
 /* Memory sharing limits (docs/memory-sharing.md). */
 #define FFA_DEFAULT_MEM_MAX_SHARES    4096u    /* live handles per VM */
 #define FFA_DEFAULT_MEM_MAX_PAGES     262144u  /* pages per transaction: 1 GiB */
@@ -77,21 +89,27 @@ struct ffa_vm;
 #define FFA_LIMIT_MEM_MAX_BORROWERS   64u      /* the header and EMADs fit one 4 KiB fragment */
 
 struct ffa_mediator_config {
-    uint32_t flags;             /* FFA_CFG_* */
-    uint32_t max_vms;           /* most VMs at once; 0 selects FFA_DEFAULT_MAX_VMS */
-    uint32_t rxtx_max_pages;    /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
-                                   0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
-                                   FFA_LIMIT_RXTX_MAX_PAGES */
-    uint32_t mem_max_shares;    /* memory transactions a VM may have at once (sent and not yet
-                                   reclaimed, or being sent); 0 selects
-                                   FFA_DEFAULT_MEM_MAX_SHARES; at most FFA_LIMIT_MEM_MAX_SHARES;
-                                   one more is NO_MEMORY */
-    uint32_t mem_max_pages;     /* pages in one transaction; 0 selects FFA_DEFAULT_MEM_MAX_PAGES;
-                                   more is NO_MEMORY */
-    uint32_t mem_max_borrowers; /* borrowers of one transaction; 0 selects
-                                   FFA_DEFAULT_MEM_MAX_BORROWERS; at most
-                                   FFA_LIMIT_MEM_MAX_BORROWERS; more is INVALID_PARAMETERS
-                                   (Hafnium's MAX_MEM_SHARE_RECIPIENTS rule) */
+    uint32_t flags;              /* FFA_CFG_* */
+    uint32_t max_vms;            /* most VMs at once (VMs being torn down count); 0 selects
+                                    FFA_DEFAULT_MAX_VMS */
+    uint32_t rxtx_max_pages;     /* largest RX (and TX) buffer a VM may map, in 4 KiB pages;
+                                    0 selects FFA_DEFAULT_RXTX_MAX_PAGES; at most
+                                    FFA_LIMIT_RXTX_MAX_PAGES */
+    uint32_t mem_max_shares;     /* memory transactions a VM may have at once (sent and not yet
+                                    reclaimed, or being sent); 0 selects
+                                    FFA_DEFAULT_MEM_MAX_SHARES; at most FFA_LIMIT_MEM_MAX_SHARES;
+                                    one more is NO_MEMORY */
+    uint32_t mem_max_pages;      /* pages in one transaction; 0 selects FFA_DEFAULT_MEM_MAX_PAGES;
+                                    more is NO_MEMORY */
+    uint32_t mem_max_borrowers;  /* borrowers of one transaction; 0 selects
+                                    FFA_DEFAULT_MEM_MAX_BORROWERS; at most
+                                    FFA_LIMIT_MEM_MAX_BORROWERS; more is INVALID_PARAMETERS
+                                    (Hafnium's MAX_MEM_SHARE_RECIPIENTS rule) */
+    uint32_t npi_intid;          /* FFA_FEATURES(1) for VMs; 0 selects FFA_DEFAULT_NPI_INTID */
+    uint32_t sri_intid;          /* FFA_FEATURES(2) for VMs; 0 selects FFA_DEFAULT_SRI_INTID */
+    uint32_t lifecycle_attempts; /* how often a VM-availability message or a teardown step
+                                    answered "retry" is tried before the mediator gives up;
+                                    0 selects FFA_DEFAULT_LIFECYCLE_ATTEMPTS */
 };
 
 /* ---- Life cycle ---- */
@@ -116,14 +134,18 @@ int ffa_mediator_create(const struct ffa_mediator_config *cfg, const struct ffa_
                         struct ffa_mediator **out);
 
 /*
- * Remove every VM still present (as ffa_vm_remove()), unregister the mediator's buffers from the
- * secure world and free the mediator. NULL is accepted. No call may be in progress.
+ * Remove every VM still present and finish the teardown of those being removed (as
+ * ffa_vm_remove(), but each step is tried once: what the secure world defers is given up and
+ * logged, and a VM whose buffers the secure world would not unmap is freed without
+ * FFA_HOST_EVENT_VM_GONE: the host must keep its memory), unregister the mediator's buffers from
+ * the secure world and free the mediator. NULL is accepted. No call may be in progress.
  */
 void ffa_mediator_destroy(struct ffa_mediator *m);
 
 /*
- * The function IDs ffa_mediator_create() asks the secure world about with FFA_FEATURES, in the
- * order it asks (after FFA_VERSION): what a scripted secure world must answer. Pure.
+ * What ffa_mediator_create() asks the secure world about with FFA_FEATURES (w1), in the order it
+ * asks (after FFA_VERSION): function IDs, then the feature IDs FFA_FEATURE_SRI and
+ * FFA_FEATURE_NOTIF (bit 31 clear). What a scripted secure world must answer. Pure.
  */
 const uint32_t *ffa_mediator_probe_list(size_t *count);
 
@@ -142,26 +164,95 @@ bool ffa_mediator_fw_supports(const struct ffa_mediator *m, uint32_t fid);
 #define FFA_VM_AARCH32 (1u << 0) /* the VM runs AArch32: SMC64 calls are refused */
 
 /*
- * Add a VM with FF-A endpoint ID `id` and `vcpu_count` vCPUs.
+ * A VM's life cycle (docs/notifications.md): ffa_vm_add() creates it CREATING; once every secure
+ * partition that asked for VM-created messages acknowledged (or refused) its message it is
+ * ACTIVE. ffa_vm_remove() makes it TEARING_DOWN: it leaves the VM table at once, and its
+ * resources in both worlds are released; when the last one is gone the mediator frees it and
+ * signals FFA_HOST_EVENT_VM_GONE (GONE is never observed through a handle: the handle is freed).
+ */
+enum ffa_vm_state {
+    FFA_VM_CREATING = 0,
+    FFA_VM_ACTIVE = 1,
+    FFA_VM_TEARING_DOWN = 2,
+};
+
+/*
+ * Returned (positive) by ffa_vm_add(), ffa_vm_remove() and ffa_mediator_poll() when part of the
+ * work waits for the secure world (an SP answered RETRY, INTERRUPTED or BUSY, or was preempted):
+ * the host calls ffa_mediator_poll() later, from a timer or a work item, until it returns 0.
+ */
+#define FFA_LIFECYCLE_PENDING 1
+
+/*
+ * Add a VM with FF-A endpoint ID `id` and `vcpu_count` vCPUs (all online, see
+ * ffa_vm_vcpu_set_online()).
  *
  * `id` must be a non-secure endpoint ID other than the hypervisor's (1..0x7FFF) and unique in
- * this mediator; `vcpu_count` at least 1. The VM starts with no negotiated version.
- * Returns 0 and *out, or FFA_RET_INVALID_PARAMETERS (bad id or count), FFA_RET_DENIED (id already
- * present), FFA_RET_NO_MEMORY (allocation failed or max_vms reached). The handle stays valid
- * until ffa_vm_remove(). Thread safe.
+ * this mediator; `vcpu_count` at least 1. The VM starts with no negotiated version. When the
+ * secure world has notifications, its notification bitmap is created
+ * (FFA_NOTIFICATION_BITMAP_CREATE(id, vcpu_count)); then every secure partition whose properties
+ * ask for VM-created messages gets one (a framework direct request), once.
+ *
+ * Returns 0 and *out (the VM is ACTIVE), FFA_LIFECYCLE_PENDING and *out (the VM is CREATING and
+ * usable: some partition answered "retry"; ffa_mediator_poll() retries), or an error and nothing
+ * added: FFA_RET_INVALID_PARAMETERS (bad id or count), FFA_RET_DENIED (id present), FFA_RET_BUSY
+ * (id still being torn down: wait for its FFA_HOST_EVENT_VM_GONE), FFA_RET_NO_MEMORY (allocation
+ * failed, max_vms reached, or the secure world refused the bitmap). A partition refusing its
+ * VM-created message does not fail the add: FFA_HOST_EVENT_VM_CREATE_FAILED tells the host. The
+ * handle stays valid until the VM is gone. Thread safe.
  */
 int ffa_vm_add(struct ffa_mediator *m, uint16_t id, uint16_t vcpu_count, uint32_t flags,
                struct ffa_vm **out);
 
 /*
- * Remove a VM: reclaim the memory it shared, lent or donated (FFA_MEM_RECLAIM to the secure
- * world; memory an SP still holds stays pinned, with an error logged), unmap what it borrowed from
- * other VMs and what other VMs borrowed from it (mem_unmap) and give its pages back
- * (mem_release), release its RX/TX buffers (and tell the secure world), drop it from partition
- * discovery, free it. No call for this VM may be in progress or start afterwards; other VMs may
- * keep calling. Returns 0, or FFA_RET_INVALID_PARAMETERS if `vm` does not belong to `m`.
+ * Remove a VM. It leaves the VM table at once (partition discovery, VM-to-VM messages and
+ * notifications no longer find it; its ID stays reserved), then everything it holds is released:
+ * preempted secure contexts parked for it are run to completion and their answers dropped, its
+ * RX/TX buffers are unmapped in both worlds, its notification bitmap is destroyed (after reading
+ * and dropping what is still pending), its VM-to-VM notification state is dropped, secure
+ * partitions that asked for VM-destroyed messages get one, and its memory transactions are
+ * undone: what it shared, lent or donated is reclaimed (FFA_MEM_RECLAIM to the secure world) and
+ * given back (mem_release), what it borrowed from other VMs and what they borrowed from it is
+ * unmapped (mem_unmap). Memory a secure partition still holds stays pinned, and the reclaim is
+ * tried again by ffa_mediator_poll() until the partition relinquishes it.
+ *
+ * Returns 0 when all of it is done (the VM is gone: FFA_HOST_EVENT_VM_GONE was signalled and the
+ * handle is freed), FFA_LIFECYCLE_PENDING when the secure world deferred part of it (the handle
+ * stays valid, in TEARING_DOWN, until ffa_mediator_poll() finishes and signals
+ * FFA_HOST_EVENT_VM_GONE), or FFA_RET_INVALID_PARAMETERS if `vm` is not an ACTIVE or CREATING VM
+ * of `m`. No call for this VM may be in progress or start afterwards; other VMs may keep calling.
+ * Until FFA_HOST_EVENT_VM_GONE the host must keep the domain's memory: the secure world may still
+ * reach it.
  */
 int ffa_vm_remove(struct ffa_mediator *m, struct ffa_vm *vm);
+
+/*
+ * Retry the life-cycle work the secure world deferred, for every VM: VM-created messages of
+ * CREATING VMs, teardown steps of TEARING_DOWN VMs. Each pending message or step is tried once
+ * per call (bounded work: no loop waits for the secure world), on the processor current_cpu
+ * names. A step that keeps answering "retry" is given up after the config's lifecycle_attempts
+ * (logged; a VM-created message given up signals FFA_HOST_EVENT_VM_CREATE_FAILED). What keeps
+ * the VM's memory reachable from the secure world is never given up: a memory transaction a
+ * secure partition still holds is reclaimed again at each call until the partition relinquishes
+ * it (the host may call slowly then), and buffers the SPMC will not unmap after those attempts
+ * leave the VM "stuck": TEARING_DOWN for good, not retried, never reported gone. Returns 0
+ * (nothing left to retry) or FFA_LIFECYCLE_PENDING (call again later). Thread safe; calls for
+ * VMs may run meanwhile.
+ */
+int ffa_mediator_poll(struct ffa_mediator *m);
+
+/* The VM's life-cycle state (enum ffa_vm_state). Thread safe. */
+enum ffa_vm_state ffa_vm_state(const struct ffa_vm *vm);
+
+/*
+ * Tell the mediator whether vCPU `vcpu` of `vm` is online (powered on: PSCI CPU_ON, CPU_OFF).
+ * Global notifications are signalled to the first online vCPU
+ * (FFA_HOST_EVENT_NOTIFICATION_PENDING), so the host reports vCPUs going offline; all vCPUs start
+ * online. When the first vCPU of a VM with no online vCPU comes online while global notifications
+ * are pending, it is signalled at once. Returns 0, or FFA_RET_INVALID_PARAMETERS (no such vCPU).
+ * Thread safe.
+ */
+int ffa_vm_vcpu_set_online(struct ffa_vm *vm, uint16_t vcpu, bool online);
 
 /* The VM with endpoint ID `id`, or NULL. Thread safe. */
 struct ffa_vm *ffa_vm_find(struct ffa_mediator *m, uint16_t id);
@@ -177,12 +268,44 @@ uint32_t ffa_vm_version(const struct ffa_vm *vm);
 
 /*
  * Hypervisor framework notifications pending for the VM (the FFA_NOTIFICATION_GET w7 bitmap):
- * bit 0 = "RX buffer full", set when the mediator delivered a message from another VM into the
- * VM's RX buffer (the host also got FFA_HOST_EVENT_RX_FULL), cleared when the VM releases the
- * buffer with FFA_RX_RELEASE. Thread safe.
+ * bit 0 = FFA_FW_NOTIF_RX_FULL, set when the mediator delivered a message from another VM into
+ * the VM's RX buffer (the host also got FFA_HOST_EVENT_NOTIFICATION_PENDING), cleared when the VM
+ * reads it with FFA_NOTIFICATION_GET (hypervisor framework flag). Thread safe.
  */
-#define FFA_FW_NOTIF_RX_FULL (1u << 0)
 uint32_t ffa_vm_framework_notifications(struct ffa_vm *vm);
+
+/* ---- The schedule receiver interrupt ---- */
+
+/* What one ffa_mediator_handle_sri() call did. */
+struct ffa_sri_result {
+    uint32_t info_get_calls; /* FFA_NOTIFICATION_INFO_GET_64 calls made to the secure world */
+    uint32_t signalled;      /* FFA_HOST_EVENT_NOTIFICATION_PENDING events raised */
+    uint32_t sp_entries;     /* entries naming a secure partition (it needs cycles to handle its
+                                notifications; the mediator does not run it) */
+    uint32_t dropped;        /* entries naming no VM of this mediator, or a vCPU it lacks */
+};
+
+/*
+ * The host's handler of the secure world's schedule receiver interrupt (on real hardware a
+ * physical interrupt, ffa_mediator_fw_sri(); in an emulated secure world a callback), run on
+ * physical processor `cpu` outside interrupt context (a tasklet or work item: it calls the
+ * secure world). It asks FFA_NOTIFICATION_INFO_GET_64 until nothing more is pending (the "more
+ * pending" flag clear, or NO_DATA) and, for each VM the answers list, raises
+ * FFA_HOST_EVENT_NOTIFICATION_PENDING for the vCPU to inject the NPI into: each vCPU a per-vCPU
+ * list names, or the VM's first online vCPU for global notifications. The VM's own
+ * FFA_NOTIFICATION_INFO_GET then reports itself, and its FFA_NOTIFICATION_GET collects the bits.
+ *
+ * Returns 0, FFA_RET_NOT_SUPPORTED (the secure world has no notifications), FFA_RET_RETRY (still
+ * "more pending" after 64 calls: call again later), FFA_RET_ABORTED (a malformed answer, logged),
+ * or the error INFO_GET answered. `res` may be NULL. Thread safe.
+ */
+int ffa_mediator_handle_sri(struct ffa_mediator *m, uint32_t cpu, struct ffa_sri_result *res);
+
+/*
+ * The secure world's schedule receiver interrupt ID (FFA_FEATURES(2) at create time): 0 and
+ * *intid, or FFA_RET_NOT_SUPPORTED. The host registers its handler for this interrupt. Pure.
+ */
+int ffa_mediator_fw_sri(const struct ffa_mediator *m, uint32_t *intid);
 
 /* ---- The entry point ---- */
 
