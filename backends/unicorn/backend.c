@@ -53,10 +53,8 @@ static struct spmc *spmc_alloc(const struct ffa_unicorn_config *cfg)
     }
     memset(cpus, 0, s->pe_count * sizeof(struct cpu));
     s->cpus = cpus;
-    for (uint32_t i = 0; i < s->pe_count; i++) {
+    for (uint32_t i = 0; i < s->pe_count; i++)
         s->cpus[i].index = i;
-        pthread_mutex_init(&s->cpus[i].call_lock, NULL);
-    }
     pthread_mutex_init(&s->nwd_lock, NULL);
     pthread_mutex_init(&s->log_lock, NULL);
     s->nwd_version = SPMC_VERSION;
@@ -73,8 +71,6 @@ static void spmc_free(struct spmc *s)
 {
     ffau_load_free(s);
     ffau_nwdbuf_free_all(s);
-    for (uint32_t i = 0; i < s->pe_count; i++)
-        pthread_mutex_destroy(&s->cpus[i].call_lock);
     pthread_mutex_destroy(&s->nwd_lock);
     pthread_mutex_destroy(&s->log_lock);
     free(s->cpus);
@@ -124,18 +120,24 @@ void ffa_unicorn_destroy(struct ffa_unicorn *spmc)
  * api_ffa_msg_send_direct_req(): api_ffa_get_vm_vcpu() finds none, "Invalid vCPU!"), for every
  * ABI, as no state of the SPMC may change for it.
  */
+static __attribute__((noinline, cold)) void
+no_such_pe(struct spmc *s, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
+{
+    uint32_t fid = (uint32_t)in->x[0];
+
+    ffau_log_msg(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
+                 "normal world: %s on PE %u, which does not exist (%u PEs) -> INVALID_PARAMETERS",
+                 ffau_log_fid_name(fid), cpu, s->pe_count);
+    regs_error(out, FFA_RET_INVALID_PARAMETERS);
+}
+
+/* Both paths are tail calls: no frame of this function is left to return through (run.c). */
 static void unicorn_call(void *ctx, uint32_t cpu, const struct ffa_regs *in, struct ffa_regs *out)
 {
     struct spmc *s = ctx;
 
-    if (cpu >= s->pe_count) {
-        uint32_t fid = (uint32_t)in->x[0];
-
-        ffau_log_msg(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
-                     "normal world: %s on PE %u, which does not exist (%u PEs) -> "
-                     "INVALID_PARAMETERS",
-                     ffau_log_fid_name(fid), cpu, s->pe_count);
-        regs_error(out, FFA_RET_INVALID_PARAMETERS);
+    if (__builtin_expect(cpu >= s->pe_count, 0)) {
+        no_such_pe(s, cpu, in, out);
         return;
     }
     ffau_run_nwd_call(s, &s->cpus[cpu], in, out);

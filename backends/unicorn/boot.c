@@ -76,13 +76,13 @@ void ffau_boot_all(struct spmc *s)
     for (uint32_t pe = 0; pe < s->pe_count; pe++) {
         struct cpu *cpu = &s->cpus[pe];
 
-        pthread_mutex_lock(&cpu->call_lock);
+        spin_lock(&cpu->call_lock);
         cpu->booting = true;
         if (pe == 0)
             boot_primary(s, cpu);
         else
             boot_secondary(s, cpu);
         cpu->booting = false;
-        pthread_mutex_unlock(&cpu->call_lock);
+        spin_unlock(&cpu->call_lock);
     }
 }

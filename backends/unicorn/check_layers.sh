@@ -103,7 +103,7 @@ check() {
     done
     # Writes of the runtime state; ec_transition() only with the context's lock held.
     echo "$code" | awk -v file="$file" '
-      /^[a-z].*\(/ && !/;[[:space:]]*$/ { fn = $0; sub(/\(.*/, "", fn); sub(/.*[ *]/, "", fn); held = 0 }
+      /^[A-Za-z_].*\(/ && !/;[[:space:]]*$/ { fn = $0; sub(/\(.*/, "", fn); sub(/.*[ *]/, "", fn); held = 0 }
       /(^|[^A-Za-z0-9_])rt_(state|model|donor|callee|cpu)[[:space:]]*=[^=]/ {
         if (file != "runtime.c" || fn != "ec_transition") {
           printf "%s:%d: writes an execution context'"'"'s runtime state outside ec_transition()\n", file, NR

@@ -38,11 +38,6 @@
  */
 #include "spmc_internal.h"
 
-void ffau_irq_new_period(struct cpu *cpu)
-{
-    cpu->budget.blocks = 0;
-}
-
 void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec)
 {
     struct entry_budget *b = &cpu->budget;

@@ -93,6 +93,7 @@ static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t 
         return FFA_RET_INVALID_PARAMETERS;
     }
     sp->version = sp->mf.ffa_version;
+    sp->pe_mask = sp->mf.ec_count > 1 ? UINT32_MAX : 0;
     sp->ecs = calloc(sp->mf.ec_count, sizeof(*sp->ecs));
     sp->engs = calloc(sp->mf.ec_count, sizeof(*sp->engs));
     if (sp->ecs == NULL || sp->engs == NULL) {

@@ -67,7 +67,7 @@ static void after_exit(struct spmc *s, struct cpu *cpu, struct ec *ec, struct ex
                                    : "watchdog (never returns)",
                       ex->pc, ex->detail, nx);
         /* Whoever gets the error goes on with a new period. */
-        ffau_irq_new_period(cpu);
+        budget_new_period(&cpu->budget);
         return;
     case EXIT_NS_IRQ:
         ffau_irq_ns_interrupt(s, cpu, ec, nx);
@@ -130,12 +130,12 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
 {
     struct next nx;
 
-    pthread_mutex_lock(&cpu->call_lock);
+    spin_lock(&cpu->call_lock);
     /* An interrupt raised before this call was the normal world's own: start clean. */
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->in_call, true, __ATOMIC_RELEASE);
     /* The budget and the watchdog count the whole time the secure world holds the PE. */
-    ffau_irq_new_period(cpu);
+    budget_new_period(&cpu->budget);
     ffau_nwdabi_call(s, cpu, in, &nx);
     if (nx.kind == NEXT_NWD)
         *out = nx.regs;
@@ -143,7 +143,7 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
         run(s, cpu, &nx, out);
     __atomic_store_n(&cpu->in_call, false, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&cpu->call_lock);
+    spin_unlock(&cpu->call_lock);
 }
 
 void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
@@ -152,6 +152,6 @@ void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
     struct ffa_regs out;
 
     /* The init budget counts from the context's boot entry, its callees included. */
-    ffau_irq_new_period(cpu);
+    budget_new_period(&cpu->budget);
     run(s, cpu, &nx, &out);
 }

@@ -66,11 +66,13 @@
  *
  * Taken in this order (a thread holding one may take only those below it), never two of one kind
  * except where said:
- *   1. cpu.call_lock    (mutex, per PE)  the PE: its struct cpu (budget, NS interrupt state,
+ *   1. cpu.call_lock    (spinlock, per PE)  the PE: its struct cpu (budget, NS interrupt state,
  *                       statistics writes, partition-info buffer) and the world switches on it.
  *                       Held by run.c for a whole normal-world call on that PE, and by boot.c while
  *                       booting on it. The only lock held around uc_emu_start(): it is per PE,
- *                       so PEs never wait for each other's world switches.
+ *                       so PEs never wait for each other's world switches. A spinlock whose
+ *                       waiters back off to sched_yield() and then short sleeps (a call may hold
+ *                       it for long): uncontended it costs one atomic exchange and one store.
  *   2. spmc.nwd_lock    (mutex)  the normal-world endpoint table (spmc.nwd) and every
  *                       normal-world endpoint's buffers and mailbox state. The host's ns_memory
  *                       and rx_full callbacks run with it held (serialised with each other).
@@ -108,6 +110,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <unicorn/unicorn.h>
 
@@ -401,6 +404,7 @@ struct sp {
     /* Set once, atomically (sp_aborted()), by runtime.c. */
     bool aborted;
     struct ec *ecs;      /* mf.ec_count contexts */
+    uint32_t pe_mask;    /* PE index & pe_mask = its context: 0 for UP, all ones for MP */
     struct engine *engs; /* one per context */
     pthread_mutex_t mbox_lock;
     struct sp_mbox mbox; /* under mbox_lock */
@@ -418,7 +422,7 @@ static inline bool sp_aborted(const struct sp *sp)
 /* The context of `sp` a call on PE `pe` reaches: UP partitions migrate, MP ones are pinned. */
 static inline struct ec *sp_ec_for_pe(struct sp *sp, uint32_t pe)
 {
-    return &sp->ecs[sp->mf.ec_count > 1 ? pe : 0];
+    return &sp->ecs[pe & sp->pe_mask];
 }
 
 /* ==== The PE and the SPMC ==== */
@@ -431,6 +435,15 @@ struct entry_budget {
     uint64_t watchdog_at;
 };
 
+/*
+ * A new period of the call's count (interrupts.c): a normal-world call or a context's boot begins,
+ * or the watchdog just aborted a partition and the rest of the call goes on.
+ */
+static inline void budget_new_period(struct entry_budget *b)
+{
+    b->blocks = 0;
+}
+
 /* Descriptors of every partition's every UUID, built per call (Hafnium's per-CPU buffer). */
 #define SPMC_PARTINFO_BYTES (SPMC_MAX_SPS * SPMC_MAX_UUID * 24u)
 
@@ -440,7 +453,7 @@ struct entry_budget {
  * so that PEs running in parallel share no line.
  */
 struct cpu {
-    _Alignas(64) pthread_mutex_t call_lock;
+    _Alignas(64) int call_lock; /* spin_lock() */
     uint32_t index;
     struct entry_budget budget; /* for the entry in progress */
     int ns_irq_line;            /* atomic: raised by the host, cleared when the NWd gets the CPU */
@@ -476,7 +489,7 @@ static inline uint32_t nwd_version(const struct spmc *s)
     return __atomic_load_n(&s->nwd_version, __ATOMIC_RELAXED);
 }
 
-/* ---- Spinlocks (execution contexts) ---- */
+/* ---- Spinlocks (the PEs' call locks, the execution contexts' locks) ---- */
 
 static inline void spin_relax(void)
 {
@@ -487,17 +500,34 @@ static inline void spin_relax(void)
 #endif
 }
 
-static inline void spin_lock(int *l)
+/*
+ * The lock is taken: wait for it. First spin (the holder is running on another core and lets go
+ * within a world switch), then yield (more threads than cores: let the holder run), then sleep a
+ * little at a time (a PE's holder may run a partition for seconds).
+ */
+static __attribute__((noinline, cold)) void spin_wait(int *l)
 {
-    for (unsigned n = 0; __atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) != 0; n++) {
-        while (__atomic_load_n(l, __ATOMIC_RELAXED) != 0) {
-            /* The holder may have been descheduled (more threads than cores): let it run. */
-            if (++n % 64 == 0)
-                sched_yield();
-            else
-                spin_relax();
+    for (unsigned n = 1;; n++) {
+        if (__atomic_load_n(l, __ATOMIC_RELAXED) == 0 &&
+            __atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) == 0)
+            return;
+        if (n < 256) {
+            spin_relax();
+        } else if (n < 4096) {
+            sched_yield();
+        } else {
+            struct timespec ts = {0, 20000};
+
+            nanosleep(&ts, NULL);
         }
     }
+}
+
+/* Uncontended: one atomic exchange to take, one store to release. */
+static inline void spin_lock(int *l)
+{
+    if (__builtin_expect(__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) != 0, 0))
+        spin_wait(l);
 }
 
 static inline void spin_unlock(int *l)
@@ -618,11 +648,7 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
                      struct next *nx);
 
 /* ==== 5: interrupts.c ==== */
-/*
- * A new period of the call's count: a normal-world call or a context's boot begins, or the
- * watchdog just aborted a partition and the rest of the call goes on.
- */
-void ffau_irq_new_period(struct cpu *cpu);
+
 /* Set the budget's limits for the next entry of `ec` (the count goes on across entries). */
 void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec);
 /* An NS interrupt stopped `ec`: apply the chain's ns-interrupts-action. */
