@@ -12,7 +12,8 @@
 #   6. fuzzing: every libFuzzer harness (fuzz/, clang, ASan+UBSan) replays its corpus and the
 #      known-defect reproducers, then fuzzes for FFA_FUZZ_SECONDS (default 20) seconds
 #   7. stress: ffa_stress under ThreadSanitizer, FFA_STRESS_SECONDS (default 20) seconds against
-#      the secure-world model and against the emulated SPMC
+#      the secure-world model and against the emulated SPMC (on 4 PEs); and the Unicorn tests
+#      (threads on several PEs among them) under ThreadSanitizer
 #   8. every command of README.md and docs/*.md, as written (tests/docs/run-doc-commands.sh)
 # Every build has -DFFA_WERROR=ON. Installs what it needs first (scripts/deps.sh test). Build
 # trees go under build/. Usage: scripts/test.sh
@@ -88,7 +89,7 @@ cmake -S . -B build/fuzz -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_FUZZ=ON 
 cmake --build build/fuzz -j"$jobs"
 FFA_FUZZ_BUILD=build/fuzz fuzz/run.sh --ci "${FFA_FUZZ_SECONDS:-20}"
 
-stage "stress: ThreadSanitizer, ${FFA_STRESS_SECONDS:-20} s per secure world"
+stage "stress: ThreadSanitizer, ${FFA_STRESS_SECONDS:-20} s per secure world; Unicorn tests"
 cmake -S . -B build/tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_SANITIZE=thread \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_TESTS=OFF -DFFA_BUILD_BENCH=OFF \
   -DFFA_BUILD_EXAMPLES=OFF
@@ -98,6 +99,12 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/t
   build/tsan/stress/ffa_stress --backend model --seconds "${FFA_STRESS_SECONDS:-20}"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/tsan-known.supp" \
   build/tsan/stress/ffa_stress --backend unicorn --seconds "${FFA_STRESS_SECONDS:-20}"
+# The emulated SPMC's own tests, several PEs on host threads (test_unicorn_mp) among them.
+cmake -S . -B build/tsan-unicorn -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_SANITIZE=thread \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_BENCH=OFF -DFFA_BUILD_EXAMPLES=OFF
+cmake --build build/tsan-unicorn -j"$jobs" --target ffa_unicorn_tests
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ctest --test-dir build/tsan-unicorn --output-on-failure -j"$jobs" -R '^test_unicorn_'
 
 stage "README.md and docs/*.md: every command as written"
 tests/docs/run-doc-commands.sh
