@@ -97,19 +97,24 @@ struct ffa_unicorn_config {
     size_t sp_count;
 
     /*
-     * Preemption budget: a non-secure interrupt is raised when an execution context has run this
-     * many basic blocks since the SPMC last gave it the CPU (a request, a resume, or the return
-     * from one of its own FF-A calls). 0 = off. Deterministic: the same scenario preempts at the
-     * same instruction every time. Not applied during boot (the normal world is not running).
+     * Preemption budget: a non-secure interrupt is raised on a PE when the normal-world call in
+     * progress there has held it for this many basic blocks, counted like a timer from the moment
+     * the call entered the secure world, over every context it runs, every FF-A call they make
+     * and every entry, until the PE goes back to the normal world (each call, FFA_RUN included,
+     * starts a new count). 0 = off. Deterministic: the same scenario preempts at the same
+     * instruction every time. Not applied during boot (the normal world is not running).
      */
     uint64_t preempt_blocks;
 
     /*
-     * Watchdog: an execution context that runs this many basic blocks since the SPMC last gave it
-     * the CPU without making an FF-A call is aborted ("never returns"). 0 selects
-     * FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS. Must be larger than preempt_blocks when both are set,
-     * so that a long but preemptible ("signaled") SP is preempted, never aborted, while one whose
-     * interrupt is queued (or that ignores a managed exit) and never returns is aborted.
+     * Watchdog: when a normal-world call has held its PE this many basic blocks (counted as the
+     * budget is), the partition running at that moment is aborted ("never returns"), its caller
+     * gets FFA_ERROR(ABORTED), and the rest of the call counts anew: a call ends after at most one
+     * watchdog period per partition it reaches, plus one, even if its partitions keep making FF-A
+     * calls. 0 selects FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS. Must be larger than preempt_blocks
+     * when both are set, so that a long but preemptible ("signaled") SP is preempted, never
+     * aborted, while one whose interrupt is queued (or that ignores a managed exit) and never
+     * returns is aborted.
      */
     uint64_t watchdog_blocks;
 
@@ -151,9 +156,10 @@ struct ffa_unicorn_config {
 struct ffa_unicorn;
 
 /*
- * Load every SP (image, manifest, memory), create one Unicorn engine per SP and boot them in
- * boot-order, each until FFA_MSG_WAIT. A partition that aborts or faults during boot is marked
- * aborted; that is not a create failure. A bad image or manifest is: create returns
+ * Load every SP (image, manifest, memory), create one Unicorn engine per execution context and
+ * boot the SPs in boot-order on PE 0, each until FFA_MSG_WAIT, then every MP SP's context on each
+ * other PE (pe_count). A partition that aborts, faults or exceeds the init budget during boot is
+ * marked aborted; that is not a create failure. A bad image or manifest is: create returns
  * FFA_RET_INVALID_PARAMETERS and writes (to `err`, if not NULL, and to the log) a message naming
  * the SP, the property and the value at fault. Returns 0 and *out, FFA_RET_INVALID_PARAMETERS, or
  * FFA_RET_NO_MEMORY.
