@@ -505,7 +505,7 @@ static inline void spin_relax(void)
  * within a world switch), then yield (more threads than cores: let the holder run), then sleep a
  * little at a time (a PE's holder may run a partition for seconds).
  */
-static inline __attribute__((noinline, cold)) void spin_wait(int *l)
+static __attribute__((noinline, cold, unused)) void spin_wait(int *l)
 {
     for (unsigned n = 1;; n++) {
         if (__atomic_load_n(l, __ATOMIC_RELAXED) == 0 &&
