@@ -447,7 +447,8 @@ static int32_t run_take(struct cpu *cpu, struct ec *caller, struct ec *t, enum e
         *why = "FFA_RUN of a context in a call chain on another PE";
         ret = FFA_RET_DENIED;
     } else if (sp_aborted(t->sp)) {
-        if (t->rt_state != EC_ABORTED) {
+        /* One running here or on another PE is the owner's to abort (run.c). */
+        if (t->rt_state != EC_ABORTED && t->rt_state != EC_RUNNING && t->rt_state != EC_BLOCKED) {
             *orphan = t->rt_callee;
             (void)ec_transition(t, EV_ABORT, NULL, cpu);
         }
