@@ -245,3 +245,31 @@ int ffa_unicorn_get_pe_stats(struct ffa_unicorn *spmc, uint32_t cpu, struct ffa_
     add_stats(&s->cpus[cpu], out);
     return 0;
 }
+
+int ffa_unicorn_device_info(struct ffa_unicorn *spmc, uint16_t sp_id, unsigned index,
+                            struct ffa_unicorn_device_info *out)
+{
+    struct spmc *s = (struct spmc *)spmc;
+    const struct sp_dev_region *d;
+    struct sp *sp;
+
+    /* Manifest data and models: read-only once create returned, no lock needed. */
+    memset(out, 0, sizeof(*out));
+    sp = sp_find(s, sp_id);
+    if (sp == NULL || index >= sp->mf.dev_count)
+        return -1;
+    d = &sp->mf.devs[index];
+    snprintf(out->name, sizeof(out->name), "%s", d->name);
+    out->base = d->base;
+    out->pages = d->pages;
+    out->attributes = d->attributes;
+    out->model = sp->devs[index].model;
+    out->irq_count = d->irq_count;
+    for (uint32_t i = 0; i < d->irq_count; i++) {
+        out->irqs[i].id = d->irqs[i].id;
+        out->irqs[i].attributes = d->irqs[i].attributes;
+        out->irqs[i].mpidr = d->irqs[i].mpidr;
+        out->irqs[i].mpidr_valid = d->irqs[i].mpidr_valid;
+    }
+    return 0;
+}

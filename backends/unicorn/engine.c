@@ -30,6 +30,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "spmc_internal.h"
 
@@ -155,6 +156,67 @@ static void write_cp_reg(uc_engine *uc, int op0, int op1, int crn, int crm, int 
     uc_reg_write(uc, UC_ARM64_REG_CP_REG, &reg);
 }
 
+/* ---- The translated-code cache ---- */
+
+/*
+ * Unicorn sizes each engine's code cache (QEMU's TCG buffer) when the engine initialises, which it
+ * does on the first call that needs the CPU (a hook, a mapping): one mmap() of the whole buffer,
+ * read-write-execute, private, not MAP_NORESERVE (qemu/accel/tcg/translate-all.c
+ * alloc_code_gen_buffer()), and exit(1) from the library if that mmap() fails. 2.0.1 always asks
+ * for DEFAULT_CODE_GEN_BUFFER_SIZE, 1 GiB on a 64-bit host (tcg_exec_init(uc, 0)); 2.1.0 (the
+ * release after 2.0.1.post1) added UC_CTL_TCG_BUFFER_SIZE, which sets the size if given before
+ * that first call. The CPU only touches what it fills (and a transparent huge page where the
+ * system gives them: QEMU asks for MADV_HUGEPAGE on the buffer).
+ */
+#define CODE_CACHE_UNICORN_2_0_1 ((size_t)1 << 30)
+#define CODE_CACHE_MIN           ((size_t)1 << 20) /* QEMU's MIN_CODE_GEN_BUFFER_SIZE */
+#define CODE_CACHE_MAX           ((size_t)2 << 30) /* its MAX_CODE_GEN_BUFFER_SIZE on x86-64 */
+/* UC_CTL_TCG_BUFFER_SIZE's number in Unicorn 2.1's uc_control_type (2.0.1's header has none). */
+#define CTL_TCG_BUFFER_SIZE 13
+#define UNICORN_2_1_0       0x02010000u
+
+size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable)
+{
+    size_t want =
+        s->cfg.code_cache_size != 0 ? s->cfg.code_cache_size : FFA_UNICORN_DEFAULT_CODE_CACHE;
+
+    *sizable = uc_version(NULL, NULL) >= UNICORN_2_1_0;
+    if (!*sizable)
+        return CODE_CACHE_UNICORN_2_0_1;
+    if (want < CODE_CACHE_MIN)
+        want = CODE_CACHE_MIN;
+    if (want > CODE_CACHE_MAX)
+        want = CODE_CACHE_MAX;
+    return want;
+}
+
+/*
+ * Size the code cache of a fresh engine (before it initialises), and make sure the address space
+ * for it is there: Unicorn would exit the whole process if its mmap() failed (an address-space
+ * limit, ulimit -v, or strict overcommit), so the SPMC tries the same mapping first and refuses
+ * the partition instead.
+ */
+static int set_code_cache(struct sp *sp, struct engine *eng, char *err, size_t err_len)
+{
+    bool sizable;
+    size_t size = ffau_eng_code_cache(sp->spmc, &sizable);
+    void *probe;
+
+    if (sizable &&
+        uc_ctl(eng->uc, UC_CTL_WRITE(CTL_TCG_BUFFER_SIZE, 1), (uint32_t)size) != UC_ERR_OK)
+        size = CODE_CACHE_UNICORN_2_0_1; /* it keeps its default */
+    probe = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (probe == MAP_FAILED) {
+        snprintf(err, err_len,
+                 "cannot reserve %zu MiB of address space for the engine's translated-code "
+                 "cache (an address-space limit or strict overcommit?): Unicorn would exit",
+                 size >> 20);
+        return FFA_RET_NO_MEMORY;
+    }
+    munmap(probe, size);
+    return 0;
+}
+
 int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len)
 {
     uc_arm64_cp_reg scr = {.crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0};
@@ -169,6 +231,8 @@ int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len
         snprintf(err, err_len, "uc_open failed");
         return FFA_RET_NO_MEMORY;
     }
+    if (set_code_cache(sp, eng, err, err_len) != 0)
+        return FFA_RET_NO_MEMORY;
     if (uc_ctl_exits_enable(eng->uc) != UC_ERR_OK) {
         snprintf(err, err_len, "cannot enable the exits list of the Unicorn engine");
         return FFA_RET_NO_MEMORY;

@@ -63,12 +63,100 @@ static const char *sp_label(const struct ffa_unicorn_sp_config *c)
     return c->elf_path != NULL ? c->elf_path : "(in memory)";
 }
 
+/* The image's kind: as configured, or an ELF when the file starts with the ELF magic. */
+static bool image_is_elf(const struct ffa_unicorn_sp_config *c, const uint8_t *file, size_t size)
+{
+    if (c->image_kind == FFA_UNICORN_IMAGE_AUTO)
+        return ffau_elf_is_elf(file, size);
+    return c->image_kind == FFA_UNICORN_IMAGE_ELF;
+}
+
+/*
+ * Parse the image and put it where the manifest says: a static ELF stays where it is linked (a
+ * manifest without load-address takes that address); a position-independent ELF or a flat
+ * image moves to load-address (SPMC_DEFAULT_LOAD_ADDRESS when the manifest has none, the
+ * binding's "any address chosen at boot time") and relocates itself when it runs.
+ */
+static int place_image(struct sp *sp, const struct ffa_unicorn_sp_config *c, const uint8_t *file,
+                       size_t size, struct elf_image *img, char *msg, size_t len)
+{
+    struct sp_manifest *mf = &sp->mf;
+    bool elf = image_is_elf(c, file, size);
+
+    if ((unsigned)c->image_kind > FFA_UNICORN_IMAGE_FLAT) {
+        snprintf(msg, len, "config: image_kind %d is not an image kind", (int)c->image_kind);
+        return FFA_RET_INVALID_PARAMETERS;
+    }
+    if ((elf ? ffau_elf_parse(file, size, img, msg, len) : ffau_elf_flat(size, img, msg, len)) != 0)
+        return FFA_RET_INVALID_PARAMETERS;
+    if (!mf->load_address_given)
+        mf->load_address = img->relocatable ? SPMC_DEFAULT_LOAD_ADDRESS : img->lo;
+    if (ffau_elf_place(img, mf->load_address, msg, len) != 0)
+        return FFA_RET_INVALID_PARAMETERS;
+    return 0;
+}
+
+/* What the log says about a partition once it is loaded. */
+static void log_loaded(struct spmc *s, const struct sp *sp)
+{
+    const struct sp_manifest *mf = &sp->mf;
+    const struct elf_image *img = &sp->mem.img;
+
+    ffau_log_msg(s, FFA_UNICORN_LOG_INFO, mf->id,
+                 "SP 0x%04x (%s): %s image at 0x%llx, entry 0x%llx, memory 0x%llx..0x%llx%s%s",
+                 mf->id, mf->name,
+                 img->flat          ? "flat"
+                 : img->relocatable ? "position-independent ELF"
+                                    : "ELF",
+                 (unsigned long long)mf->load_address,
+                 (unsigned long long)(mf->load_address + mf->entrypoint_offset),
+                 (unsigned long long)img->lo, (unsigned long long)img->hi,
+                 mf->load_address_given ? "" : " (no load-address in the manifest)",
+                 mf->id_given ? "" : " (no id in the manifest: numbered by the SPMC)");
+    for (uint32_t i = 0; i < mf->dev_count; i++) {
+        const struct sp_dev_region *d = &mf->devs[i];
+        char irqs[160] = "";
+        size_t n = 0;
+
+        for (uint32_t j = 0; j < d->irq_count && n < sizeof(irqs); j++)
+            n += (size_t)snprintf(irqs + n, sizeof(irqs) - n, "%s%u (0x%x)", j ? ", " : "",
+                                  d->irqs[j].id, d->irqs[j].attributes);
+        ffau_log_msg(s, FFA_UNICORN_LOG_INFO, mf->id,
+                     "SP 0x%04x: device region '%s' at 0x%llx, %u pages, %s%s: %s; interrupts: %s",
+                     mf->id, d->name, (unsigned long long)d->base, d->pages,
+                     (d->attributes & MR_ATTR_W) ? "RW" : "R",
+                     (d->attributes & MR_ATTR_NS) ? " non-secure" : "",
+                     ffau_dev_model_name(sp->devs[i].model), d->irq_count ? irqs : "none");
+    }
+    if (mf->unused[0] != '\0')
+        ffau_log_msg(s, FFA_UNICORN_LOG_INFO, mf->id,
+                     "SP 0x%04x: manifest properties accepted but not used by this SPMC: %s",
+                     mf->id, mf->unused);
+    if (mf->unknown[0] != '\0')
+        ffau_log_msg(s, FFA_UNICORN_LOG_INFO, mf->id,
+                     "SP 0x%04x: manifest properties the FF-A binding does not define, ignored: %s",
+                     mf->id, mf->unknown);
+}
+
+/* How much address space the engines reserve for translated code (docs/unicorn.md, "Memory"). */
+static void log_code_cache(struct spmc *s)
+{
+    bool sizable;
+    size_t size = ffau_eng_code_cache(s, &sizable);
+
+    ffau_log_msg(s, FFA_UNICORN_LOG_INFO, FFA_ID_SPMC,
+                 "each Unicorn engine reserves %zu MiB of address space for translated code%s",
+                 size >> 20,
+                 sizable ? " (code_cache_size)"
+                         : " (Unicorn 2.0.1's fixed size: code_cache_size needs Unicorn 2.1)");
+}
+
 static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t len)
 {
     const struct ffa_unicorn_sp_config *c = &s->cfg.sps[idx];
     struct elf_image img;
-    uint8_t *elf = NULL;
-    size_t elf_size = 0;
+    uint8_t *file = NULL;
+    size_t file_size = 0;
     int ret;
 
     sp->spmc = s;
@@ -92,6 +180,11 @@ static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t 
                  sp->mf.ec_count, s->pe_count);
         return FFA_RET_INVALID_PARAMETERS;
     }
+    /* No id: numbered in configuration order from 0x8001, as Hafnium numbers its vmN nodes. */
+    if (!sp->mf.id_given)
+        sp->mf.id = (uint16_t)(FFA_ID_SPMC + 1 + idx);
+    if (sp->mf.name[0] == '\0')
+        snprintf(sp->mf.name, sizeof(sp->mf.name), "sp-%04x", sp->mf.id);
     sp->version = sp->mf.ffa_version;
     sp->pe_mask = sp->mf.ec_count > 1 ? UINT32_MAX : 0;
     sp->ecs = calloc(sp->mf.ec_count, sizeof(*sp->ecs));
@@ -106,19 +199,21 @@ static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t 
         sp->ecs[v].eng = &sp->engs[v];
         sp->ecs[v].vcpu = (uint16_t)v;
     }
-    if (get_blob(c->elf_path, c->elf_data, c->elf_size, &elf, &elf_size) != 0) {
+    if (get_blob(c->elf_path, c->elf_data, c->elf_size, &file, &file_size) != 0) {
         snprintf(msg, len, "image: cannot read '%s'",
                  c->elf_path != NULL ? c->elf_path : "(none given)");
         return FFA_RET_INVALID_PARAMETERS;
     }
-    ret = ffau_elf_parse(elf, elf_size, &img, msg, len) != 0 ? FFA_RET_INVALID_PARAMETERS : 0;
+    ret = place_image(sp, c, file, file_size, &img, msg, len);
     if (ret == 0)
-        ret = ffau_mem_create(sp, &img, elf, msg, len);
-    free(elf);
+        ret = ffau_mem_create(sp, &img, file, msg, len);
+    free(file);
     for (uint32_t v = 0; ret == 0 && v < sp->mf.ec_count; v++)
         ret = ffau_eng_create(sp, &sp->engs[v], msg, len);
-    if (ret == 0)
+    if (ret == 0) {
         ffau_spbuf_from_manifest(s, sp);
+        log_loaded(s, sp);
+    }
     return ret;
 }
 
@@ -221,6 +316,7 @@ int ffau_load_all(struct spmc *s, char *msg, size_t len)
     ret = check_unique(s, msg, len);
     if (ret != 0)
         return ret;
+    log_code_cache(s);
     qsort(s->sps, s->sp_count, sizeof(*s->sps), cmp_boot_order);
     for (size_t i = 0; i < s->sp_count; i++)
         s->sps[i]->index = (uint32_t)i;

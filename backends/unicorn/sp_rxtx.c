@@ -16,8 +16,13 @@
  */
 #include "spmc_internal.h"
 
-/* With sp.mbox_lock held. */
-static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint32_t pages)
+/*
+ * `from_manifest`: the rx_tx-info pair, whose RX region the manifest may declare read-only to the
+ * SP (TF-A's cactus does; the SPMC writes RX through its own view of the memory). With
+ * sp.mbox_lock held.
+ */
+static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint32_t pages,
+                        bool from_manifest)
 {
     uint64_t len = (uint64_t)pages * SPMC_PAGE;
     uint8_t *tx, *rx;
@@ -29,7 +34,7 @@ static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint3
         (tx_addr < rx_addr + len && rx_addr < tx_addr + len))
         return FFA_RET_INVALID_PARAMETERS;
     tx = ffau_mem_sp_ram(sp, tx_addr, len);
-    rx = ffau_mem_sp_ram(sp, rx_addr, len);
+    rx = from_manifest ? ffau_mem_sp_readable(sp, rx_addr, len) : ffau_mem_sp_ram(sp, rx_addr, len);
     if (tx == NULL || rx == NULL)
         return FFA_RET_INVALID_PARAMETERS;
     sp->mbox.pages = pages;
@@ -52,7 +57,7 @@ int32_t ffau_spbuf_map(struct sp *sp, const struct ffa_regs *in)
     int32_t ret;
 
     pthread_mutex_lock(&sp->mbox_lock);
-    ret = map_pair(sp, in->x[1], in->x[2], (uint32_t)in->x[3]);
+    ret = map_pair(sp, in->x[1], in->x[2], (uint32_t)in->x[3], false);
     pthread_mutex_unlock(&sp->mbox_lock);
     return ret;
 }
@@ -99,7 +104,7 @@ void ffau_spbuf_wait_release(struct sp *sp)
     pthread_mutex_unlock(&sp->mbox_lock);
 }
 
-/* The manifest's rx_tx-info pair (validated by ffau_mf_parse(): two same-size RW regions). */
+/* The manifest's rx_tx-info pair (validated by ffau_mf_parse(): same size, RX readable, TX RW). */
 void ffau_spbuf_from_manifest(struct spmc *s, struct sp *sp)
 {
     const struct sp_mem_region *rx, *tx;
@@ -110,7 +115,7 @@ void ffau_spbuf_from_manifest(struct spmc *s, struct sp *sp)
     rx = &sp->mf.regions[sp->mf.rx_region];
     tx = &sp->mf.regions[sp->mf.tx_region];
     pthread_mutex_lock(&sp->mbox_lock);
-    ret = map_pair(sp, tx->base, rx->base, rx->pages);
+    ret = map_pair(sp, tx->base, rx->base, rx->pages, true);
     pthread_mutex_unlock(&sp->mbox_lock);
     if (ret != 0)
         ffau_log_msg(s, FFA_UNICORN_LOG_ERROR, sp->mf.id,

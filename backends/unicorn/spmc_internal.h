@@ -39,6 +39,7 @@
  *                             abort, preemption
  * 7 engine.c     ffau_eng_    Unicorn: one engine, enter -> trap -> exit, registers, vIRQ
  * 7 memory.c     ffau_mem_    partition memory: host pages, mapping into an engine, RX protection
+ * 7 devices.c    ffau_dev_    device regions: the PL011 and RAM-like models, the host's callback
  * 7 manifest.c   ffau_mf_     FF-A partition manifest (DTB) parser
  * 7 elf_load.c   ffau_elf_    ELF image parser
  * 8 log.c        ffau_log_    log lines to the host's callback; calls nobody
@@ -83,6 +84,10 @@
  *                       applies a new layout itself, before its next entry, on the thread that
  *                       runs it (ffau_mem_sync()): never call uc_*() on another context's engine,
  *                       it may be running on another PE.
+ *   4b. sp_device.lock (mutex, per device region)  the device model's registers and state
+ *                       (devices.c): an MMIO access from any of the partition's engines, on any
+ *                       PE, holds it (with only that PE's call_lock besides), and the host's device
+ *                       callback runs with it held.
  *   5. ec.lock          (spinlock, per context)  the context's runtime state: rt_state, rt_model,
  *                       rt_donor, rt_callee, rt_cpu and the request it handles (req_*). Written
  * only by runtime.c's ec_transition() with it held (check_layers.sh checks), held for a few dozen
@@ -122,9 +127,13 @@
 #define SPMC_PAGE     4096u
 #define SPMC_MAX_SPS  64u
 #define SPMC_MAX_UUID 8u
-#define SPMC_MAX_ECS  64u                 /* execution-ctx-count limit */
-#define SPMC_MAX_MEMR 16u                 /* memory-regions per SP */
-#define SPMC_MAX_PES  FFA_UNICORN_MAX_PES /* physical PEs modelled (config pe_count) */
+#define SPMC_MAX_ECS  64u                         /* execution-ctx-count limit */
+#define SPMC_MAX_MEMR 16u                         /* memory-regions per SP */
+#define SPMC_MAX_DEVR 16u                         /* device-regions per SP */
+#define SPMC_MAX_IRQS FFA_UNICORN_MAX_DEVICE_IRQS /* interrupts per device region */
+/* Where a position-independent or flat image goes when its manifest has no load-address. */
+#define SPMC_DEFAULT_LOAD_ADDRESS UINT64_C(0x10000000)
+#define SPMC_MAX_PES              FFA_UNICORN_MAX_PES /* physical PEs (config pe_count) */
 /* Largest RX (and TX) buffer, in 4 KiB pages: FFA_FEATURES(FFA_RXTX_MAP_64) w2[31:16]. */
 #define SPMC_RXTX_MAX_PAGES 64u
 /* Normal-world endpoints with an RX/TX pair at once: the hypervisor and the VMs it forwards. */
@@ -160,12 +169,41 @@ struct sp_uuid {
     uint32_t w[4]; /* register form, as in the manifest and in w1..w4 of PARTITION_INFO_GET */
 };
 
+/* Region attributes (TF-A's binding; bit 4 is Trusted Services' BTI guarded-page flag). */
+#define MR_ATTR_R  1u
+#define MR_ATTR_W  2u
+#define MR_ATTR_X  4u
+#define MR_ATTR_NS 8u
+#define MR_ATTR_GP 0x10u
+/* load-flags (Trusted Services' tools/python/elf_segments_to_manifest.py): bit 0 NO_BITS. */
+#define MR_LOAD_NO_BITS 1u
+
 struct sp_mem_region {
-    uint64_t base;
+    uint64_t base; /* load-address-relative regions: resolved at load */
+    uint64_t rel_offset;
+    bool relative; /* load-address-relative-offset rather than base-address */
+    bool in_image; /* set at load: inside the partition's own memory (permissions only) */
     uint32_t pages;
-    uint32_t attributes; /* bit0 R, bit1 W, bit2 X, bit3 NS */
+    uint32_t attributes; /* MR_ATTR_* */
+    uint32_t load_flags; /* MR_LOAD_* */
     uint32_t phandle;    /* 0: none (the rx_tx-info node refers to regions by phandle) */
     char name[32];
+};
+
+struct sp_dev_irq {
+    uint32_t id, attributes;
+    uint64_t mpidr;
+    bool mpidr_valid;
+};
+
+struct sp_dev_region {
+    uint64_t base;
+    uint32_t pages;
+    uint32_t attributes; /* MR_ATTR_R, _W, _NS */
+    uint32_t irq_count;
+    struct sp_dev_irq irqs[SPMC_MAX_IRQS];
+    char name[32];        /* the node's name (the host names devices by it) */
+    char description[32]; /* "description", or empty */
 };
 
 struct sp_manifest {
@@ -174,11 +212,14 @@ struct sp_manifest {
     struct sp_uuid uuids[SPMC_MAX_UUID];
     uint32_t uuid_count;
     uint16_t id;
+    bool id_given; /* absent: the SPMC numbers it, as Hafnium numbers its vmN nodes */
     uint32_t ec_count;
     bool el0; /* exception-level 1 (S-EL0); else 2 (S-EL1) */
     uint32_t execution_state;
     uint64_t load_address;
+    bool load_address_given; /* absent: the ELF's link address, or SPMC_DEFAULT_LOAD_ADDRESS */
     uint64_t entrypoint_offset;
+    bool entrypoint_given; /* absent: an ELF's own entry point, a flat image's first byte */
     uint32_t xlat_granule;
     uint32_t boot_order; /* 0x10000 when absent: boots last */
     uint32_t messaging_method;
@@ -191,32 +232,48 @@ struct sp_manifest {
     uint32_t vm_availability_messages;
     struct sp_mem_region regions[SPMC_MAX_MEMR];
     uint32_t region_count;
+    struct sp_dev_region devs[SPMC_MAX_DEVR];
+    uint32_t dev_count;
     /* rx_tx-info node: the RX/TX pair is these two memory regions, mapped before boot. */
     bool rxtx_declared;
     uint32_t rx_region, tx_region; /* indices into regions[] */
+    /* Properties accepted but not acted on, and properties the binding does not define: logged. */
+    char unused[384];
+    char unknown[256];
 };
 
 /* Parse and validate. Returns 0, or -1 with a message in err naming the reason. */
 int ffau_mf_parse(const void *dtb, size_t size, struct sp_manifest *out, char *err, size_t err_len);
 
-/* ==== ELF images (elf_load.c) ==== */
+/* ==== Images (elf_load.c): ELF (ET_EXEC, ET_DYN) and flat ==== */
 
 #define ELF_MAX_SEGS 8u
 
 struct elf_seg {
     uint64_t vaddr, memsz, offset, filesz;
     uint32_t prot; /* UC_PROT_* */
+    bool rwx_ok;   /* no permission flags (or a flat image): RWX allowed, as Hafnium maps it */
 };
 
 struct elf_image {
     uint64_t entry;
-    struct elf_seg segs[ELF_MAX_SEGS];
+    /* + the memory after the image and the manifest's regions inside it (memory.c) */
+    struct elf_seg segs[ELF_MAX_SEGS + 1 + SPMC_MAX_MEMR];
     unsigned seg_count;
-    uint64_t lo, hi; /* page-rounded lowest and highest address of any segment */
+    uint64_t lo, hi;  /* page-rounded lowest and highest address of any segment */
+    bool relocatable; /* ET_DYN or flat: placed at load-address, relocates itself */
+    bool flat;
 };
 
+/* True when the bytes start with the ELF magic. */
+bool ffau_elf_is_elf(const uint8_t *data, size_t size);
+/* An AArch64 ELF64 image (ET_EXEC or ET_DYN): its PT_LOAD segments. 0 or -1 and a message. */
 int ffau_elf_parse(const uint8_t *data, size_t size, struct elf_image *out, char *err,
                    size_t err_len);
+/* A flat image of `size` bytes: one RWX segment at 0, placed later. 0 or -1 and a message. */
+int ffau_elf_flat(size_t size, struct elf_image *out, char *err, size_t err_len);
+/* Move a relocatable image so that its lowest page is at `base`. 0 or -1 and a message. */
+int ffau_elf_place(struct elf_image *img, uint64_t base, char *err, size_t err_len);
 
 /* ==== Partition memory (memory.c) ==== */
 
@@ -236,10 +293,10 @@ struct mem_range {
 
 struct sp_mem {
     struct elf_image img; /* page permissions: the union of the segments touching a page */
-    struct mem_chunk chunks[ELF_MAX_SEGS];
+    struct mem_chunk chunks[ELF_MAX_SEGS + 1 + SPMC_MAX_MEMR];
     unsigned chunk_count;
     uint8_t *window;                 /* SPMC_WINDOW_SIZE bytes */
-    uint8_t *regions[SPMC_MAX_MEMR]; /* manifest memory-regions, in manifest order */
+    uint8_t *regions[SPMC_MAX_MEMR]; /* manifest memory-regions (NULL: inside the image) */
 
     /*
      * The layout that changes at run time, as every engine of the partition must see it. Changed
@@ -249,6 +306,20 @@ struct sp_mem {
     pthread_mutex_t lock;
     uint32_t gen;           /* atomic */
     struct mem_range rx_ro; /* the mapped RX buffer: read-only to the partition */
+};
+
+/* ==== Device regions (devices.c) ==== */
+
+struct sp_device {
+    struct sp *sp;
+    const struct sp_dev_region *r;
+    enum ffa_unicorn_device_model model; /* never AUTO once created */
+    ffa_unicorn_device_fn access;        /* FFA_UNICORN_DEVICE_HOST */
+    void *ctx;
+    pthread_mutex_t lock; /* one access at a time, whichever PE runs the SP */
+    uint8_t *regs;        /* RAM-like storage of the region (PL011: its registers) */
+    char line[256];       /* PL011: the line being transmitted */
+    size_t line_len;
 };
 
 /* ==== RX/TX buffers and mailboxes (Hafnium include/hf/vm.h struct mailbox) ==== */
@@ -409,7 +480,8 @@ struct sp {
     pthread_mutex_t mbox_lock;
     struct sp_mbox mbox; /* under mbox_lock */
     struct sp_mem mem;
-    uint8_t *manifest; /* a private copy of the DTB */
+    struct sp_device devs[SPMC_MAX_DEVR]; /* the manifest's device regions, in manifest order */
+    uint8_t *manifest;                    /* a private copy of the DTB */
     size_t manifest_size;
 };
 
@@ -755,6 +827,11 @@ void ffau_rt_me_taken(struct ec *ec);
 enum ec_state ffau_rt_state(struct ec *ec);
 
 /* ==== 7: engine.c ==== */
+/*
+ * Bytes of address space each engine reserves for translated code, and whether the Unicorn
+ * library lets the SPMC choose it (2.1.0 and later: the configured size; 2.0.1: 1 GiB).
+ */
+size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable);
 /* Open an engine of `sp` (an AArch64 EL1 with the hooks) and map the partition's memory. */
 int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len);
 void ffau_eng_destroy(struct engine *eng);
@@ -773,10 +850,14 @@ void ffau_eng_set_boot_entry(struct engine *eng, const struct sp_manifest *mf, u
 bool ffau_eng_inject_irq(struct engine *eng);
 
 /* ==== 7: memory.c ==== */
-/* Check the image against the manifest, allocate and fill the partition's host memory. */
-int ffau_mem_create(struct sp *sp, const struct elf_image *img, const uint8_t *elf, char *err,
+/*
+ * Check the image (already placed) against the manifest, add the partition's memory beyond it
+ * (mem_size or the default slack), allocate and fill the host memory, resolve the memory regions
+ * and create the device regions' models.
+ */
+int ffau_mem_create(struct sp *sp, const struct elf_image *img, const uint8_t *file, char *err,
                     size_t err_len);
-/* Map the partition's memory (image, memory regions, SPMC window) into engine `uc`. */
+/* Map the partition's memory (image, memory and device regions, SPMC window) into engine `uc`. */
 int ffau_mem_map(struct sp *sp, uc_engine *uc, char *err, size_t err_len);
 void ffau_mem_destroy(struct sp *sp);
 /*
@@ -784,13 +865,26 @@ void ffau_mem_destroy(struct sp *sp);
  * RAM of one mapping (image data pages or a read-write memory region), else NULL.
  */
 uint8_t *ffau_mem_sp_ram(struct sp *sp, uint64_t addr, uint64_t len);
+/* The same for memory the SP may only read (a read-only RX buffer of its manifest). */
+uint8_t *ffau_mem_sp_readable(struct sp *sp, uint64_t addr, uint64_t len);
 /*
- * Make an SP's RX buffer read-only to it (mapped) or read-write again (unmapped): a change of the
- * partition's layout, which each of its engines applies before it next runs.
+ * Make an SP's RX buffer read-only to it (mapped), or give it back its own permissions
+ * (unmapped): a change of the partition's layout, which each of its engines applies before it
+ * next runs.
  */
 void ffau_mem_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only);
 /* Bring `eng` to its partition's current layout (the thread about to run it). */
 void ffau_mem_sync(struct sp *sp, struct engine *eng);
+
+/* ==== 7: devices.c ==== */
+/* Pick each device region's model (the SP's config), allocate its state. 0 or an FF-A error. */
+int ffau_dev_create(struct sp *sp, char *err, size_t err_len);
+/* Map every device region of `sp` into engine `uc` (MMIO callbacks). 0 or an FF-A error. */
+int ffau_dev_map(struct sp *sp, uc_engine *uc, char *err, size_t err_len);
+/* Free the models' state; a UART line not ended by a newline is logged first. */
+void ffau_dev_destroy(struct sp *sp);
+/* The model's name, for logs. */
+const char *ffau_dev_model_name(enum ffa_unicorn_device_model model);
 
 /* ==== 8: log.c ==== */
 void ffau_log_msg(struct spmc *s, enum ffa_unicorn_log_kind kind, uint16_t sp_id, const char *fmt,

@@ -11,7 +11,8 @@ include_guard(GLOBAL)
 set(FFA_SP_SRC ${CMAKE_CURRENT_LIST_DIR})
 find_program(FFA_SP_CC aarch64-linux-gnu-gcc)
 find_program(FFA_DTC dtc)
-if(NOT FFA_SP_CC OR NOT FFA_DTC)
+find_program(FFA_SP_OBJCOPY aarch64-linux-gnu-objcopy)
+if(NOT FFA_SP_CC OR NOT FFA_DTC OR NOT FFA_SP_OBJCOPY)
   ffa_part_skipped("example SPs, and with them the Unicorn tests, demo and bench_unicorn"
                    "needs gcc-aarch64-linux-gnu and device-tree-compiler (scripts/deps.sh demo)")
   set(FFA_SP_IMAGES OFF CACHE INTERNAL "example SP images are built")
@@ -22,7 +23,7 @@ set(FFA_SP_DIR ${PROJECT_BINARY_DIR}/sp CACHE INTERNAL "where the example SP ima
 file(MAKE_DIRECTORY ${FFA_SP_DIR})
 
 # Bare-metal AArch64: no libc, no start files, a static non-PIE image at the manifest's load
-# address, general-purpose registers only (no FP/SIMD state for the SPMC to save), strict alignment
+# address (see FFA_SP_PIE_CFLAGS for the position-independent ones), general-purpose registers only (no FP/SIMD state for the SPMC to save), strict alignment
 # (the SP may run with its MMU off). -Werror follows FFA_WERROR, as for the host code.
 set(FFA_SP_CFLAGS -O2 -g -std=c11 -Wall -Wextra -march=armv8-a -ffreestanding -nostdlib
     -nostartfiles -static -no-pie -fno-pic -mgeneral-regs-only -mstrict-align
@@ -36,24 +37,61 @@ set(FFA_SP_DEPS ${FFA_SP_COMMON} ${FFA_SP_SRC}/common/main.c ${FFA_SP_SRC}/commo
     ${FFA_SP_SRC}/common/sp_protocol.h)
 set(FFA_SP_OUTPUTS "")
 
-# ffa_sp_image(<name> CONDUIT <SMC|HVC|SVC> SOURCES <files> [DEFS <-D...>] [LDS <script>])
-# LDS: a linker script in common/ (default sp.lds).
+# Position-independent SPs (PIE): compiled -fPIE and linked -static-pie at 0, started by
+# common/start_pie.S, which applies the image's own R_AARCH64_RELATIVE relocations (.rela.dyn) at
+# run time, as Trusted Services' SPs do; the SPMC places the image at the manifest's load-address
+# and relocates nothing.
+set(FFA_SP_PIE_CFLAGS ${FFA_SP_CFLAGS})
+list(REMOVE_ITEM FFA_SP_PIE_CFLAGS -static -no-pie -fno-pic)
+list(APPEND FFA_SP_PIE_CFLAGS -fPIE -static-pie -Wl,-z,norelro)
+
+# ffa_sp_image(<name> CONDUIT <SMC|HVC|SVC> SOURCES <files> [DEFS <-D...>] [LDS <script>] [PIE]
+#              [HEADER <bytes>])
+# LDS: a linker script in common/ (default sp.lds, sp-pie.lds for PIE). PIE: a position-independent
+# image with common/start_pie.S instead of common/start.S; HEADER: bytes of package header before
+# its code (sp-pie.lds, default 0).
 function(ffa_sp_image name)
-  cmake_parse_arguments(A "" "CONDUIT;LDS" "SOURCES;DEFS" ${ARGN})
+  cmake_parse_arguments(A "PIE" "CONDUIT;LDS;HEADER" "SOURCES;DEFS" ${ARGN})
+  set(flags ${FFA_SP_CFLAGS})
+  set(srcs ${FFA_SP_COMMON})
+  set(A_LDFLAGS "")
+  if(A_PIE)
+    if(NOT A_HEADER)
+      set(A_HEADER 0)
+    endif()
+    set(flags ${FFA_SP_PIE_CFLAGS})
+    set(A_LDFLAGS -Wl,--defsym=__sp_header=${A_HEADER})
+    list(TRANSFORM srcs REPLACE "/start\\.S$" "/start_pie.S")
+    if(NOT A_LDS)
+      set(A_LDS sp-pie.lds)
+    endif()
+  endif()
   if(NOT A_LDS)
     set(A_LDS sp.lds)
   endif()
   set(lds ${FFA_SP_SRC}/common/${A_LDS})
   set(out ${FFA_SP_DIR}/${name}.elf)
-  set(srcs ${FFA_SP_COMMON})
   foreach(s ${A_SOURCES})
     list(APPEND srcs ${FFA_SP_SRC}/${s})
   endforeach()
   add_custom_command(OUTPUT ${out}
-    COMMAND ${FFA_SP_CC} ${FFA_SP_CFLAGS} -DSP_CONDUIT_${A_CONDUIT} ${A_DEFS}
-            -Wl,-T,${lds} -Wl,--build-id=none -o ${out} ${srcs}
+    COMMAND ${FFA_SP_CC} ${flags} -DSP_CONDUIT_${A_CONDUIT} ${A_DEFS}
+            -Wl,-T,${lds} -Wl,--build-id=none ${A_LDFLAGS} -o ${out} ${srcs}
     DEPENDS ${srcs} ${FFA_SP_DEPS} ${lds}
     COMMENT "SP image ${name}.elf (AArch64, ${A_CONDUIT} conduit)" VERBATIM)
+  set(FFA_SP_OUTPUTS ${FFA_SP_OUTPUTS} ${out} PARENT_SCOPE)
+endfunction()
+
+# ffa_sp_flat(<name> FROM <elf name>): <name>.bin, the ELF's loadable bytes from its lowest
+# address (objcopy -O binary), as flat SP images are shipped.
+function(ffa_sp_flat name)
+  cmake_parse_arguments(A "" "FROM" "" ${ARGN})
+  set(in ${FFA_SP_DIR}/${A_FROM}.elf)
+  set(out ${FFA_SP_DIR}/${name}.bin)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${FFA_SP_OBJCOPY} -O binary ${in} ${out}
+    DEPENDS ${in}
+    COMMENT "SP image ${name}.bin (flat, from ${A_FROM}.elf)" VERBATIM)
   set(FFA_SP_OUTPUTS ${FFA_SP_OUTPUTS} ${out} PARENT_SCOPE)
 endfunction()
 
@@ -82,8 +120,20 @@ ffa_sp_image(init-loop CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT
 # MP partitions (one context per PE): the secondary contexts start at common/secondary.S.
 ffa_sp_image(mp CONDUIT SMC SOURCES common/main.c mp.c common/secondary.S)
 ffa_sp_image(mmu-mp CONDUIT SMC SOURCES common/main.c mmu.c common/secondary.S DEFS -DSP_MP)
+# The image kinds (image.c): position-independent (also at S-EL0, and with 8 KiB of package header
+# before its entry point), flat, segments without permission flags, writes past its image, devices.
+ffa_sp_image(pie PIE CONDUIT SMC SOURCES common/main.c image.c)
+ffa_sp_image(pie-el0 PIE CONDUIT SVC SOURCES common/main.c image.c DEFS -DSP_EL0)
+ffa_sp_image(pie-pkg PIE CONDUIT SMC SOURCES common/sp_header.S common/main.c image.c
+             HEADER 0x2000)
+ffa_sp_flat(flat FROM pie)
+ffa_sp_flat(pie-pkg FROM pie-pkg)
+ffa_sp_image(noflags CONDUIT SMC SOURCES common/main.c image.c LDS sp-noflags.lds)
+ffa_sp_image(pastbss CONDUIT SMC SOURCES common/main.c image.c DEFS -DSP_TOUCH_PAST_BSS)
+ffa_sp_image(devices CONDUIT SMC SOURCES common/main.c image.c)
 foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort
-          messenger messenger2 messenger-v10 mmu bigmem farseg init-loop mp mmu-mp echo-mp)
+          messenger messenger2 messenger-v10 mmu bigmem farseg pie flat pie-el0 noflags pastbss
+          devices init-loop mp mmu-mp echo-mp)
   ffa_sp_manifest(${m})
 endforeach()
 

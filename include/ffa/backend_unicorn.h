@@ -3,9 +3,10 @@
  * The emulated secure world (library ffa::backend_unicorn, hosted: libc, pthreads, Unicorn 2,
  * libfdt).
  *
- * An SPMC written in host C that loads real AArch64 secure partitions (static ELF images plus FF-A
- * partition manifests compiled to DTB), runs each of them in its own Unicorn engine, and answers
- * the normal world's FF-A calls the way Hafnium would. It plugs into the mediator as a backend:
+ * An SPMC written in host C that loads real AArch64 secure partitions (ELF or flat images plus
+ * FF-A partition manifests compiled to DTB), runs each of them in its own Unicorn engine, and
+ * answers the normal world's FF-A calls the way Hafnium would. It plugs into the mediator as a
+ * backend:
  *
  *   struct ffa_unicorn *spmc;
  *   char err[256];
@@ -35,9 +36,49 @@
 extern "C" {
 #endif
 
+/* How an SP's image file is laid out (docs/unicorn.md, "SP images and manifests"). */
+enum ffa_unicorn_image_kind {
+    FFA_UNICORN_IMAGE_AUTO = 0, /* ELF when the file starts with the ELF magic, else flat */
+    FFA_UNICORN_IMAGE_ELF,      /* AArch64 ELF64: ET_EXEC where linked, ET_DYN at load-address */
+    FFA_UNICORN_IMAGE_FLAT,     /* raw bytes placed at load-address (objcopy -O binary) */
+};
+
+/*
+ * A device access by an SP: `size` (1, 2, 4 or 8) bytes at `offset` from the device region's base.
+ * A write passes the value in *value; a read stores the value read there (zero-extended). Called
+ * with the backend's lock held, from the thread running the SP, one access at a time per device
+ * region: do not call into the backend.
+ */
+typedef void (*ffa_unicorn_device_fn)(void *ctx, uint16_t sp_id, uint64_t offset, unsigned size,
+                                      int is_write, uint64_t *value);
+
+/* What answers an SP's accesses to one of its manifest's device regions. */
+enum ffa_unicorn_device_model {
+    /* FFA_UNICORN_DEVICE_PL011 for a region whose node name or description starts with "uart"
+     * or "pl011" (any case), else FFA_UNICORN_DEVICE_RAM. */
+    FFA_UNICORN_DEVICE_AUTO = 0,
+    FFA_UNICORN_DEVICE_RAM,   /* registers as plain storage: a read returns what was written */
+    FFA_UNICORN_DEVICE_PL011, /* a PL011 UART: what the SP transmits becomes CONSOLE log lines */
+    FFA_UNICORN_DEVICE_HOST,  /* the host's callback (`access`, `ctx`) */
+};
+
+/* The model of one device region, named by its node in the manifest's device-regions node. */
+struct ffa_unicorn_device_config {
+    const char *region; /* node name, e.g. "uart0" for device-regions { uart0 { ... }; } */
+    enum ffa_unicorn_device_model model;
+    ffa_unicorn_device_fn access; /* FFA_UNICORN_DEVICE_HOST only */
+    void *ctx;
+};
+
+/* Partition memory beyond the image when mem_size is 0 (docs/unicorn.md, "Memory"). */
+#define FFA_UNICORN_DEFAULT_MEM_SLACK (64u * 1024u)
+
 /* One secure partition: an image and its manifest, from files or from memory. */
 struct ffa_unicorn_sp_config {
-    /* Static AArch64 ELF (ET_EXEC) linked at the manifest's load-address. */
+    /*
+     * The image: an AArch64 ELF (ET_EXEC linked where it runs, or position-independent ET_DYN
+     * placed at the manifest's load-address) or a flat binary placed at load-address.
+     */
     const char *elf_path; /* read from this file when elf_data is NULL */
     const void *elf_data; /* or: the image in memory (copied at create time) */
     size_t elf_size;
@@ -45,6 +86,17 @@ struct ffa_unicorn_sp_config {
     const char *manifest_path; /* read from this file when manifest_data is NULL */
     const void *manifest_data; /* or: the DTB in memory (copied at create time) */
     size_t manifest_size;
+
+    enum ffa_unicorn_image_kind image_kind; /* 0: by the file's first bytes */
+    /*
+     * Bytes of partition memory from load-address (Hafnium's mem_size, which its SPMC manifest
+     * gives each partition): the image, then zeroed memory up to load-address + mem_size. 0: the
+     * image plus FFA_UNICORN_DEFAULT_MEM_SLACK. A page multiple, at least the image's extent.
+     */
+    uint64_t mem_size;
+    /* Models of the manifest's device regions; a region not listed gets FFA_UNICORN_DEVICE_AUTO. */
+    const struct ffa_unicorn_device_config *devices;
+    size_t device_count;
 };
 
 /* Where a log line comes from (ffa_unicorn_log_fn). */
@@ -151,7 +203,18 @@ struct ffa_unicorn_config {
      * goes on: ffa_unicorn_create() always returns. 0 selects watchdog_blocks.
      */
     uint64_t init_blocks;
+
+    /*
+     * Translated-code cache of each Unicorn engine, in bytes (Unicorn's TCG buffer). 0 selects
+     * FFA_UNICORN_DEFAULT_CODE_CACHE. Applied where the Unicorn library can size it
+     * (UC_CTL_TCG_BUFFER_SIZE, Unicorn 2.1.0 and later); Unicorn 2.0.1 reserves a fixed 1 GiB of
+     * address space per engine whatever this says (docs/unicorn.md, "Memory"). A full cache is
+     * flushed and refilled: smaller costs speed, never correctness.
+     */
+    size_t code_cache_size;
 };
+
+#define FFA_UNICORN_DEFAULT_CODE_CACHE ((size_t)16 << 20)
 
 struct ffa_unicorn;
 
@@ -222,6 +285,31 @@ struct ffa_unicorn_stats {
 void ffa_unicorn_get_stats(struct ffa_unicorn *spmc, struct ffa_unicorn_stats *out);
 /* The counters of PE `cpu` alone: 0, or FFA_RET_INVALID_PARAMETERS for a PE that does not exist. */
 int ffa_unicorn_get_pe_stats(struct ffa_unicorn *spmc, uint32_t cpu, struct ffa_unicorn_stats *out);
+
+/* An interrupt of a device region (the manifest's `interrupts` and `interrupts-target`). */
+struct ffa_unicorn_device_irq {
+    uint32_t id;         /* INTID */
+    uint32_t attributes; /* [7:0] priority, [8] secure, [9] level, [11:10] SGI/PPI/SPI */
+    uint64_t mpidr;      /* interrupts-target, when mpidr_valid */
+    int mpidr_valid;
+};
+
+#define FFA_UNICORN_MAX_DEVICE_IRQS 8
+
+/* A device region of a partition, as loaded (for later interrupt work, tests and tools). */
+struct ffa_unicorn_device_info {
+    char name[32]; /* the node's name */
+    uint64_t base;
+    uint32_t pages;
+    uint32_t attributes; /* bit 0 R, 1 W, 3 NS */
+    enum ffa_unicorn_device_model model;
+    uint32_t irq_count;
+    struct ffa_unicorn_device_irq irqs[FFA_UNICORN_MAX_DEVICE_IRQS];
+};
+
+/* Device region `index` (manifest order) of partition `sp_id` into *out: 0, or -1 if none. */
+int ffa_unicorn_device_info(struct ffa_unicorn *spmc, uint16_t sp_id, unsigned index,
+                            struct ffa_unicorn_device_info *out);
 
 #ifdef __cplusplus
 }

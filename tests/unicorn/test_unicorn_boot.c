@@ -67,7 +67,9 @@ static void set_overlapping_region(void *fdt)
 {
     int n = fdt_path_offset(fdt, "/memory-regions/scratch");
 
-    fdt_setprop_u64(fdt, n, "base-address", 0x10000000);
+    /* One page below the image, three in it: a region is either inside the partition's memory
+     * (it then sets permissions there) or clear of it. */
+    fdt_setprop_u64(fdt, n, "base-address", 0x0ffff000);
 }
 static void set_bad_region_attr(void *fdt)
 {
@@ -133,7 +135,7 @@ static void test_bad_gp_register_is_refused(void **s)
 static void test_region_overlapping_image_is_refused(void **s)
 {
     (void)s;
-    expect_refused(set_overlapping_region, "'scratch'", "overlaps");
+    expect_refused(set_overlapping_region, "'scratch'", "partly inside the partition's memory");
 }
 static void test_writable_executable_region_is_refused(void **s)
 {
@@ -180,6 +182,7 @@ static void test_non_elf_image_is_refused(void **s)
     sp.elf_data = junk;
     sp.elf_size = sizeof(junk);
     sp.manifest_path = dtb;
+    sp.image_kind = FFA_UNICORN_IMAGE_ELF; /* by default, bytes that are not an ELF are flat */
     expect_config_refused(&sp, 1, 0, 0, "not an ELF file", NULL);
 }
 

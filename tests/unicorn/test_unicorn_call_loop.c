@@ -67,7 +67,7 @@ static void test_partition_calling_forever_at_boot_is_aborted_by_the_init_budget
 
     assert_int_equal(ucf_state(f, SP_ID_INIT_LOOP), FFA_UNICORN_EC_ABORTED);
     assert_true(ucf_log_has(f, "init budget"));
-    assert_true(ucf_log_has(f, "SP 0x8014 (init-loop) failed to initialise"));
+    assert_true(ucf_log_has(f, "SP 0x801a (init-loop) failed to initialise"));
     r = ucf_req(f, SP_ID_INIT_LOOP, 1, 2, 3, 4, 5);
     th_assert_error(&r, FFA_RET_ABORTED);
     r = ucf_req(f, SP_ID_ECHO, 1, 2, 3, 4, 5);

@@ -101,7 +101,7 @@ static void test_mmu_mp_sp_boots_with_its_mmu_on_every_pe(void **state)
     struct ucf *f = *state;
 
     assert_false(ucf_log_has(f, "aborted"));
-    assert_true(ucf_log_has(f, "SP 0x8012 (mmu-mp) initialised"));
+    assert_true(ucf_log_has(f, "SP 0x8018 (mmu-mp) initialised"));
     for (uint16_t pe = 1; pe < PES; pe++) {
         char line[64];
 

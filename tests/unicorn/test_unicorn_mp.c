@@ -127,8 +127,8 @@ static void test_mp_contexts_boot_on_their_pe(void **state)
         assert_int_equal(r.x[5], registered); /* one partition, one registered entry */
     }
     assert_true(registered != 0);
-    assert_true(ucf_log_has(f, "booting SP 0x8011 (mp) vCPU 3 on PE 3"));
-    assert_true(ucf_log_has(f, "SP 0x8011 (mp) vCPU 2 initialised on PE 2"));
+    assert_true(ucf_log_has(f, "booting SP 0x8017 (mp) vCPU 3 on PE 3"));
+    assert_true(ucf_log_has(f, "SP 0x8017 (mp) vCPU 2 initialised on PE 2"));
 }
 
 /* FFA_SECONDARY_EP_REGISTER is an init-time ABI: after boot, on any context, DENIED. */

@@ -235,6 +235,12 @@ struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_
     return ucf_create(sps, sp_count, 0, 0, 0, true, mediator);
 }
 
+struct ucf *ucf_new_full_sps_pes(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                 uint32_t pe_count, bool mediator)
+{
+    return ucf_create(sps, sp_count, pe_count, 0, 0, true, mediator);
+}
+
 struct ucf *ucf_new_sps_budgets(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
                                 uint64_t preempt_blocks, uint64_t watchdog_blocks,
                                 uint64_t init_blocks)

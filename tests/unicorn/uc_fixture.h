@@ -93,6 +93,9 @@ struct ucf *ucf_new_full(unsigned mask, bool mediator);
 /* The same with SPs of the caller's own (manifests edited in memory, say). */
 struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
                              bool mediator);
+/* The same on `pe_count` PEs (manifests of MP partitions written for that many). */
+struct ucf *ucf_new_full_sps_pes(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                 uint32_t pe_count, bool mediator);
 void ucf_free(struct ucf *f);
 
 /* ---- Full host helpers ---- */

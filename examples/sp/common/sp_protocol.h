@@ -24,10 +24,16 @@
 #define SP_ID_MMU        0x800Eu /* enables its stage-1 MMU and caches at init */
 #define SP_ID_BIGMEM     0x800Fu /* a 64 MiB partition (a 64 MiB zero-initialised area) */
 #define SP_ID_FARSEG     0x8010u /* two segments 1 GiB apart */
-#define SP_ID_MP         0x8011u /* MP: one context per PE, each reports its PE (mp.c) */
-#define SP_ID_MMU_MP     0x8012u /* the mmu SP as an MP partition: its MMU on on every PE */
-#define SP_ID_ECHO_MP    0x8013u /* the echo SP as an MP partition (2 contexts: 2 PEs) */
-#define SP_ID_INIT_LOOP  0x8014u /* keeps calling FFA_ID_GET during init, never waits */
+#define SP_ID_PIE        0x8011u /* position-independent ELF (ET_DYN), relocates itself */
+#define SP_ID_FLAT       0x8012u /* the same image as a flat binary (objcopy -O binary) */
+#define SP_ID_NOFLAGS    0x8013u /* ELF whose segments have no permission flags */
+#define SP_ID_PASTBSS    0x8014u /* its start-up code writes past the end of its image */
+#define SP_ID_DEVICES    0x8015u /* a PL011 UART and registers in its device-regions */
+#define SP_ID_PIE_EL0    0x8016u /* the PIE image at S-EL0 (SVC conduit) */
+#define SP_ID_MP         0x8017u /* MP: one context per PE, each reports its PE (mp.c) */
+#define SP_ID_MMU_MP     0x8018u /* the mmu SP as an MP partition: its MMU on on every PE */
+#define SP_ID_ECHO_MP    0x8019u /* the echo SP as an MP partition (2 contexts: 2 PEs) */
+#define SP_ID_INIT_LOOP  0x801Au /* keeps calling FFA_ID_GET during init, never waits */
 
 /* Any SP with the generic command (el0, forwarder): w4 = FID, w5..w7 = x1..x3.
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
@@ -150,6 +156,34 @@
 #define SP_BIG_PAGES     16384u /* bigmem: 64 MiB */
 #define SP_FAR_ADDR      0x50000000u
 #define SP_FAR_MAGIC     0xFA12FA12u
+
+/*
+ * The image-kind examples (image.c: pie, flat, pie-el0, pie-pkg, noflags, pastbss, devices). A
+ * request that is not a command is echoed (w3..w7 unchanged).
+ * SP_IMG_CMD_INFO answers w3 = SP_IMG_CMD_INFO; w4 = the run-time address of a function read
+ *   through a pointer stored in its data (a relocation its start-up code applied when it is
+ *   position-independent); w5 = the same address computed PC-relative; w6 = the relocations its
+ *   start-up code applied; w7 = the address just past its image (its linker script's
+ *   __image_end). Addresses are below 4 GiB.
+ * SP_IMG_CMD_PEEK (w4 = address): w4 = the 32-bit word there. SP_IMG_CMD_POKE (w4 = address,
+ *   w5 = value): stores it, w4 = the word loaded back. A fault aborts the SP, as it would.
+ * SP_IMG_CMD_UART (w4 = a number): prints "uart: hello from <its ID>, <number>" and a newline to
+ *   the PL011 at SP_UART_BASE, then answers w4 = the PL011's UARTFR.
+ * pastbss writes SP_PAST_BSS_MAGIC at SP_PAST_BSS_OFFSET past its image's end during start-up.
+ */
+#define SP_IMG_CMD_INFO    0x1A60u
+#define SP_IMG_CMD_PEEK    0x1A61u
+#define SP_IMG_CMD_POKE    0x1A62u
+#define SP_IMG_CMD_UART    0x1A63u
+#define SP_PAST_BSS_OFFSET 0x40u
+#define SP_PAST_BSS_MAGIC  0xB5500B55u
+
+/* Where the image-kind examples are loaded (their manifests) and the devices of "devices". */
+#define SP_PIE_LOAD_ADDR  0x30000000u
+#define SP_FLAT_LOAD_ADDR 0x31000000u
+#define SP_UART_BASE      0x1c090000u /* PL011, as UART0 of Arm's FVP Base */
+#define SP_REGS_BASE      0x2a490000u /* RAM-like registers (an SP805 watchdog's place on FVP) */
+#define SP_ROREG_BASE     0x1c010000u /* a read-only device region (system registers) */
 
 /*
  * MP partitions (mp.c, and mmu and echo built as MP): execution-ctx-count = the number of PEs; the
