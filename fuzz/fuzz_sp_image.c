@@ -16,8 +16,8 @@
  * partition, which must answer it exactly. Checked: the host process survives (ASan, UBSan, no
  * abort), every reply either VM gets is well formed (fuzz/common/fz_reply.h), VM 2 is never
  * stalled or disturbed by VM 1's partition, and everything is released at the end. A partition
- * that calls the SPMC in an endless loop stalls everyone: the known defect "call-loop", reported
- * by a deadline.
+ * that calls the SPMC in an endless loop is stopped by the SPMC's init budget and its per-call
+ * budget and watchdog (the defect "call-loop", fixed): a deadline would report it.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,8 +16,9 @@
  * "manifest-reason", fixed); a partition that loads answers FFA_VERSION and a direct request with
  * well-formed registers (fuzz/common/fz_reply.h), and destroying it releases everything.
  *
- * A partition that calls the SPMC in an endless loop hangs its caller (the known defect
- * "call-loop"): a deadline reports it.
+ * A partition that calls the SPMC in an endless loop (at boot, or on its first request) is
+ * aborted by the SPMC's init budget or its per-call watchdog (the defect "call-loop", fixed; its
+ * reproducers are in the corpus): a deadline reports it if it ever hangs a caller again.
  */
 #include <stdio.h>
 #include <stdlib.h>

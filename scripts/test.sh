@@ -11,8 +11,9 @@
 #      unpacked into a scratch root, and programs built and run against them (shared and static)
 #   6. fuzzing: every libFuzzer harness (fuzz/, clang, ASan+UBSan) replays its corpus and the
 #      known-defect reproducers, then fuzzes for FFA_FUZZ_SECONDS (default 20) seconds
-#   7. ThreadSanitizer: the multi-threaded unit tests (ctest label `threads`), then ffa_stress for
-#      FFA_STRESS_SECONDS (default 20) seconds against the secure-world model and the emulated SPMC
+#   7. ThreadSanitizer: the multi-threaded unit tests (ctest label `threads`) and the Unicorn
+#      tests (threads on several PEs among them), then ffa_stress for FFA_STRESS_SECONDS (default
+#      20) seconds against the secure-world model and against the emulated SPMC (on 4 PEs)
 #   8. every command of README.md and docs/*.md, as written (tests/docs/run-doc-commands.sh)
 # Every build has -DFFA_WERROR=ON. Installs what it needs first (scripts/deps.sh test). Build
 # trees go under build/. Usage: scripts/test.sh
@@ -88,14 +89,17 @@ cmake -S . -B build/fuzz -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_FUZZ=ON 
 cmake --build build/fuzz -j"$jobs"
 FFA_FUZZ_BUILD=build/fuzz fuzz/run.sh --ci "${FFA_FUZZ_SECONDS:-20}"
 
-stage "ThreadSanitizer: the multi-threaded unit tests, then the stress program ${FFA_STRESS_SECONDS:-20} s per secure world"
+stage "ThreadSanitizer: the multi-threaded and Unicorn tests, then the stress program ${FFA_STRESS_SECONDS:-20} s per secure world"
 cmake -S . -B build/tsan -DFFA_WERROR=ON -DCMAKE_C_COMPILER=clang -DFFA_SANITIZE=thread \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFFA_BUILD_BENCH=OFF -DFFA_BUILD_EXAMPLES=OFF
-cmake --build build/tsan -j"$jobs" --target ffa_stress ffa_tsan_tests
+cmake --build build/tsan -j"$jobs" --target ffa_stress ffa_tsan_tests ffa_unicorn_tests
 # Unit tests labelled `threads` drive the mediator from several threads at once
-# (tests/CMakeLists.txt); a data race there, even one no assertion sees, fails them.
+# (tests/CMakeLists.txt); a data race there, even one no assertion sees, fails them. The emulated
+# SPMC's own tests follow, several PEs on host threads (test_unicorn_mp) among them.
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build/tsan --output-on-failure -j"$jobs" -L threads
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build/tsan --output-on-failure -j"$jobs" -R '^test_unicorn_'
 # stress/tsan-known.supp names the known, open data races only (one line per defect).
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/stress/tsan-known.supp" \
   build/tsan/stress/ffa_stress --backend model --seconds "${FFA_STRESS_SECONDS:-20}"

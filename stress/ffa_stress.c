@@ -48,6 +48,7 @@
 #endif
 
 #define MAX_THREADS 32u
+#define STRESS_PES  4u /* physical processors the threads call on (self % STRESS_PES) */
 #define MAX_VMS     8u
 #define CANARY(id)  (0x5a170000u | ((uint32_t)(id) << 8) | 0xc3u)
 #define TX_IPA      FZ_RAM_IPA
@@ -130,9 +131,10 @@ static struct {
     /* counters */
     uint64_t calls, direct_ok, busy, preempted, lost_known, hostile_runs, denied, partinfo_ok,
         sent_ok, received, dropped, churns, faults, abort_answers;
-    uint16_t sp_ids[8];
+    uint16_t sp_ids[8]; /* in the SPMC's (boot) order */
     unsigned sp_count;
-    unsigned direct_sps; /* the first direct_sps of sp_ids take the token protocol */
+    uint16_t direct_ids[8]; /* the partitions direct requests go to */
+    unsigned direct_sps;
     uint64_t sibling_confusions;
 } S;
 
@@ -202,7 +204,7 @@ static struct ffa_regs call(int self, struct vm_rec *v, uint16_t vcpu, struct ff
     c.in = r;
     __atomic_store_n(&S.where[self].fid, (uint32_t)r.x[0], __ATOMIC_RELAXED);
     st_current_vm = v->id;
-    if (ffa_mediator_handle(S.m, v->vm, vcpu, (uint32_t)self % 4u, &r) != FFA_CALL_HANDLED)
+    if (ffa_mediator_handle(S.m, v->vm, vcpu, (uint32_t)self % STRESS_PES, &r) != FFA_CALL_HANDLED)
         fz_fail("VM 0x%x: call 0x%llx declined", v->id, (unsigned long long)c.in.x[0]);
     st_current_vm = 0;
     c.out = r;
@@ -241,7 +243,7 @@ static bool is_error(const struct ffa_regs *r, int32_t code)
 
 static uint16_t pick_sp(void)
 {
-    return S.sp_ids[rnd() % S.direct_sps];
+    return S.direct_ids[rnd() % S.direct_sps];
 }
 
 /* The response to our request `req` (token in w3/w4, or x4 for REQ2): check it is ours. */
@@ -255,6 +257,8 @@ static bool response_is_ours(const struct vm_rec *v, const struct ffa_regs *req,
 #ifdef FFA_STRESS_UNICORN
     if (FFA_SENDER((uint32_t)r->x[1]) == SP_ID_WORKER)
         return (uint32_t)r->x[4] == (uint32_t)req->x[4]; /* iterations done */
+    if (FFA_SENDER((uint32_t)r->x[1]) == SP_ID_MP)
+        return true; /* carries no token; op_direct checks which context answered */
 #endif
     return (uint32_t)r->x[3] == (uint32_t)req->x[3] && (uint32_t)r->x[4] == (uint32_t)req->x[4];
 }
@@ -338,7 +342,14 @@ static void lost_response(struct vm_rec *v, uint16_t vcpu, const struct ffa_regs
         count(&S.sibling_confusions);
         return;
     }
-    if (ans != FFA_MSG_WAIT && !is_error(r, FFA_RET_DENIED) && !is_error(r, FFA_RET_ABORTED))
+    /*
+     * BUSY: with several PEs, the SPMC answers BUSY for a context running on another PE right now
+     * (Hafnium: a vCPU running on another CPU is BUSY). The mediator lets only this VM run a
+     * context parked for it, so that is a sibling vCPU's run (found above) or the resume race
+     * (below, fatal since it is fixed).
+     */
+    if (ans != FFA_MSG_WAIT && !is_error(r, FFA_RET_DENIED) && !is_error(r, FFA_RET_ABORTED) &&
+        !is_error(r, FFA_RET_BUSY))
         fz_fail("VM 0x%x vCPU %u: FFA_RUN of its preempted request's context 0x%x answered "
                 "0x%x w2 0x%llx",
                 v->id, vcpu, target, ans, (unsigned long long)r->x[2]);
@@ -386,6 +397,9 @@ static void op_direct(int self, struct vm_rec *v, uint16_t vcpu, uint32_t seq)
         fid = FFA_MSG_SEND_DIRECT_REQ_32;
         req = regs(fid, (uint32_t)v->id << 16 | sp, 0, SP_CMD_COMPUTE,
                    2000u + ((uint32_t)vcpu << 8 | (seq & 0xffu)), 0);
+    } else if (sp == SP_ID_MP) {
+        fid = FFA_MSG_SEND_DIRECT_REQ_32;
+        req = regs(fid, (uint32_t)v->id << 16 | sp, 0, SP_MP_CMD_WHO, 0, 0);
     } else
 #endif
         req = regs(fid, (uint32_t)v->id << 16 | sp, 0, w3, seq, 0);
@@ -415,6 +429,13 @@ static void op_direct(int self, struct vm_rec *v, uint16_t vcpu, uint32_t seq)
                 record_stolen(v, &r);
                 return;
             }
+#ifdef FFA_STRESS_UNICORN
+            /* An MP partition answers on PE n with its context n, whoever resumed it there. */
+            if (FFA_SENDER((uint32_t)r.x[1]) == SP_ID_MP && r.x[3] != (uint32_t)self % STRESS_PES)
+                fz_fail("VM 0x%x vCPU %u on PE %u: the MP partition answered from its context "
+                        "%llu",
+                        v->id, vcpu, (unsigned)self % STRESS_PES, (unsigned long long)r.x[3]);
+#endif
             count(&S.direct_ok);
             return;
         }
@@ -976,15 +997,16 @@ static void uc_log(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id, co
 
 static struct ffa_backend unicorn_backend(void)
 {
-    static char paths[3][2][512];
-    static const char *const names[3][2] = {
-        {"echo", "echo"}, {"worker", "worker"}, {"faulty", "faulty"}};
-    struct ffa_unicorn_sp_config sps[3];
+    static char paths[4][2][512];
+    static const char *const names[4][2] = {
+        {"echo", "echo"}, {"worker", "worker"}, {"faulty", "faulty"}, {"mp", "mp"}};
+    struct ffa_unicorn_sp_config sps[4];
     struct ffa_unicorn_config cfg = {
         .sps = sps,
-        .sp_count = 3,
+        .sp_count = 4,
         .preempt_blocks = 3000,
         .watchdog_blocks = 400000,
+        .pe_count = STRESS_PES, /* every thread's processor index is a PE: they run in parallel */
         .log = uc_log,
         .ns_memory = fz_ns_memory,
         .rx_full = rx_full,
@@ -993,7 +1015,7 @@ static struct ffa_backend unicorn_backend(void)
     char err[256];
 
     memset(sps, 0, sizeof(sps));
-    for (unsigned i = 0; i < 3; i++) {
+    for (unsigned i = 0; i < 4; i++) {
         snprintf(paths[i][0], 512, "%s/%s.elf", S.o.sp_dir, names[i][0]);
         snprintf(paths[i][1], 512, "%s/%s.dtb", S.o.sp_dir, names[i][1]);
         sps[i].elf_path = paths[i][0];
@@ -1003,11 +1025,16 @@ static struct ffa_backend unicorn_backend(void)
         fprintf(stderr, "ffa_stress: %s\n", err);
         exit(2);
     }
-    S.sp_count = 3;
-    S.direct_sps = 2; /* echo and worker; the faulty partition only through op_fault */
+    S.sp_count = 4;
     S.sp_ids[0] = SP_ID_ECHO;
     S.sp_ids[1] = SP_ID_WORKER;
     S.sp_ids[2] = SP_ID_FAULTY;
+    S.sp_ids[3] = SP_ID_MP; /* MP: one context per PE (its manifest: 4, STRESS_PES) */
+    /* echo, worker and mp; the faulty partition only through op_fault */
+    S.direct_sps = 3;
+    S.direct_ids[0] = SP_ID_ECHO;
+    S.direct_ids[1] = SP_ID_WORKER;
+    S.direct_ids[2] = SP_ID_MP;
     return ffa_unicorn_backend(S.spmc);
 }
 #endif
@@ -1034,7 +1061,7 @@ int main(int argc, char **argv)
         be = st_world_backend(&S.world);
         S.sp_count = S.direct_sps = ST_SPS;
         for (unsigned i = 0; i < ST_SPS; i++)
-            S.sp_ids[i] = (uint16_t)(ST_SP_FIRST + i);
+            S.sp_ids[i] = S.direct_ids[i] = (uint16_t)(ST_SP_FIRST + i);
     }
     ret = ffa_mediator_create(&cfg, &S.host_ops, &S.host, &be, &S.m);
     if (ret != 0)

@@ -5,8 +5,11 @@
 #  - a file calls only functions of its own row or of rows below it (no upward call: no cycle);
 #  - a file defines non-static functions only with its own row's prefix;
 #  - a file includes no local header but spmc_internal.h;
-#  - an execution context's runtime state (rt_state, rt_model, rt_donor, rt_callee) is written
-#    only in runtime.c, inside ec_transition().
+#  - an execution context's runtime state (rt_state, rt_model, rt_donor, rt_callee, rt_cpu) is
+#    written only in runtime.c, inside ec_transition(); and ec_transition() is called only with the
+#    context's lock held: in each function, after an ec_lock( and before its ec_unlock( (counted
+#    in the order they appear), the multi-PE locking rule of spmc_internal.h;
+#  - a context's lock is taken only in runtime.c (ec_lock/ec_unlock, spin_lock on an ec's lock).
 # Usage: check_layers.sh [DIR]            check DIR (default: this script's directory)
 #        check_layers.sh --self-test [DIR] also prove that each kind of violation is caught
 set -eu
@@ -98,12 +101,31 @@ check() {
         ;;
       esac
     done
-    # Writes of the runtime state.
+    # Writes of the runtime state; ec_transition() only with the context's lock held.
     echo "$code" | awk -v file="$file" '
-      /^[a-z].*\(/ && !/;[[:space:]]*$/ { fn = $0; sub(/\(.*/, "", fn); sub(/.*[ *]/, "", fn) }
-      /(^|[^A-Za-z0-9_])rt_(state|model|donor|callee)[[:space:]]*=[^=]/ {
+      /^[A-Za-z_].*\(/ && !/;[[:space:]]*$/ { fn = $0; sub(/\(.*/, "", fn); sub(/.*[ *]/, "", fn); held = 0 }
+      /(^|[^A-Za-z0-9_])rt_(state|model|donor|callee|cpu)[[:space:]]*=[^=]/ {
         if (file != "runtime.c" || fn != "ec_transition") {
           printf "%s:%d: writes an execution context'"'"'s runtime state outside ec_transition()\n", file, NR
+          bad = 1
+        }
+      }
+      {
+        line = $0
+        while (match(line, /(^|[^A-Za-z0-9_])(ec_lock|ec_unlock|ec_transition) *\(/)) {
+          call = substr(line, RSTART, RLENGTH)
+          line = substr(line, RSTART + RLENGTH)
+          if (call ~ /ec_unlock/) held--
+          else if (call ~ /ec_lock/) held++
+          else if (fn != "ec_transition" && held <= 0 && call !~ /^[a-z_ ]*int32_t/) {
+            printf "%s:%d: calls ec_transition() without the context'"'"'s lock (ec_lock)\n", file, NR
+            bad = 1
+          }
+        }
+      }
+      /(ec_lock|ec_unlock) *\(|spin_(lock|unlock) *\(&[a-z_]*(->|\.)(lock)\)/ {
+        if (file != "runtime.c") {
+          printf "%s:%d: takes an execution context'"'"'s lock outside runtime.c\n", file, NR
           bad = 1
         }
       }
@@ -144,6 +166,14 @@ plant "a runtime-state write outside runtime.c" sp_abi.c \
   'static void w(struct ec *ec) { ec->rt_state = EC_WAITING; }'
 plant "a runtime-state write in runtime.c outside ec_transition()" runtime.c \
   'static void w(struct ec *ec) { ec->rt_donor = NULL; }'
+plant "a write of a context's PE outside ec_transition()" runtime.c \
+  'static void w(struct ec *ec) { ec->rt_cpu = NULL; }'
+plant "a transition without the context's lock" runtime.c \
+  'static void w(struct ec *ec) { (void)ec_transition(ec, EV_ABORT, NULL, NULL); }'
+plant "a transition after the context's lock is released" runtime.c \
+  'static void w(struct ec *ec) { ec_lock(ec); ec_unlock(ec); (void)ec_transition(ec, EV_ABORT, NULL, NULL); }'
+plant "a context's lock taken outside runtime.c" sp_abi.c \
+  'static void w(struct ec *ec) { spin_lock(&ec->lock); }'
 plant "a function without its row's prefix" engine.c 'int ffau_rt_bogus(void) { return 0; }'
 plant "a private header" run.c '#include "other.h"'
 rm -rf "$tmp/t"

@@ -59,14 +59,14 @@ static int32_t check_req(struct spmc *s, const struct sp *from, uint32_t fid,
         return FFA_RET_DENIED;
     if ((to->mf.messaging_method & (req2 ? MM_RECV_REQ2 : MM_RECV_REQ)) == 0)
         return FFA_RET_DENIED;
-    if (to->aborted)
+    if (sp_aborted(to))
         return FFA_RET_ABORTED;
     *target = to;
     return 0;
 }
 
-int32_t ffau_dmsg_req(struct spmc *s, struct ec *from, uint32_t fid, const struct ffa_regs *in,
-                      struct next *nx)
+int32_t ffau_dmsg_req(struct spmc *s, struct cpu *cpu, struct ec *from, uint32_t fid,
+                      const struct ffa_regs *in, struct next *nx)
 {
     bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2;
     uint64_t mask = ffa_fid_is_64(fid) ? ~UINT64_C(0) : MASK32;
@@ -89,7 +89,7 @@ int32_t ffau_dmsg_req(struct spmc *s, struct ec *from, uint32_t fid, const struc
         for (int i = 2; i < 8; i++)
             nx->regs.x[i] = in->x[i] & mask;
     }
-    return ffau_rt_direct_req(s, from, to, req2, FFA_SENDER((uint32_t)in->x[1]), nx);
+    return ffau_rt_direct_req(s, cpu, from, to, req2, FFA_SENDER((uint32_t)in->x[1]), nx);
 }
 
 /* One OR of x8..x17, no early exit: they are zero in every response that is accepted. */
@@ -106,8 +106,8 @@ static bool high_regs_zero(const struct ffa_regs *in)
  * w2 (x2/x3 for RESP2) MBZ, x8..x17 MBZ for RESP from v1.2 callers, the sender its own ID: else
  * INVALID_PARAMETERS. The rest (model, originator, RESP vs RESP2) is runtime.c's: DENIED.
  */
-int32_t ffau_dmsg_resp(struct spmc *s, struct ec *ec, uint32_t fid, const struct ffa_regs *in,
-                       struct next *nx)
+int32_t ffau_dmsg_resp(struct spmc *s, struct cpu *cpu, struct ec *ec, uint32_t fid,
+                       const struct ffa_regs *in, struct next *nx)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     bool resp2 = fid == FFA_MSG_SEND_DIRECT_RESP2;
@@ -130,5 +130,5 @@ int32_t ffau_dmsg_resp(struct spmc *s, struct ec *ec, uint32_t fid, const struct
         for (int i = 3; i < 8; i++)
             nx->regs.x[i] = in->x[i] & mask;
     }
-    return ffau_rt_direct_resp(s, ec, resp2, FFA_RECEIVER(w1), nx);
+    return ffau_rt_direct_resp(s, cpu, ec, resp2, FFA_RECEIVER(w1), nx);
 }

@@ -6,45 +6,55 @@
  */
 #include "spmc_internal.h"
 
-static void answer_version(uint32_t req, uint32_t *recorded, struct ffa_regs *out)
+/* FFA_VERSION's answer; true when the version asked for (capped at ours) is to be recorded. */
+static bool answer_version(uint32_t req, struct ffa_regs *out)
 {
     regs_zero(out);
     if ((req & FFA_VERSION_MBZ) != 0 || FFA_VERSION_MAJOR(req) != 1) {
         out->x[0] = (uint32_t)FFA_RET_NOT_SUPPORTED;
-        return;
+        return false;
     }
-    *recorded = req > SPMC_VERSION ? SPMC_VERSION : req;
     out->x[0] = SPMC_VERSION;
+    return true;
+}
+
+static uint32_t capped(uint32_t req)
+{
+    return req > SPMC_VERSION ? SPMC_VERSION : req;
 }
 
 /*
  * FFA_VERSION from the normal world: a bare w0 (DEN0077A v1.2 FFA_VERSION): 1.2, or
  * NOT_SUPPORTED for bit 31 or another major. The version asked for (1.2 at most) decides the
  * partition descriptors the normal world gets; it is not locked: the hypervisor is the only
- * caller, and nothing here depends on a history.
+ * caller, and nothing here depends on a history. Stored atomically: calls on other PEs read it.
  */
 void ffau_disc_nwd_version(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out)
 {
-    answer_version((uint32_t)in->x[1], &s->nwd_version, out);
+    uint32_t req = (uint32_t)in->x[1];
+
+    if (answer_version(req, out))
+        __atomic_store_n(&s->nwd_version, capped(req), __ATOMIC_RELAXED);
 }
 
 /*
  * FFA_VERSION from an SP: the requested version is recorded (capped at ours) until its first other
  * FF-A call; afterwards a different one is NOT_SUPPORTED (Hafnium api_ffa_version(); the FF-A ACS
- * test ffa_version_negotiation).
+ * test ffa_version_negotiation). The first other call is always made during boot, so the version
+ * is read-only afterwards (other PEs read it without a lock): a locked one is never written.
  */
 void ffau_disc_sp_version(struct sp *sp, const struct ffa_regs *in, struct ffa_regs *out)
 {
     uint32_t req = (uint32_t)in->x[1];
-    uint32_t want = req > SPMC_VERSION ? SPMC_VERSION : req;
 
     if (sp->version_locked && (req & FFA_VERSION_MBZ) == 0 && FFA_VERSION_MAJOR(req) == 1 &&
-        want != sp->version) {
+        capped(req) != sp->version) {
         regs_zero(out);
         out->x[0] = (uint32_t)FFA_RET_NOT_SUPPORTED;
         return;
     }
-    answer_version(req, &sp->version, out);
+    if (answer_version(req, out) && !sp->version_locked)
+        sp->version = capped(req);
 }
 
 /* The function IDs (status IDs and ABIs) both worlds are offered. */
@@ -101,7 +111,7 @@ void ffau_disc_nwd_features(struct spmc *s, const struct ffa_regs *in, struct ff
     if (fid_common(fid) || fid == FFA_MSG_SEND_DIRECT_REQ2 || fid == FFA_MSG_SEND_DIRECT_RESP2)
         regs_success(out, 0);
     else if (nwd_buffer_abi(fid) && s->cfg.ns_memory != NULL)
-        regs_success(out, fid == FFA_RXTX_MAP_64 && s->nwd_version >= FFA_VERSION_1_2
+        regs_success(out, fid == FFA_RXTX_MAP_64 && nwd_version(s) >= FFA_VERSION_1_2
                               ? (uint64_t)SPMC_RXTX_MAX_PAGES << 16
                               : 0);
     else
@@ -168,11 +178,13 @@ void ffau_disc_sp_features(struct sp *sp, const struct ffa_regs *in, struct ffa_
 /*
  * FFA_CONSOLE_LOG_32/64 (v1.2): w1 = character count; characters packed little-endian in w2..w7
  * (at most 24), x2..x7 (64-bit before v1.2, at most 48) or x2..x17 (v1.2, at most 128). Count 0
- * or above the maximum: INVALID_PARAMETERS. Lines go to the host log, tagged with the SP ID.
+ * or above the maximum: INVALID_PARAMETERS. Lines go to the host log, tagged with the SP ID; each
+ * execution context has its own line, so contexts printing on different PEs do not mix.
  */
-int32_t ffau_disc_console(struct spmc *s, struct sp *sp, uint32_t fid, const struct ffa_regs *in)
+int32_t ffau_disc_console(struct spmc *s, struct ec *ec, uint32_t fid, const struct ffa_regs *in)
 {
-    struct console_buf *c = &sp->console;
+    struct sp *sp = ec->sp;
+    struct console_buf *c = &ec->console;
     bool is64 = fid == FFA_CONSOLE_LOG_64;
     unsigned bytes_per_reg = is64 ? 8 : 4;
     unsigned regs = is64 ? (sp->version >= FFA_VERSION_1_2 ? 16 : 6) : 6;
@@ -200,9 +212,12 @@ int32_t ffau_disc_console(struct spmc *s, struct sp *sp, uint32_t fid, const str
 }
 
 /*
- * FFA_SECONDARY_EP_REGISTER (v1.1): Hafnium implements only the 64-bit form; UP partitions get
- * NOT_SUPPORTED; only during init (else DENIED); the last call wins. Kept for when secondary
- * contexts run (this model has one PE).
+ * FFA_SECONDARY_EP_REGISTER (v1.1; Hafnium api_ffa_secondary_ep_register()): Hafnium implements
+ * only the 64-bit form; UP partitions get NOT_SUPPORTED; only during init (else DENIED); the last
+ * call wins. The entry is taken as given, as Hafnium does (TF-A's EL3 SPMC also checks it lies in
+ * the image): the partition's contexts on the other PEs start there when those PEs are turned on
+ * (boot.c), and one that faults there aborts the partition. Init is single-threaded (boot), so
+ * this is read-only afterwards.
  */
 int32_t ffau_disc_secondary_ep(struct spmc *s, struct ec *ec, uint32_t fid,
                                const struct ffa_regs *in)
@@ -215,5 +230,6 @@ int32_t ffau_disc_secondary_ep(struct spmc *s, struct ec *ec, uint32_t fid,
         return FFA_RET_DENIED;
     }
     ec->sp->secondary_ep = in->x[1];
+    ec->sp->secondary_ep_set = true;
     return 0;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One Unicorn engine: an AArch64 CPU at EL1 with the trap and budget hooks, the partition's memory
- * mapped in (memory.c), and the enter -> trap -> exit step of the world switch.
+ * One Unicorn engine per execution context: an AArch64 CPU at EL1 with the trap and budget hooks,
+ * the partition's memory mapped in (memory.c; every context of a partition maps the same host
+ * pages), and the enter -> trap -> exit step of the world switch. An engine is only ever used by
+ * the thread of the PE that owns its context, so engines on different PEs run in parallel;
+ * Unicorn 2 keeps all of an engine's state in its uc_engine (tests/unicorn run them concurrently
+ * under ThreadSanitizer).
  *
  * Unicorn 2.0.1 behaviour this file relies on (measured; tests/unicorn exercise each point):
  *  - With a UC_HOOK_INTR hook, svc/smc/hvc and faults are reported to the hook and never reach
@@ -217,6 +221,7 @@ int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len
 {
     uc_arm64_cp_reg scr = {.crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0};
 
+    eng->sp = sp;
     eng->el0 = sp->mf.el0;
     for (int i = 0; i < FFA_NUM_REGS; i++)
         eng->read_ptrs[i] = &eng->regs.x[i];
@@ -254,20 +259,22 @@ void ffau_eng_destroy(struct engine *eng)
 }
 
 /*
- * Cold boot: x<gp-register-num> = boot-info address, x4 = vCPU index (Hafnium; TF-A's EL3 SPMC
- * spmc_el1_sp_setup() passes the linear core ID there), MMU off. S-EL1 starts at EL1h with DAIF
- * masked, as out of reset. S-EL0 starts at the window's `eret` with ELR_EL1 = entry and SPSR_EL1 =
- * EL0t.
+ * Cold boot: x<gp-register-num> = boot-info address (the primary context only), x4 = the linear
+ * index of the PE (Hafnium vcpu_set_phys_core_idx(), PHYS_CORE_IDX_GP_REG; TF-A's EL3 SPMC
+ * spmc_el1_sp_setup() passes the linear core ID there too), every other register 0, MMU off.
+ * S-EL1 starts at EL1h with DAIF masked, as out of reset. S-EL0 starts at the window's `eret` with
+ * ELR_EL1 = entry and SPSR_EL1 = EL0t. (MPIDR_EL1 reads the same in every engine: Unicorn 2.0.1
+ * ignores writes to it, so x4 is how a context learns its PE.)
  */
-void ffau_eng_set_boot_entry(struct engine *eng, const struct sp_manifest *mf, uint64_t bootinfo_va)
+void ffau_eng_set_boot_entry(struct engine *eng, const struct sp_manifest *mf, uint64_t entry,
+                             uint32_t core, uint64_t bootinfo_va)
 {
     struct ffa_regs r = {{0}};
-    uint64_t entry = mf->load_address + mf->entrypoint_offset;
     uint64_t pstate = PSTATE_DAIF | PSTATE_EL1H;
 
-    if (mf->gp_register_num >= 0)
+    if (mf->gp_register_num >= 0 && bootinfo_va != 0)
         r.x[mf->gp_register_num] = bootinfo_va;
-    r.x[4] = 0;
+    r.x[4] = core;
     eng->regs_valid = false;
     ffau_eng_set_regs(eng, &r);
     uc_reg_write(eng->uc, UC_ARM64_REG_PSTATE, &pstate);
@@ -402,11 +409,15 @@ void ffau_eng_run(struct engine *eng, struct cpu *cpu, struct exit_info *out)
     const struct entry_budget *b = &cpu->budget;
     uc_err e;
 
+    /* The partition's layout changed (another context mapped its RX buffer): apply it first. */
+    if (__builtin_expect(__atomic_load_n(&eng->sp->mem.gen, __ATOMIC_ACQUIRE) != eng->layout.gen,
+                         0))
+        ffau_mem_sync(eng->sp, eng);
     eng->cpu = cpu;
     eng->trap_intno = UINT32_MAX;
     eng->fault_addr = 0;
     eng->regs_valid = false; /* it runs: any register may change */
-    cpu->stats.world_switches++;
+    stat_inc(&cpu->stats.world_switches);
     e = uc_emu_start(eng->uc, eng->pc, ENGINE_UNTIL, 0, 0);
     if (eng->trap_intno != UINT32_MAX) {
         /* x0..x17 and the PC in one batch: most traps are FF-A calls. */

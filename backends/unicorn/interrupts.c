@@ -2,9 +2,15 @@
 /*
  * Non-secure interrupts while an SP runs, the preemption budget and the watchdog.
  *
- * Sources of the interrupt: the per-entry budget (config preempt_blocks; deterministic) and the
- * host (ffa_unicorn_raise_ns_interrupt(), any thread). Both are seen by the engine's block hook,
- * which stops the engine at the next basic block.
+ * Sources of the interrupt: the call's budget (config preempt_blocks; deterministic) and the host
+ * (ffa_unicorn_raise_ns_interrupt*(), any thread, per PE). Both are seen by the engine's block
+ * hook, which stops the engine at the next basic block.
+ *
+ * The budget counts like a timer that starts when the normal world's call enters the secure world
+ * on this PE: every basic block any context runs on the PE for that call counts, across entries,
+ * FF-A calls and call chains, until the secure world gives the PE back. (Counted per entry, a
+ * partition that keeps making FF-A calls would never be preempted: each answer would restart the
+ * count.) A new normal-world call, FFA_RUN included, starts a new count.
  *
  * What happens depends on the chain's ns-interrupts-action. The least permissive action of any
  * partition in the call chain wins (FF-A v1.1, DEN0077A section 8.3.1; Hafnium's SPMC
@@ -20,20 +26,23 @@
  *  - signaled (2): the running context and its donors are preempted (runtime.c
  *    ffau_rt_preempt_chain()); the normal world gets FFA_INTERRUPT for the first SP of the chain.
  *
- * Watchdog: an entry (the span between the SPMC giving a context the CPU and the context's next
- * FF-A call) longer than watchdog_blocks aborts the partition. A queued interrupt or a waiting
- * managed exit does not end the entry, so a non-preemptible SP that never returns is aborted,
- * while a signaled SP is preempted first (preempt_blocks < watchdog_blocks).
+ * Watchdog: a normal-world call that holds the PE for more than watchdog_blocks blocks aborts the
+ * partition running at that moment (its caller, an SP or the normal world, gets ERROR(ABORTED)),
+ * and the rest of the call gets a new period, so a call ends after at most one period per
+ * partition it reaches plus one. A queued interrupt or a waiting managed exit does not stop the
+ * count, so a non-preemptible SP that never returns is aborted, while a signaled SP is preempted
+ * first (preempt_blocks < watchdog_blocks). During boot (no normal world yet, no interrupts) the
+ * same count runs against the init budget (init_blocks, default watchdog_blocks) from each
+ * context's boot entry: a partition that never reaches FFA_MSG_WAIT is aborted, and
+ * ffa_unicorn_create() returns.
  */
 #include "spmc_internal.h"
 
-void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec, bool fresh)
+void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec)
 {
     struct entry_budget *b = &cpu->budget;
 
-    if (fresh)
-        b->blocks = 0;
-    b->watchdog_at = s->cfg.watchdog_blocks;
+    b->watchdog_at = cpu->booting ? s->cfg.init_blocks : s->cfg.watchdog_blocks;
     /* No budget interrupt at boot (no normal world yet) or while one is already pending. */
     if (cpu->booting || s->cfg.preempt_blocks == 0 || cpu->ns_pending || ec->me_active)
         b->preempt_at = UINT64_MAX;
@@ -64,7 +73,7 @@ void ffau_irq_ns_interrupt(struct spmc *s, struct cpu *cpu, struct ec *ec, struc
     nx->kind = NEXT_CONTINUE;
     if (cpu->booting || !__atomic_load_n(&cpu->in_call, __ATOMIC_ACQUIRE))
         return;
-    cpu->stats.ns_interrupts++;
+    stat_inc(&cpu->stats.ns_interrupts);
     if (cpu->ns_pending || ec->me_active) {
         /* Already pending or masked by a managed exit in progress: nothing more to do. */
         return;
@@ -82,7 +91,7 @@ void ffau_irq_ns_interrupt(struct spmc *s, struct cpu *cpu, struct ec *ec, struc
         ffau_irq_me_poll(s, cpu, ec, nx);
         return;
     }
-    cpu->stats.ns_queued++;
+    stat_inc(&cpu->stats.ns_queued);
     ffau_log_msg(s, FFA_UNICORN_LOG_INFO, ec->sp->mf.id,
                  "SP 0x%04x: non-secure interrupt queued until the secure world returns",
                  ec->sp->mf.id);
@@ -95,7 +104,7 @@ void ffau_irq_me_poll(struct spmc *s, struct cpu *cpu, struct ec *ec, struct nex
         return;
     if (ffau_eng_inject_irq(ec->eng)) {
         ffau_rt_me_taken(ec);
-        cpu->stats.managed_exits++;
+        stat_inc(&cpu->stats.managed_exits);
         ffau_log_msg(s, FFA_UNICORN_LOG_INFO, ec->sp->mf.id,
                      "SP 0x%04x: managed-exit vIRQ taken at pc 0x%llx", ec->sp->mf.id,
                      (unsigned long long)ec->eng->pc);

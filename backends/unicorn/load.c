@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Loading the configured partitions: each one's manifest and image (from a file or from memory,
- * always a private copy), parsed and validated, its memory built and mapped into its engine, its
- * manifest's RX/TX pair mapped; then the checks across partitions and the boot order.
+ * always a private copy), parsed and validated, its memory built and mapped into the engine of
+ * each of its execution contexts, its manifest's RX/TX pair mapped; then the checks across
+ * partitions and the boot order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,21 +169,34 @@ static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t 
     }
     if (ffau_mf_parse(sp->manifest, sp->manifest_size, &sp->mf, msg, len) != 0)
         return FFA_RET_INVALID_PARAMETERS;
+    /*
+     * UP (migratable) or MP with one context per PE (DEN0077A v1.1 section 4.4.1, as Hafnium
+     * src/api.c api_ffa_get_vm_vcpu() relies on it): nothing in between.
+     */
+    if (sp->mf.ec_count != 1 && sp->mf.ec_count != s->pe_count) {
+        snprintf(msg, len,
+                 "manifest: property 'execution-ctx-count' value %u is neither 1 (a UP partition) "
+                 "nor the number of PEs, %u (an MP partition)",
+                 sp->mf.ec_count, s->pe_count);
+        return FFA_RET_INVALID_PARAMETERS;
+    }
     /* No id: numbered in configuration order from 0x8001, as Hafnium numbers its vmN nodes. */
     if (!sp->mf.id_given)
         sp->mf.id = (uint16_t)(FFA_ID_SPMC + 1 + idx);
     if (sp->mf.name[0] == '\0')
         snprintf(sp->mf.name, sizeof(sp->mf.name), "sp-%04x", sp->mf.id);
     sp->version = sp->mf.ffa_version;
+    sp->pe_mask = sp->mf.ec_count > 1 ? UINT32_MAX : 0;
     sp->ecs = calloc(sp->mf.ec_count, sizeof(*sp->ecs));
-    if (sp->ecs == NULL) {
+    sp->engs = calloc(sp->mf.ec_count, sizeof(*sp->engs));
+    if (sp->ecs == NULL || sp->engs == NULL) {
         snprintf(msg, len, "out of memory");
         return FFA_RET_NO_MEMORY;
     }
-    /* One engine per partition (one PE): every context runs on it. */
+    /* One engine per execution context: contexts on different PEs run at the same time. */
     for (uint32_t v = 0; v < sp->mf.ec_count; v++) {
         sp->ecs[v].sp = sp;
-        sp->ecs[v].eng = &sp->eng;
+        sp->ecs[v].eng = &sp->engs[v];
         sp->ecs[v].vcpu = (uint16_t)v;
     }
     if (get_blob(c->elf_path, c->elf_data, c->elf_size, &file, &file_size) != 0) {
@@ -194,13 +208,25 @@ static int load_sp(struct spmc *s, size_t idx, struct sp *sp, char *msg, size_t 
     if (ret == 0)
         ret = ffau_mem_create(sp, &img, file, msg, len);
     free(file);
-    if (ret == 0)
-        ret = ffau_eng_create(sp, &sp->eng, msg, len);
+    for (uint32_t v = 0; ret == 0 && v < sp->mf.ec_count; v++)
+        ret = ffau_eng_create(sp, &sp->engs[v], msg, len);
     if (ret == 0) {
         ffau_spbuf_from_manifest(s, sp);
         log_loaded(s, sp);
     }
     return ret;
+}
+
+/* A partition with nothing loaded yet: its locks, ready for ffau_load_free(). */
+static struct sp *sp_alloc(void)
+{
+    struct sp *sp = calloc(1, sizeof(*sp));
+
+    if (sp == NULL)
+        return NULL;
+    pthread_mutex_init(&sp->mbox_lock, NULL);
+    pthread_mutex_init(&sp->mem.lock, NULL);
+    return sp;
 }
 
 void ffau_load_free(struct spmc *s)
@@ -210,8 +236,12 @@ void ffau_load_free(struct spmc *s)
 
         if (sp == NULL)
             continue;
-        ffau_eng_destroy(&sp->eng);
+        for (uint32_t v = 0; sp->engs != NULL && v < sp->mf.ec_count; v++)
+            ffau_eng_destroy(&sp->engs[v]);
         ffau_mem_destroy(sp);
+        pthread_mutex_destroy(&sp->mbox_lock);
+        pthread_mutex_destroy(&sp->mem.lock);
+        free(sp->engs);
         free(sp->ecs);
         free(sp->manifest);
         free(sp);
@@ -272,7 +302,7 @@ int ffau_load_all(struct spmc *s, char *msg, size_t len)
     for (size_t i = 0; i < s->sp_count; i++) {
         char sp_msg[400] = "";
 
-        s->sps[i] = calloc(1, sizeof(struct sp));
+        s->sps[i] = sp_alloc();
         if (s->sps[i] == NULL) {
             snprintf(msg, len, "out of memory");
             return FFA_RET_NO_MEMORY;
@@ -288,5 +318,7 @@ int ffau_load_all(struct spmc *s, char *msg, size_t len)
         return ret;
     log_code_cache(s);
     qsort(s->sps, s->sp_count, sizeof(*s->sps), cmp_boot_order);
+    for (size_t i = 0; i < s->sp_count; i++)
+        s->sps[i]->index = (uint32_t)i;
     return 0;
 }

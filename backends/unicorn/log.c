@@ -2,7 +2,8 @@
 /*
  * Logging, the bottom layer: every SPMC file reports through here, and this file calls no other
  * SPMC file. One line per call to the host's log callback (struct ffa_unicorn_config), or nothing
- * when the host gave none.
+ * when the host gave none. Calls on several PEs log at the same time: the callback is called
+ * under spmc.log_lock, the last lock of the order, one line at a time.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +22,9 @@ void ffau_log_msg(struct spmc *s, enum ffa_unicorn_log_kind kind, uint16_t sp_id
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&s->log_lock);
     s->cfg.log(s->cfg.log_ctx, kind, sp_id, msg);
+    pthread_mutex_unlock(&s->log_lock);
 }
 
 void ffau_log_refused(struct spmc *s, const struct sp *sp, const char *what, int32_t code)

@@ -3,7 +3,13 @@
  * A partition's memory: its image and the memory after it, its manifest's memory regions, its
  * device regions and the SPMC window, as host pages, and their mapping into an engine (Unicorn's
  * uc_mem_map_ptr() maps host memory without a copy, so any number of engines can share one
- * partition's memory).
+ * partition's memory: one per execution context).
+ *
+ * What changes at run time (the RX buffer's protection) is kept as the partition's layout, changed
+ * under sp.mem.lock with a new generation; each engine brings itself to the current layout before
+ * it next runs (ffau_mem_sync(), from engine.c on the thread that runs it), because another of
+ * the partition's engines may be running on another PE: no engine is ever changed from a thread
+ * that is not running it.
  *
  * The partition's own memory is the image's segments plus, after the highest one, the rest of
  * its mem_size (Hafnium's per-partition mem_size) or a default slack, so that start-up code that
@@ -634,27 +640,66 @@ static uint32_t mapped_prot(const struct sp *sp, uint64_t pg)
     return UC_PROT_READ | UC_PROT_WRITE;
 }
 
+/* Give [addr, addr + len) of engine `eng` back the permissions it is mapped with, run by run. */
+static uc_err restore_prot(const struct sp *sp, struct engine *eng, uint64_t addr, uint64_t len)
+{
+    uc_err e = UC_ERR_OK;
+
+    for (uint64_t run = addr; run < addr + len && e == UC_ERR_OK;) {
+        uint32_t prot = mapped_prot(sp, run);
+        uint64_t end = run + SPMC_PAGE;
+
+        while (end < addr + len && mapped_prot(sp, end) == prot)
+            end += SPMC_PAGE;
+        e = uc_mem_protect(eng->uc, run, end - run, prot);
+        run = end;
+    }
+    return e;
+}
+
 /*
- * While mapped, the RX buffer is read-only to its SP; unmapped, its pages get back the permissions
- * they are mapped with (run by run). Unicorn flushes its TLB on uc_mem_protect(): a store
- * translated earlier faults from now on (tests/unicorn checks it).
+ * Bring engine `eng` from the RX protection `had` to `want`: while mapped, the RX buffer is
+ * read-only to its SP; unmapped, its pages get back the permissions they are mapped with.
+ */
+static void apply_rx(struct sp *sp, struct engine *eng, const struct mem_range *had,
+                     const struct mem_range *want)
+{
+    uc_err e = UC_ERR_OK;
+
+    if (had->len == want->len && had->addr == want->addr)
+        return;
+    if (had->len != 0)
+        e = restore_prot(sp, eng, had->addr, had->len);
+    if (e == UC_ERR_OK && want->len != 0)
+        e = uc_mem_protect(eng->uc, want->addr, want->len, UC_PROT_READ);
+    if (e != UC_ERR_OK)
+        ffau_log_msg(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
+                     "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s",
+                     sp->mf.id, (unsigned long long)(want->len != 0 ? want->addr : had->addr),
+                     uc_strerror(e));
+}
+
+/*
+ * Unicorn flushes the engine's TLB on uc_mem_protect(): a store translated earlier faults from
+ * now on (tests/unicorn checks it).
+ */
+void ffau_mem_sync(struct sp *sp, struct engine *eng)
+{
+    pthread_mutex_lock(&sp->mem.lock);
+    apply_rx(sp, eng, &eng->layout.rx_ro, &sp->mem.rx_ro);
+    eng->layout.rx_ro = sp->mem.rx_ro;
+    eng->layout.gen = sp->mem.gen;
+    pthread_mutex_unlock(&sp->mem.lock);
+}
+
+/*
+ * The new protection reaches every engine of the partition before it next runs; the caller's own
+ * engine too, so the SP sees it as soon as its call returns.
  */
 void ffau_mem_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only)
 {
-    for (uint64_t run = addr; run < addr + len;) {
-        uint32_t prot = read_only ? UC_PROT_READ : mapped_prot(sp, run);
-        uint64_t end = run + SPMC_PAGE;
-        uc_err e;
-
-        while (!read_only && end < addr + len && mapped_prot(sp, end) == prot)
-            end += SPMC_PAGE;
-        if (read_only)
-            end = addr + len;
-        e = uc_mem_protect(sp->eng.uc, run, end - run, prot);
-        if (e != UC_ERR_OK)
-            ffau_log_msg(sp->spmc, FFA_UNICORN_LOG_ERROR, sp->mf.id,
-                         "SP 0x%04x: cannot change the RX buffer's permissions at 0x%llx: %s",
-                         sp->mf.id, (unsigned long long)run, uc_strerror(e));
-        run = end;
-    }
+    pthread_mutex_lock(&sp->mem.lock);
+    sp->mem.rx_ro = read_only ? (struct mem_range){addr, len} : (struct mem_range){0, 0};
+    __atomic_store_n(&sp->mem.gen, sp->mem.gen + 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&sp->mem.lock);
 }

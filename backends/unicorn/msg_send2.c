@@ -33,6 +33,12 @@
  * have one size, where it answers INVALID_PARAMETERS for a message larger than that; here buffer
  * sizes differ, and Xen and the mediator answer NO_MEMORY for a message that cannot fit the
  * receiver); ABORTED when the host refuses normal-world memory during the copy.
+ *
+ * Locks (spmc_internal.h): a message's two ends are locked together for the checks and the copy,
+ * in the global order: spmc.nwd_lock when either end is a VM, then the SP ends' mbox_locks in
+ * partition order. The receiver is known only from the header, read from the sender's TX with the
+ * sender's own lock: the locks are then taken together, and a sender whose TX buffer changed in
+ * between (its other context unmapped it on another PE) has no TX buffer for this call: DENIED.
  */
 #include <string.h>
 
@@ -125,19 +131,16 @@ static enum mbox_state *mailbox_of(struct end *e)
     return e->sp != NULL ? &e->sp->mbox.state : &e->ep->state;
 }
 
-static int32_t deliver(struct spmc *s, const struct end *from, uint32_t flags,
+/* `raw`: the sender's header, copied out of its TX buffer once. Both ends' locks held. */
+static int32_t deliver(struct spmc *s, const struct end *from, const uint8_t *raw, uint32_t flags,
                        uint32_t allowed_flags)
 {
-    uint8_t raw[HDR_SIZE_V1_2], hdr[HDR_SIZE_V1_2] = {0};
+    uint8_t hdr[HDR_SIZE_V1_2] = {0};
     uint32_t offset, size, ids;
     uint16_t sender, receiver;
     struct end to;
     int32_t ret;
 
-    /* The copy: the sender's TX is at least one page, so 40 bytes are always inside it. */
-    ret = end_read(s, from, 0, raw, sizeof(raw));
-    if (ret != 0)
-        return ret;
     offset = le32(raw + 8);
     ids = le32(raw + 12);
     size = le32(raw + 16);
@@ -151,7 +154,7 @@ static int32_t deliver(struct spmc *s, const struct end *from, uint32_t flags,
         return ret;
     if ((from->sp != NULL && !sp_does_indirect(from->sp)) ||
         (to.sp != NULL && !sp_does_indirect(to.sp)) ||
-        ((from->sp == NULL || to.sp == NULL) && s->nwd_version < FFA_VERSION_1_1))
+        ((from->sp == NULL || to.sp == NULL) && nwd_version(s) < FFA_VERSION_1_1))
         return FFA_RET_DENIED;
     if (to.size == 0 || *mailbox_of(&to) != MBOX_EMPTY)
         return FFA_RET_BUSY;
@@ -185,6 +188,15 @@ static int32_t deliver(struct spmc *s, const struct end *from, uint32_t flags,
     return 0;
 }
 
+/* The receiver a header names, when it is an SP other than `sender` (whose lock is needed). */
+static struct sp *receiver_sp(struct spmc *s, const uint8_t *raw, const struct sp *sender)
+{
+    uint16_t id = FFA_RECEIVER(le32(raw + 12));
+    struct sp *to = FFA_ID_IS_SECURE(id) ? sp_find(s, id) : NULL;
+
+    return to != sender ? to : NULL;
+}
+
 /*
  * From the hypervisor on a VM's behalf: w1[31:16] = the VM, w1[15:0] MBZ, w2 (flags) MBZ for a
  * VM sender. A VM unknown to the SPMC has no TX buffer here: DENIED (Hafnium). The hypervisor
@@ -194,15 +206,55 @@ int32_t ffau_send2_from_nwd(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     struct end from = {.id = (uint16_t)(w1 >> 16), .hdr_size = HDR_SIZE_V1_1};
+    uint8_t raw[HDR_SIZE_V1_2];
+    struct sp *to = NULL;
+    int32_t ret;
 
     if ((w1 & 0xffffu) != 0 || from.id == FFA_ID_HYPERVISOR || FFA_ID_IS_SECURE(from.id))
         return FFA_RET_INVALID_PARAMETERS;
+    pthread_mutex_lock(&s->nwd_lock);
     from.ep = ffau_nwdbuf_find(s, from.id);
-    if (from.ep == NULL)
-        return FFA_RET_DENIED;
+    if (from.ep == NULL) {
+        ret = FFA_RET_DENIED;
+        goto out;
+    }
     from.ns = &from.ep->tx;
     from.size = ns_buf_size(&from.ep->tx);
-    return deliver(s, &from, (uint32_t)in->x[2], 0);
+    /* The copy: the sender's TX is at least one page, so 40 bytes are always inside it. */
+    ret = end_read(s, &from, 0, raw, sizeof(raw));
+    if (ret != 0)
+        goto out;
+    to = receiver_sp(s, raw, NULL);
+    if (to != NULL)
+        pthread_mutex_lock(&to->mbox_lock);
+    ret = deliver(s, &from, raw, (uint32_t)in->x[2], 0);
+    if (to != NULL)
+        pthread_mutex_unlock(&to->mbox_lock);
+out:
+    pthread_mutex_unlock(&s->nwd_lock);
+    return ret;
+}
+
+/* Lock a message from SP `sender` to `to` (an other SP, or NULL) and, for a VM, the NWd table. */
+static void lock_sp_ends(struct spmc *s, struct sp *sender, struct sp *to, bool nwd)
+{
+    struct sp *first = to != NULL && to->index < sender->index ? to : sender;
+    struct sp *second = first == sender ? to : sender;
+
+    if (nwd)
+        pthread_mutex_lock(&s->nwd_lock);
+    pthread_mutex_lock(&first->mbox_lock);
+    if (second != NULL)
+        pthread_mutex_lock(&second->mbox_lock);
+}
+
+static void unlock_sp_ends(struct spmc *s, struct sp *sender, struct sp *to, bool nwd)
+{
+    if (to != NULL)
+        pthread_mutex_unlock(&to->mbox_lock);
+    pthread_mutex_unlock(&sender->mbox_lock);
+    if (nwd)
+        pthread_mutex_unlock(&s->nwd_lock);
 }
 
 /*
@@ -213,13 +265,31 @@ int32_t ffau_send2_from_nwd(struct spmc *s, const struct ffa_regs *in)
 int32_t ffau_send2_from_sp(struct spmc *s, struct sp *sender, const struct ffa_regs *in)
 {
     struct end from = {.id = sender->mf.id, .sp = sender};
+    uint8_t raw[HDR_SIZE_V1_2];
+    uint32_t pages;
+    struct sp *to;
+    bool nwd;
+    int32_t ret;
 
     if ((uint32_t)in->x[1] != 0)
         return FFA_RET_INVALID_PARAMETERS;
-    if (sender->mbox.pages == 0)
-        return FFA_RET_DENIED;
+    pthread_mutex_lock(&sender->mbox_lock);
+    pages = sender->mbox.pages;
     from.host = sender->mbox.tx;
-    from.size = (uint64_t)sender->mbox.pages * SPMC_PAGE;
+    if (pages != 0)
+        memcpy(raw, from.host, sizeof(raw)); /* TX is at least one page: the header's copy */
+    pthread_mutex_unlock(&sender->mbox_lock);
+    if (pages == 0)
+        return FFA_RET_DENIED;
+    from.size = (uint64_t)pages * SPMC_PAGE;
     from.hdr_size = sender->version >= FFA_VERSION_1_2 ? HDR_SIZE_V1_2 : HDR_SIZE_V1_1;
-    return deliver(s, &from, (uint32_t)in->x[2], SEND2_FLAG_DELAY_SRI);
+    to = receiver_sp(s, raw, sender);
+    nwd = !FFA_ID_IS_SECURE(FFA_RECEIVER(le32(raw + 12)));
+    lock_sp_ends(s, sender, to, nwd);
+    if (sender->mbox.pages != pages || sender->mbox.tx != from.host)
+        ret = FFA_RET_DENIED; /* unmapped meanwhile by another of its contexts */
+    else
+        ret = deliver(s, &from, raw, (uint32_t)in->x[2], SEND2_FLAG_DELAY_SRI);
+    unlock_sp_ends(s, sender, to, nwd);
+    return ret;
 }

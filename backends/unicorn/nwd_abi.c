@@ -53,7 +53,7 @@ static void nwd_buffer_call(struct spmc *s, struct cpu *cpu, uint32_t fid,
 }
 
 /* FFA_RUN: w1 = target ID << 16 | vCPU; x8..x17 MBZ (the caller is a v1.2 hypervisor). */
-static int32_t nwd_run(struct spmc *s, const struct ffa_regs *in, struct next *nx)
+static int32_t nwd_run(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in, struct next *nx)
 {
     uint32_t w1 = (uint32_t)in->x[1];
 
@@ -61,7 +61,7 @@ static int32_t nwd_run(struct spmc *s, const struct ffa_regs *in, struct next *n
         if (in->x[i] != 0)
             return FFA_RET_INVALID_PARAMETERS;
     }
-    return ffau_rt_run(s, NULL, FFA_TARGET_ID(w1), FFA_TARGET_VCPU(w1), nx);
+    return ffau_rt_run(s, cpu, NULL, FFA_TARGET_ID(w1), FFA_TARGET_VCPU(w1), nx);
 }
 
 void ffau_nwdabi_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in, struct next *nx)
@@ -75,10 +75,10 @@ void ffau_nwdabi_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in
     case FFA_MSG_SEND_DIRECT_REQ_32:
     case FFA_MSG_SEND_DIRECT_REQ_64:
     case FFA_MSG_SEND_DIRECT_REQ2:
-        ret = ffau_dmsg_req(s, NULL, fid, in, nx);
+        ret = ffau_dmsg_req(s, cpu, NULL, fid, in, nx);
         break;
     case FFA_RUN:
-        ret = nwd_run(s, in, nx);
+        ret = nwd_run(s, cpu, in, nx);
         break;
     case FFA_VERSION:
         ffau_disc_nwd_version(s, in, &nx->regs);

@@ -25,6 +25,10 @@
  * Each endpoint's RX buffer has a mailbox state (EMPTY, FULL, OTHER_WORLD_OWNED): the SPMC fills
  * the hypervisor's with partition information and a VM's with messages from SPs; the hypervisor
  * takes a VM's with FFA_RX_ACQUIRE before filling it itself.
+ *
+ * The endpoint table and every endpoint are shared by all PEs: each ABI below runs with
+ * spmc.nwd_lock held (so do partinfo.c and msg_send2.c when they touch an endpoint), and so do the
+ * host's ns_memory and rx_full callbacks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -222,10 +226,12 @@ int32_t ffau_nwdbuf_map(struct spmc *s, const struct ffa_regs *in)
     uint32_t pages = (uint32_t)in->x[3];
     int32_t ret;
 
+    pthread_mutex_lock(&s->nwd_lock);
     if (in->x[1] == 0 && in->x[2] == 0 && pages == 0)
         ret = map_forwarded(s);
     else
         ret = map_own(s, in->x[1], in->x[2], pages);
+    pthread_mutex_unlock(&s->nwd_lock);
     if (ret != 0)
         ffau_log_msg(s, FFA_UNICORN_LOG_WARN, FFA_ID_SPMC,
                      "normal world: FFA_RXTX_MAP_64 (tx 0x%llx, rx 0x%llx, %u pages) refused: %d",
@@ -246,11 +252,12 @@ int32_t ffau_nwdbuf_unmap(struct spmc *s, const struct ffa_regs *in)
 
     if ((w1 & 0xffffu) != 0 || FFA_ID_IS_SECURE(id))
         return FFA_RET_INVALID_PARAMETERS;
+    pthread_mutex_lock(&s->nwd_lock);
     ep = ffau_nwdbuf_find(s, id);
-    if (ep == NULL)
-        return FFA_RET_INVALID_PARAMETERS;
-    ep_remove(s, ep);
-    return 0;
+    if (ep != NULL)
+        ep_remove(s, ep);
+    pthread_mutex_unlock(&s->nwd_lock);
+    return ep != NULL ? 0 : FFA_RET_INVALID_PARAMETERS;
 }
 
 /*
@@ -262,18 +269,24 @@ int32_t ffau_nwdbuf_rx_acquire(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     struct nwd_ep *ep;
+    int32_t ret;
 
     if (FFA_ID_IS_SECURE(w1 & 0xffffu))
         return FFA_RET_NOT_SUPPORTED;
     if ((w1 >> 16) != 0)
         return FFA_RET_INVALID_PARAMETERS;
+    pthread_mutex_lock(&s->nwd_lock);
     ep = ffau_nwdbuf_find(s, (uint16_t)w1);
-    if (ep == NULL)
-        return FFA_RET_INVALID_PARAMETERS;
-    if (ep->state != MBOX_EMPTY)
-        return FFA_RET_DENIED;
-    ep->state = MBOX_OTHER_WORLD_OWNED;
-    return 0;
+    if (ep == NULL) {
+        ret = FFA_RET_INVALID_PARAMETERS;
+    } else if (ep->state != MBOX_EMPTY) {
+        ret = FFA_RET_DENIED;
+    } else {
+        ep->state = MBOX_OTHER_WORLD_OWNED;
+        ret = 0;
+    }
+    pthread_mutex_unlock(&s->nwd_lock);
+    return ret;
 }
 
 /*
@@ -285,11 +298,13 @@ int32_t ffau_nwdbuf_rx_release(struct spmc *s, const struct ffa_regs *in)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     struct nwd_ep *ep;
+    int32_t ret;
 
     if ((w1 >> 16) != 0 || FFA_ID_IS_SECURE(w1 & 0xffffu))
         return FFA_RET_INVALID_PARAMETERS;
+    pthread_mutex_lock(&s->nwd_lock);
     ep = ffau_nwdbuf_find(s, (uint16_t)w1);
-    if (ep == NULL)
-        return FFA_RET_INVALID_PARAMETERS;
-    return mbox_release(&ep->state);
+    ret = ep != NULL ? mbox_release(&ep->state) : FFA_RET_INVALID_PARAMETERS;
+    pthread_mutex_unlock(&s->nwd_lock);
+    return ret;
 }

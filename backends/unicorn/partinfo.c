@@ -159,17 +159,15 @@ static int32_t prepare(struct spmc *s, struct cpu *cpu, const struct partinfo_re
     return 0;
 }
 
-int32_t ffau_pinfo_nwd(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in, uint32_t *count,
-                       uint32_t *size)
+/* The hypervisor's RX buffer, under spmc.nwd_lock: checked, written, FULL. */
+static int32_t write_nwd(struct spmc *s, struct cpu *cpu, const struct partinfo_req *req,
+                         uint32_t *count, uint32_t *size)
 {
-    struct partinfo_req req = {.version = s->nwd_version, .caller_is_sp = false};
     struct nwd_ep *hyp = ffau_nwdbuf_find(s, FFA_ID_HYPERVISOR);
     bool write;
-    int32_t ret = parse(in, &req);
+    int32_t ret = prepare(s, cpu, req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
+                          hyp != NULL ? ns_buf_size(&hyp->rx) : 0, count, size, &write);
 
-    if (ret == 0)
-        ret = prepare(s, cpu, &req, hyp != NULL, hyp != NULL ? hyp->state : MBOX_EMPTY,
-                      hyp != NULL ? ns_buf_size(&hyp->rx) : 0, count, size, &write);
     if (ret != 0 || !write)
         return ret;
     ret = ffau_ns_write(s, &hyp->rx, 0, cpu->partinfo, (uint64_t)*count * *size);
@@ -179,6 +177,21 @@ int32_t ffau_pinfo_nwd(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
     return 0;
 }
 
+int32_t ffau_pinfo_nwd(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in, uint32_t *count,
+                       uint32_t *size)
+{
+    struct partinfo_req req = {.version = nwd_version(s), .caller_is_sp = false};
+    int32_t ret = parse(in, &req);
+
+    if (ret != 0)
+        return ret;
+    pthread_mutex_lock(&s->nwd_lock);
+    ret = write_nwd(s, cpu, &req, count, size);
+    pthread_mutex_unlock(&s->nwd_lock);
+    return ret;
+}
+
+/* The caller's RX buffer, under its mbox_lock (another of its contexts may map or release it). */
 int32_t ffau_pinfo_sp(struct spmc *s, struct cpu *cpu, struct sp *caller, const struct ffa_regs *in,
                       uint32_t *count, uint32_t *size)
 {
@@ -187,14 +200,17 @@ int32_t ffau_pinfo_sp(struct spmc *s, struct cpu *cpu, struct sp *caller, const 
     bool write;
     int32_t ret = parse(in, &req);
 
-    if (ret == 0)
-        ret = prepare(s, cpu, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE,
-                      count, size, &write);
-    if (ret != 0 || !write)
+    if (ret != 0)
         return ret;
-    memcpy(mb->rx, cpu->partinfo, (size_t)*count * *size);
-    mb->state = MBOX_FULL;
-    return 0;
+    pthread_mutex_lock(&caller->mbox_lock);
+    ret = prepare(s, cpu, &req, mb->pages != 0, mb->state, (uint64_t)mb->pages * SPMC_PAGE, count,
+                  size, &write);
+    if (ret == 0 && write) {
+        memcpy(mb->rx, cpu->partinfo, (size_t)*count * *size);
+        mb->state = MBOX_FULL;
+    }
+    pthread_mutex_unlock(&caller->mbox_lock);
+    return ret;
 }
 
 /* Descriptors per FFA_PARTITION_INFO_GET_REGS answer: 24 bytes each in x3..x17. */

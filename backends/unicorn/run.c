@@ -9,6 +9,11 @@
  * Hafnium's shape: its exception handler (src/arch/aarch64/hypervisor/handler.c) turns a trap into
  * the next vCPU to run; here that loop is explicit, and it is the only caller of the decoders and
  * of the engine's entry.
+ *
+ * Each PE runs its own loop on the thread that called on it, holding only that PE's call_lock:
+ * PEs switch worlds in parallel. A context whose partition was aborted on another PE is aborted
+ * here as soon as this PE is about to run it or it stops (it was running or blocked in this PE's
+ * chain when the abort happened, so the other PE left it to its owner).
  */
 #include <stdio.h>
 
@@ -28,10 +33,20 @@ static void log_switch(struct spmc *s, const struct ec *from, const struct next 
                                          : "FFA_RUN, resumes where it stopped");
 }
 
+/* The partition of `ec`, which this PE owns, was aborted on another PE: abort `ec` too. */
+static void abort_stale(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx)
+{
+    ffau_rt_abort(s, cpu, ec, "its partition was aborted on another PE", ec->eng->pc, "", nx);
+}
+
 /* What stopped the engine decides what runs next. */
 static void after_exit(struct spmc *s, struct cpu *cpu, struct ec *ec, struct exit_info *ex,
                        struct next *nx)
 {
+    if (__builtin_expect(sp_aborted(ec->sp), 0)) {
+        abort_stale(s, cpu, ec, nx);
+        return;
+    }
     switch (ex->kind) {
     case EXIT_FFA_CALL:
         ffau_spabi_call(s, cpu, ec, ex->regs, nx);
@@ -40,9 +55,19 @@ static void after_exit(struct spmc *s, struct cpu *cpu, struct ec *ec, struct ex
         ffau_rt_abort(s, cpu, ec, ex->why, ex->pc, ex->detail, nx);
         return;
     case EXIT_WATCHDOG:
-        snprintf(ex->detail, sizeof(ex->detail), "%llu basic blocks without an FF-A call",
-                 (unsigned long long)cpu->budget.blocks);
-        ffau_rt_abort(s, cpu, ec, "watchdog (never returns)", ex->pc, ex->detail, nx);
+        if (cpu->booting)
+            snprintf(ex->detail, sizeof(ex->detail),
+                     "%llu basic blocks of init without FFA_MSG_WAIT",
+                     (unsigned long long)cpu->budget.blocks);
+        else
+            snprintf(ex->detail, sizeof(ex->detail), "%llu basic blocks in one normal-world call",
+                     (unsigned long long)cpu->budget.blocks);
+        ffau_rt_abort(s, cpu, ec,
+                      cpu->booting ? "init budget exhausted (never finished its init)"
+                                   : "watchdog (never returns)",
+                      ex->pc, ex->detail, nx);
+        /* Whoever gets the error goes on with a new period. */
+        budget_new_period(&cpu->budget);
         return;
     case EXIT_NS_IRQ:
         ffau_irq_ns_interrupt(s, cpu, ec, nx);
@@ -64,32 +89,35 @@ static inline __attribute__((always_inline)) void run(struct spmc *s, struct cpu
 {
     struct ec *ec = NULL;
     struct exit_info ex;
-    bool fresh = true;
 
     for (;;) {
         switch (nx->kind) {
         case NEXT_CONTINUE:
-            fresh = false;
             break;
         case NEXT_SELF:
             ffau_eng_set_regs(ec->eng, &nx->regs);
-            fresh = true;
             break;
         case NEXT_EC:
             ec = nx->ec;
+            if (__builtin_expect(sp_aborted(ec->sp), 0)) {
+                abort_stale(s, cpu, ec, nx);
+                continue;
+            }
             ffau_eng_set_regs(ec->eng, &nx->regs);
-            fresh = true;
             break;
         case NEXT_EC_RESUME:
             ec = nx->ec;
-            fresh = true;
+            if (__builtin_expect(sp_aborted(ec->sp), 0)) {
+                abort_stale(s, cpu, ec, nx);
+                continue;
+            }
             break;
         case NEXT_NWD:
             *out = nx->regs;
             ffau_irq_leave_secure_world(s, cpu);
             return;
         }
-        ffau_irq_arm_entry(s, cpu, ec, fresh);
+        ffau_irq_arm_entry(s, cpu, ec);
         ffau_eng_run(ec->eng, cpu, &ex);
         after_exit(s, cpu, ec, &ex, nx);
         if (s->cfg.log != NULL && nx->kind != NEXT_SELF && nx->kind != NEXT_CONTINUE)
@@ -102,10 +130,12 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
 {
     struct next nx;
 
-    pthread_mutex_lock(&s->lock);
+    spin_lock(&cpu->call_lock);
     /* An interrupt raised before this call was the normal world's own: start clean. */
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->in_call, true, __ATOMIC_RELEASE);
+    /* The budget and the watchdog count the whole time the secure world holds the PE. */
+    budget_new_period(&cpu->budget);
     ffau_nwdabi_call(s, cpu, in, &nx);
     if (nx.kind == NEXT_NWD)
         *out = nx.regs;
@@ -113,7 +143,7 @@ void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *i
         run(s, cpu, &nx, out);
     __atomic_store_n(&cpu->in_call, false, __ATOMIC_RELEASE);
     __atomic_store_n(&cpu->ns_irq_line, 0, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&s->lock);
+    spin_unlock(&cpu->call_lock);
 }
 
 void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
@@ -121,5 +151,7 @@ void ffau_run_boot(struct spmc *s, struct cpu *cpu, struct ec *ec)
     struct next nx = {.kind = NEXT_EC_RESUME, .ec = ec};
     struct ffa_regs out;
 
+    /* The init budget counts from the context's boot entry, its callees included. */
+    budget_new_period(&cpu->budget);
     run(s, cpu, &nx, &out);
 }

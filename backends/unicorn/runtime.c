@@ -16,15 +16,24 @@
  * state_rule (from each state: the state it goes to, or the FF-A error that refuses the event) and
  * model_rule (in each runtime model: the model it goes to, KEEP, or the FF-A error). A refusal
  * changes nothing. The rules beyond the tables (call loops, ownership of a preempted context, a
- * callee still to resume) are checked by the function of each ABI before it asks for the event,
- * in Hafnium's order, so each refusal keeps the error code the reference gives.
+ * callee still to resume, a chain on another PE) are checked by the function of each ABI before
+ * it asks for the event, in Hafnium's order, so each refusal keeps the error code the reference
+ * gives.
+ *
+ * Several PEs (spmc_internal.h, "Locking"): every transition happens with the context's lock held
+ * (Hafnium's vcpu_lock()). A context owned by this PE (RUNNING or BLOCKED in its chain) is changed
+ * only by this PE, which reads it without the lock: ec_event() takes the lock around the one
+ * transition. A context this PE does not own is taken (a direct request, FFA_RUN) or aborted with
+ * its lock held across the checks and the transition, so that another PE taking it at the same
+ * moment sees one or the other; its state decides BUSY, its call-chain links and PE DENIED.
+ * Refusals are logged after the lock is released (nothing is called with a context's lock held).
  */
 #include <stdio.h>
 
 #include "spmc_internal.h"
 
 enum ev {
-    EV_PARK,        /* a secondary context at boot: stays OFF (one PE: never started) */
+    EV_PARK,        /* a secondary context at boot: OFF until its PE is turned on */
     EV_BOOT,        /* cold boot: runs in the SP_INIT model */
     EV_RECV_REQ,    /* receives a direct request */
     EV_RECV_RUN,    /* gets cycles by FFA_RUN: starts (WAITING) or resumes (PREEMPTED, YIELDED) */
@@ -37,6 +46,7 @@ enum ev {
     EV_RETURN_KEEP, /* its callee yielded or was preempted: it runs on and must FFA_RUN it */
     EV_PREEMPT,     /* a signaled non-secure interrupt: preempted, or unwound past while blocked */
     EV_ORPHAN,      /* its donor aborted: the normal world may resume it now */
+    EV_LOSE_CALLEE, /* the callee it had to resume was aborted (on another PE): forgotten */
     EV_ABORT,       /* its partition aborts */
     EV_COUNT
 };
@@ -69,6 +79,7 @@ static const int8_t state_rule[EV_COUNT][EC_STATE_COUNT] = {
     [EV_RETURN_KEEP] = {E(DENIED),            E(DENIED), E(DENIED),  E(DENIED),     S(RUNNING),   E(DENIED),    E(DENIED),    E(DENIED)},
     [EV_PREEMPT]   = {E(DENIED),              E(DENIED), E(DENIED),  S(PREEMPTED),  S(PREEMPTED), E(DENIED),    E(DENIED),    E(DENIED)},
     [EV_ORPHAN]    = {E(DENIED),              E(DENIED), E(DENIED),  E(DENIED),     E(DENIED),    S(YIELDED),   S(PREEMPTED), E(DENIED)},
+    [EV_LOSE_CALLEE] = {E(DENIED),            E(DENIED), E(DENIED),  S(RUNNING),    E(DENIED),    E(DENIED),    E(DENIED),    E(DENIED)},
     [EV_ABORT]     = {S(ABORTED),             S(ABORTED),S(ABORTED), S(ABORTED),    S(ABORTED),   S(ABORTED),   S(ABORTED),   S(ABORTED)},
 };
 
@@ -93,6 +104,7 @@ static const int8_t model_rule[EV_COUNT][RTM_COUNT] = {
     [EV_RETURN_KEEP] = {KEEP,     KEEP,       KEEP,       KEEP},
     [EV_PREEMPT]   = {KEEP,       KEEP,       KEEP,       KEEP},
     [EV_ORPHAN]    = {KEEP,       KEEP,       KEEP,       KEEP},
+    [EV_LOSE_CALLEE] = {KEEP,     KEEP,       KEEP,       KEEP},
     [EV_ABORT]     = {M(NONE),    M(NONE),    M(NONE),    M(NONE)},
 };
 /* clang-format on */
@@ -111,12 +123,30 @@ static int32_t ec_allowed(const struct ec *ec, enum ev ev)
 }
 
 /*
- * The transition helper, the only writer of rt_state, rt_model, rt_donor and rt_callee. `peer` is
- * the other end of the call-chain link the event makes: the donor of RECV_REQ and of RECV_RUN from
- * WAITING, the callee of SEND_REQ and SEND_RUN. A request that ends (the model goes back to NONE)
- * ends its managed exit too.
+ * Inlined, with ec_transition() and ec_event(): each call site names its event, and the tables'
+ * rows and the switch on the event fold into a few instructions there (bench_unicorn).
  */
-static int32_t ec_transition(struct ec *ec, enum ev ev, struct ec *peer)
+#define EC_INLINE static inline __attribute__((always_inline))
+
+EC_INLINE void ec_lock(struct ec *ec)
+{
+    spin_lock(&ec->lock);
+}
+
+EC_INLINE void ec_unlock(struct ec *ec)
+{
+    spin_unlock(&ec->lock);
+}
+
+/*
+ * The transition helper, the only writer of rt_state, rt_model, rt_donor, rt_callee and rt_cpu;
+ * the caller holds the context's lock (check_layers.sh checks that every call is between an
+ * ec_lock() and its ec_unlock()). `peer` is the other end of the call-chain link the event makes:
+ * the donor of RECV_REQ and of RECV_RUN from WAITING, the callee of SEND_REQ and SEND_RUN. An
+ * event that takes the context (BOOT, RECV_REQ, RECV_RUN) records `cpu`, the PE taking it. A
+ * request that ends (the model goes back to NONE) ends its managed exit too.
+ */
+EC_INLINE int32_t ec_transition(struct ec *ec, enum ev ev, struct ec *peer, struct cpu *cpu)
 {
     enum ec_state from = ec->rt_state;
     int32_t ret = ec_allowed(ec, ev);
@@ -128,17 +158,23 @@ static int32_t ec_transition(struct ec *ec, enum ev ev, struct ec *peer)
         ec->rt_model = (enum rtm)model_rule[ev][ec->rt_model];
     switch (ev) {
     case EV_PARK:
-    case EV_BOOT:
     case EV_ABORT:
         ec->rt_donor = NULL;
         ec->rt_callee = NULL;
         break;
+    case EV_BOOT:
+        ec->rt_donor = NULL;
+        ec->rt_callee = NULL;
+        ec->rt_cpu = cpu;
+        break;
     case EV_RECV_REQ:
         ec->rt_donor = peer;
+        ec->rt_cpu = cpu;
         break;
     case EV_RECV_RUN:
         if (from == EC_WAITING)
             ec->rt_donor = peer;
+        ec->rt_cpu = cpu;
         break;
     case EV_SEND_REQ:
     case EV_SEND_RUN:
@@ -150,6 +186,7 @@ static int32_t ec_transition(struct ec *ec, enum ev ev, struct ec *peer)
         ec->rt_donor = NULL;
         break;
     case EV_RETURN:
+    case EV_LOSE_CALLEE:
         ec->rt_callee = NULL;
         break;
     case EV_YIELD:
@@ -165,7 +202,37 @@ static int32_t ec_transition(struct ec *ec, enum ev ev, struct ec *peer)
     return 0;
 }
 
-/* True when `target` appears in the call chain ending at `from` (a loop). */
+/*
+ * An event of a context this PE owns (RUNNING or BLOCKED in its chain), which the tables allow:
+ * only this PE changes it, others may be reading it.
+ */
+EC_INLINE void ec_event(struct ec *ec, enum ev ev, struct ec *peer, struct cpu *cpu)
+{
+    ec_lock(ec);
+    (void)ec_transition(ec, ev, peer, cpu);
+    ec_unlock(ec);
+}
+
+/*
+ * A context of an aborted partition is ABORTED, even while the PE that owned it at the abort has
+ * not yet seen the flag (run.c) or a preempted one has not been touched since (ffau_rt_run()).
+ */
+enum ec_state ffau_rt_state(struct ec *ec)
+{
+    enum ec_state st;
+
+    if (sp_aborted(ec->sp))
+        return EC_ABORTED;
+    ec_lock(ec);
+    st = ec->rt_state;
+    ec_unlock(ec);
+    return st;
+}
+
+/*
+ * True when `target` appears in the call chain ending at `from` (a loop). The chain's contexts are
+ * this PE's own: read without their locks.
+ */
 static bool in_chain(const struct ec *from, const struct ec *target)
 {
     for (const struct ec *e = from; e != NULL; e = e->rt_donor) {
@@ -182,23 +249,34 @@ static void to_donor(struct ec *donor, struct next *nx)
     nx->ec = donor;
 }
 
-void ffau_rt_boot(struct sp *sp)
+void ffau_rt_boot(struct sp *sp, uint32_t vcpu, struct cpu *cpu)
 {
-    for (uint32_t v = 1; v < sp->mf.ec_count; v++)
-        (void)ec_transition(&sp->ecs[v], EV_PARK, NULL);
-    (void)ec_transition(&sp->ecs[0], EV_BOOT, NULL);
+    struct ec *ec = &sp->ecs[vcpu];
+
+    if (vcpu == 0) {
+        for (uint32_t v = 1; v < sp->mf.ec_count; v++) {
+            ec_lock(&sp->ecs[v]);
+            (void)ec_transition(&sp->ecs[v], EV_PARK, NULL, NULL);
+            ec_unlock(&sp->ecs[v]);
+        }
+    }
+    ec_lock(ec);
+    (void)ec_transition(ec, EV_BOOT, NULL, cpu);
+    ec_unlock(ec);
 }
 
 /*
  * A direct request (Hafnium src/ffa/spmc/direct_messaging.c and api_ffa_msg_send_direct_req()):
  * from an SP, a request back into its own chain would deadlock (DENIED, before BUSY); during its
  * init an SP may call only partitions that finished theirs; a context with a preempted or yielded
- * callee must resume it first, or it would be stranded. The receiver must be WAITING.
+ * callee must resume it first, or it would be stranded. The receiver is the partition's context
+ * for this PE (its only one if UP) and must be WAITING: one running or blocked on another PE is
+ * BUSY, whatever chain it is in (Hafnium's disallow_migration_blocked_sp tests).
  */
-int32_t ffau_rt_direct_req(struct spmc *s, struct ec *from, struct sp *to, bool req2,
-                           uint16_t origin, struct next *nx)
+int32_t ffau_rt_direct_req(struct spmc *s, struct cpu *cpu, struct ec *from, struct sp *to,
+                           bool req2, uint16_t origin, struct next *nx)
 {
-    struct ec *t = &to->ecs[0];
+    struct ec *t = sp_ec_for_pe(to, cpu->index);
     int32_t ret;
 
     if (from != NULL) {
@@ -221,13 +299,17 @@ int32_t ffau_rt_direct_req(struct spmc *s, struct ec *from, struct sp *to, bool 
         if (ret != 0)
             return ret;
     }
-    ret = ec_transition(t, EV_RECV_REQ, from);
+    ec_lock(t);
+    ret = ec_transition(t, EV_RECV_REQ, from, cpu);
+    if (ret == 0) {
+        t->req_is_req2 = req2;
+        t->req_origin = origin;
+    }
+    ec_unlock(t);
     if (ret != 0)
         return ret;
-    t->req_is_req2 = req2;
-    t->req_origin = origin;
     if (from != NULL)
-        (void)ec_transition(from, EV_SEND_REQ, t);
+        ec_event(from, EV_SEND_REQ, t, cpu);
     nx->kind = NEXT_EC;
     nx->ec = t;
     return 0;
@@ -237,10 +319,11 @@ int32_t ffau_rt_direct_req(struct spmc *s, struct ec *from, struct sp *to, bool 
  * A direct response: only in the DIR_REQ model, only to the originator, RESP for REQ and RESP2
  * for REQ2, and not with a callee still to resume (DENIED). If the requester aborted meanwhile,
  * the normal world ran this context to the end (its donor became NULL): the response goes nowhere
- * and the normal world's FFA_RUN ends as FFA_MSG_WAIT.
+ * and the normal world's FFA_RUN ends as FFA_MSG_WAIT. Once WAITING the context is another PE's
+ * to take: nothing of it is touched after the transition.
  */
-int32_t ffau_rt_direct_resp(struct spmc *s, struct ec *ec, bool resp2, uint16_t receiver,
-                            struct next *nx)
+int32_t ffau_rt_direct_resp(struct spmc *s, struct cpu *cpu, struct ec *ec, bool resp2,
+                            uint16_t receiver, struct next *nx)
 {
     struct ec *donor = ec->rt_donor;
     uint16_t origin_id = ec->req_origin;
@@ -255,9 +338,9 @@ int32_t ffau_rt_direct_resp(struct spmc *s, struct ec *ec, bool resp2, uint16_t 
     if (ec->me_active || ec->me_pending)
         ffau_log_msg(s, FFA_UNICORN_LOG_INFO, ec->sp->mf.id, "SP 0x%04x: managed exit complete",
                      ec->sp->mf.id);
-    (void)ec_transition(ec, EV_RESP, NULL);
+    ec_event(ec, EV_RESP, NULL, cpu);
     if (donor != NULL)
-        (void)ec_transition(donor, EV_RETURN, NULL);
+        ec_event(donor, EV_RETURN, NULL, cpu);
     origin = FFA_ID_IS_SECURE(origin_id) ? sp_find(s, origin_id) : NULL;
     if (donor == NULL && origin != NULL) {
         ffau_log_msg(s, FFA_UNICORN_LOG_INFO, ec->sp->mf.id,
@@ -275,7 +358,7 @@ int32_t ffau_rt_direct_resp(struct spmc *s, struct ec *ec, bool resp2, uint16_t 
  * while handling a direct request (Hafnium ffa_cpu_cycles_msg_wait_prepare(), TF-A) and while a
  * callee is still to be resumed.
  */
-int32_t ffau_rt_msg_wait(struct spmc *s, struct ec *ec, struct next *nx)
+int32_t ffau_rt_msg_wait(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx)
 {
     struct ec *donor = ec->rt_donor;
     struct sp *sp = ec->sp;
@@ -294,13 +377,20 @@ int32_t ffau_rt_msg_wait(struct spmc *s, struct ec *ec, struct next *nx)
         return FFA_RET_DENIED;
     }
     if (ec->rt_model == RTM_SP_INIT) {
-        sp->booted = true;
-        ffau_log_msg(s, FFA_UNICORN_LOG_INFO, sp->mf.id, "SP 0x%04x (%s) initialised", sp->mf.id,
-                     sp->mf.name);
+        /* Boot is single-threaded: `booted` is read-only once create returns. */
+        if (ec->vcpu == 0) {
+            sp->booted = true;
+            ffau_log_msg(s, FFA_UNICORN_LOG_INFO, sp->mf.id, "SP 0x%04x (%s) initialised",
+                         sp->mf.id, sp->mf.name);
+        } else {
+            ffau_log_msg(s, FFA_UNICORN_LOG_INFO, sp->mf.id,
+                         "SP 0x%04x (%s) vCPU %u initialised on PE %u", sp->mf.id, sp->mf.name,
+                         ec->vcpu, cpu->index);
+        }
     }
-    (void)ec_transition(ec, EV_MSG_WAIT, NULL);
+    ec_event(ec, EV_MSG_WAIT, NULL, cpu);
     if (donor != NULL)
-        (void)ec_transition(donor, EV_RETURN, NULL);
+        ec_event(donor, EV_RETURN, NULL, cpu);
     regs_zero(&nx->regs);
     nx->regs.x[0] = FFA_MSG_WAIT;
     to_donor(donor, nx);
@@ -312,8 +402,8 @@ int32_t ffau_rt_msg_wait(struct spmc *s, struct ec *ec, struct next *nx)
  * context later with FFA_RUN, where the yield returns FFA_SUCCESS (Hafnium
  * ffa_cpu_cycles_yield_prepare()). Denied in SP_INIT.
  */
-int32_t ffau_rt_yield(struct spmc *s, struct ec *ec, uint32_t timeout_lo, uint32_t timeout_hi,
-                      struct next *nx)
+int32_t ffau_rt_yield(struct spmc *s, struct cpu *cpu, struct ec *ec, uint32_t timeout_lo,
+                      uint32_t timeout_hi, struct next *nx)
 {
     struct ec *donor = ec->rt_donor;
     int32_t ret = ec_allowed(ec, EV_YIELD);
@@ -322,16 +412,56 @@ int32_t ffau_rt_yield(struct spmc *s, struct ec *ec, uint32_t timeout_lo, uint32
         ffau_log_refused(s, ec->sp, "FFA_YIELD during initialisation", ret);
         return ret;
     }
-    (void)ec_transition(ec, EV_YIELD, NULL);
-    if (donor != NULL)
-        (void)ec_transition(donor, EV_RETURN_KEEP, NULL);
     regs_zero(&nx->regs);
     nx->regs.x[0] = FFA_MSG_YIELD;
     nx->regs.x[1] = FFA_TARGET_INFO(ec->sp->mf.id, ec->vcpu);
     nx->regs.x[2] = timeout_lo;
     nx->regs.x[3] = timeout_hi;
+    ec_event(ec, EV_YIELD, NULL, cpu);
+    if (donor != NULL)
+        ec_event(donor, EV_RETURN_KEEP, NULL, cpu);
     to_donor(donor, nx);
     return 0;
+}
+
+/*
+ * The checks of FFA_RUN that need the target's lock, in Hafnium's order
+ * (ffa_cpu_cycles_run_checks(), then api_vcpu_prepare_run()), and the transition: a context that
+ * is part of a call chain on another PE cannot be resumed here (DENIED); an aborted partition
+ * (ABORTED); one preempted or yielded inside another's chain, or a WAITING one for an SP caller
+ * (DENIED); then the state table (BUSY for a context running elsewhere). *why names a refusal
+ * that is the caller's fault, for the log.
+ *
+ * A context of a partition aborted on another PE may still be PREEMPTED here (it was blocked in
+ * this PE's chain when the abort happened, and the chain was then preempted): its abort is
+ * completed now, and a callee it had left is handed to the normal world (*orphan).
+ */
+static int32_t run_take(struct cpu *cpu, struct ec *caller, struct ec *t, enum ec_state *from,
+                        const char **why, struct ec **orphan)
+{
+    int32_t ret;
+
+    ec_lock(t);
+    *from = t->rt_state;
+    if ((t->rt_donor != NULL || t->rt_callee != NULL) && t->rt_cpu != cpu) {
+        *why = "FFA_RUN of a context in a call chain on another PE";
+        ret = FFA_RET_DENIED;
+    } else if (sp_aborted(t->sp)) {
+        /* One running here or on another PE is the owner's to abort (run.c). */
+        if (t->rt_state != EC_ABORTED && t->rt_state != EC_RUNNING && t->rt_state != EC_BLOCKED) {
+            *orphan = t->rt_callee;
+            (void)ec_transition(t, EV_ABORT, NULL, cpu);
+        }
+        ret = FFA_RET_ABORTED;
+    } else if ((caller != NULL && *from == EC_WAITING) ||
+               ((*from == EC_PREEMPTED || *from == EC_YIELDED) && t->rt_donor != caller)) {
+        *why = "FFA_RUN of a context it does not own";
+        ret = FFA_RET_DENIED;
+    } else {
+        ret = ec_transition(t, EV_RECV_RUN, caller, cpu);
+    }
+    ec_unlock(t);
+    return ret;
 }
 
 /*
@@ -341,11 +471,17 @@ int32_t ffau_rt_yield(struct spmc *s, struct ec *ec, uint32_t timeout_lo, uint32
  * that received its FFA_INTERRUPT or FFA_YIELD; the normal world when that is NULL), so no caller
  * steals another chain's cycles (DENIED). From the normal world a WAITING context also starts, in
  * the FFA_RUN model, with x0 = FFA_RUN (Hafnium sets x0 only). A yield returns FFA_SUCCESS; a
- * preempted context resumes where it stopped. One PE: an MP partition runs only its context 0
- * (any other is INVALID_PARAMETERS, Hafnium's answer for a vCPU that is not the current CPU's).
+ * preempted context resumes where it stopped. An MP partition's context runs only on its own PE:
+ * any other vCPU is INVALID_PARAMETERS (Hafnium: "vcpu_idx != pcpu index"); a UP partition's
+ * context may be resumed on any PE unless it is part of a chain on another one. An SP that
+ * resumes its callee and finds the callee's partition aborted (on another PE) gets ABORTED and no
+ * longer has that callee to resume.
  */
-int32_t ffau_rt_run(struct spmc *s, struct ec *caller, uint16_t id, uint16_t vcpu, struct next *nx)
+int32_t ffau_rt_run(struct spmc *s, struct cpu *cpu, struct ec *caller, uint16_t id, uint16_t vcpu,
+                    struct next *nx)
 {
+    const char *why = NULL;
+    struct ec *orphan = NULL;
     enum ec_state from;
     struct sp *to;
     struct ec *t;
@@ -363,7 +499,7 @@ int32_t ffau_rt_run(struct spmc *s, struct ec *caller, uint16_t id, uint16_t vcp
         }
     }
     to = sp_find(s, id);
-    if (to == NULL || vcpu >= to->mf.ec_count || (to->mf.ec_count > 1 && vcpu != 0))
+    if (to == NULL || vcpu >= to->mf.ec_count || (to->mf.ec_count > 1 && vcpu != cpu->index))
         return FFA_RET_INVALID_PARAMETERS;
     t = &to->ecs[vcpu];
     if (caller != NULL && in_chain(caller, t)) {
@@ -371,20 +507,21 @@ int32_t ffau_rt_run(struct spmc *s, struct ec *caller, uint16_t id, uint16_t vcp
                          FFA_RET_DENIED);
         return FFA_RET_DENIED;
     }
-    if (to->aborted)
-        return FFA_RET_ABORTED;
-    from = t->rt_state;
-    if ((caller != NULL && from == EC_WAITING) ||
-        ((from == EC_PREEMPTED || from == EC_YIELDED) && t->rt_donor != caller)) {
-        if (caller != NULL)
-            ffau_log_refused(s, caller->sp, "FFA_RUN of a context it does not own", FFA_RET_DENIED);
-        return FFA_RET_DENIED;
+    ret = run_take(cpu, caller, t, &from, &why, &orphan);
+    if (orphan != NULL) {
+        ec_lock(orphan);
+        (void)ec_transition(orphan, EV_ORPHAN, NULL, cpu);
+        ec_unlock(orphan);
     }
-    ret = ec_transition(t, EV_RECV_RUN, caller);
-    if (ret != 0)
+    if (ret == FFA_RET_ABORTED && caller != NULL && caller->rt_callee == t)
+        ec_event(caller, EV_LOSE_CALLEE, NULL, cpu);
+    if (ret != 0) {
+        if (caller != NULL && why != NULL)
+            ffau_log_refused(s, caller->sp, why, ret);
         return ret;
+    }
     if (caller != NULL)
-        (void)ec_transition(caller, EV_SEND_RUN, t);
+        ec_event(caller, EV_SEND_RUN, t, cpu);
     nx->ec = t;
     if (from == EC_PREEMPTED) {
         nx->kind = NEXT_EC_RESUME;
@@ -401,8 +538,27 @@ int32_t ffau_rt_run(struct spmc *s, struct ec *caller, uint16_t id, uint16_t vcp
 }
 
 /*
- * Abort the partition of `ec` (fault, watchdog, FFA_ERROR(ABORTED)): every context ABORTED, the
- * donor of `ec` gets FFA_ERROR(ABORTED) (Hafnium ffa_cpu_cycles_abort(); later calls to the
+ * Abort `ec`'s partition on this PE. Every context of the partition is ABORTED now, except those
+ * another PE owns (running or blocked in its chain): that PE aborts each at its next exit or entry,
+ * when it sees the partition's `aborted` flag (run.c). An idle context preempted or yielded inside
+ * another chain is aborted too; its donor finds that out when it resumes it (ffau_rt_run()).
+ */
+static void abort_contexts(struct sp *sp, struct ec *ec, struct cpu *cpu)
+{
+    for (uint32_t i = 0; i < sp->mf.ec_count; i++) {
+        struct ec *c = &sp->ecs[i];
+
+        ec_lock(c);
+        if (c == ec ||
+            !((c->rt_state == EC_RUNNING || c->rt_state == EC_BLOCKED) && c->rt_cpu != cpu))
+            (void)ec_transition(c, EV_ABORT, NULL, cpu);
+        ec_unlock(c);
+    }
+}
+
+/*
+ * Abort the partition of `ec` (fault, watchdog, FFA_ERROR(ABORTED), or an abort on another PE):
+ * the donor of `ec` gets FFA_ERROR(ABORTED) (Hafnium ffa_cpu_cycles_abort(); later calls to the
  * partition get ABORTED). A callee that `ec` had left preempted or yielded is handed to the normal
  * world (its donor becomes NULL): the normal world may FFA_RUN it to completion, and its response
  * to the dead partition ends as FFA_MSG_WAIT.
@@ -411,20 +567,23 @@ void ffau_rt_abort(struct spmc *s, struct cpu *cpu, struct ec *ec, const char *w
                    const char *detail, struct next *nx)
 {
     struct sp *sp = ec->sp;
-    struct ec *donor = ec->rt_donor;
+    struct ec *donor = ec->rt_donor, *callee = ec->rt_callee;
+    bool first = !__atomic_exchange_n(&sp->aborted, true, __ATOMIC_ACQ_REL);
 
     ffau_log_msg(s, FFA_UNICORN_LOG_ERROR, sp->mf.id,
                  "SP 0x%04x (%s) vCPU %u aborted: %s at pc 0x%llx%s%s", sp->mf.id, sp->mf.name,
                  ec->vcpu, why, (unsigned long long)pc,
                  detail != NULL && detail[0] != '\0' ? ": " : "", detail != NULL ? detail : "");
-    sp->aborted = true;
-    cpu->stats.aborts++;
-    if (ec->rt_callee != NULL)
-        (void)ec_transition(ec->rt_callee, EV_ORPHAN, NULL);
-    for (uint32_t i = 0; i < sp->mf.ec_count; i++)
-        (void)ec_transition(&sp->ecs[i], EV_ABORT, NULL);
+    if (first)
+        stat_inc(&cpu->stats.aborts);
+    if (callee != NULL) {
+        ec_lock(callee);
+        (void)ec_transition(callee, EV_ORPHAN, NULL, cpu);
+        ec_unlock(callee);
+    }
+    abort_contexts(sp, ec, cpu);
     if (donor != NULL)
-        (void)ec_transition(donor, EV_RETURN, NULL);
+        ec_event(donor, EV_RETURN, NULL, cpu);
     regs_error(&nx->regs, FFA_RET_ABORTED);
     to_donor(donor, nx);
 }
@@ -434,25 +593,30 @@ void ffau_rt_abort(struct spmc *s, struct cpu *cpu, struct ec *ec, const char *w
  * for its callee as the result of its DIRECT_REQ or FFA_RUN; the interrupt being still pending,
  * each is preempted in turn before it runs, so the chain unwinds to the normal world, which gets
  * FFA_INTERRUPT for the first SP of the chain (Hafnium ffa_interrupts_unwind_nwd_call_chain()).
+ * What a context's log line needs is read before it goes PREEMPTED (another PE may take it then).
  */
 void ffau_rt_preempt_chain(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx)
 {
     struct ec *cur = ec;
 
     for (;;) {
-        (void)ec_transition(cur, EV_PREEMPT, NULL);
-        cpu->stats.preemptions++;
-        ffau_log_msg(s, FFA_UNICORN_LOG_INFO, cur->sp->mf.id,
-                     "SP 0x%04x vCPU %u preempted by a non-secure interrupt at pc 0x%llx",
-                     cur->sp->mf.id, cur->vcpu, (unsigned long long)cur->eng->pc);
+        struct ec *donor = cur->rt_donor;
+        uint64_t pc = cur->eng->pc;
+        uint16_t id = cur->sp->mf.id, vcpu = cur->vcpu;
+
         regs_zero(&nx->regs);
         nx->regs.x[0] = FFA_INTERRUPT;
-        nx->regs.x[1] = FFA_TARGET_INFO(cur->sp->mf.id, cur->vcpu);
-        if (cur->rt_donor == NULL)
+        nx->regs.x[1] = FFA_TARGET_INFO(id, vcpu);
+        ec_event(cur, EV_PREEMPT, NULL, cpu);
+        stat_inc(&cpu->stats.preemptions);
+        ffau_log_msg(s, FFA_UNICORN_LOG_INFO, id,
+                     "SP 0x%04x vCPU %u preempted by a non-secure interrupt at pc 0x%llx", id, vcpu,
+                     (unsigned long long)pc);
+        if (donor == NULL)
             break;
         /* The donor's DIRECT_REQ / FFA_RUN returns FFA_INTERRUPT; it must FFA_RUN its callee. */
-        ffau_eng_set_regs(cur->rt_donor->eng, &nx->regs);
-        cur = cur->rt_donor;
+        ffau_eng_set_regs(donor->eng, &nx->regs);
+        cur = donor;
     }
     nx->kind = NEXT_NWD;
     nx->ec = NULL;

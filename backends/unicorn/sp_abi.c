@@ -44,7 +44,8 @@ static bool high_regs_zero(const struct ffa_regs *in)
  * MBZ from v1.2 callers. Then the runtime model; a successful wait releases the RX buffer unless
  * told to retain it.
  */
-static void sp_msg_wait(struct spmc *s, struct ec *ec, const struct ffa_regs *in, struct next *nx)
+static void sp_msg_wait(struct spmc *s, struct cpu *cpu, struct ec *ec, const struct ffa_regs *in,
+                        struct next *nx)
 {
     struct sp *sp = ec->sp;
     uint64_t w2_allowed = sp->version >= FFA_VERSION_1_2 ? 1 : 0;
@@ -62,7 +63,7 @@ static void sp_msg_wait(struct spmc *s, struct ec *ec, const struct ffa_regs *in
         answer_error(nx, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    ret = ffau_rt_msg_wait(s, ec, nx);
+    ret = ffau_rt_msg_wait(s, cpu, ec, nx);
     if (ret != 0) {
         answer_error(nx, ret);
         return;
@@ -72,7 +73,8 @@ static void sp_msg_wait(struct spmc *s, struct ec *ec, const struct ffa_regs *in
 }
 
 /* FFA_YIELD (DEN0077A v1.2): w1 and w4..w7 MBZ; w2/w3 = the timeout, passed to the donor. */
-static void sp_yield(struct spmc *s, struct ec *ec, const struct ffa_regs *in, struct next *nx)
+static void sp_yield(struct spmc *s, struct cpu *cpu, struct ec *ec, const struct ffa_regs *in,
+                     struct next *nx)
 {
     int32_t ret;
 
@@ -83,13 +85,14 @@ static void sp_yield(struct spmc *s, struct ec *ec, const struct ffa_regs *in, s
         answer_error(nx, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    ret = ffau_rt_yield(s, ec, (uint32_t)in->x[2], (uint32_t)in->x[3], nx);
+    ret = ffau_rt_yield(s, cpu, ec, (uint32_t)in->x[2], (uint32_t)in->x[3], nx);
     if (ret != 0)
         answer_error(nx, ret);
 }
 
 /* FFA_RUN: w1 = target ID << 16 | vCPU; x8..x17 MBZ from v1.2 callers. */
-static void sp_run(struct spmc *s, struct ec *ec, const struct ffa_regs *in, struct next *nx)
+static void sp_run(struct spmc *s, struct cpu *cpu, struct ec *ec, const struct ffa_regs *in,
+                   struct next *nx)
 {
     uint32_t w1 = (uint32_t)in->x[1];
     int32_t ret;
@@ -98,7 +101,7 @@ static void sp_run(struct spmc *s, struct ec *ec, const struct ffa_regs *in, str
         answer_error(nx, FFA_RET_INVALID_PARAMETERS);
         return;
     }
-    ret = ffau_rt_run(s, ec, FFA_TARGET_ID(w1), FFA_TARGET_VCPU(w1), nx);
+    ret = ffau_rt_run(s, cpu, ec, FFA_TARGET_ID(w1), FFA_TARGET_VCPU(w1), nx);
     if (ret != 0)
         answer_error(nx, ret);
 }
@@ -178,13 +181,14 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
     uint32_t fid = (uint32_t)in->x[0] & ~FFA_SMCCC_SVE_HINT;
     struct sp *sp = ec->sp;
 
-    if (fid != FFA_VERSION)
+    /* Locked by its first other call, always during boot: read-only afterwards. */
+    if (fid != FFA_VERSION && !sp->version_locked)
         sp->version_locked = true;
     switch (fid) {
     case FFA_MSG_SEND_DIRECT_RESP_32:
     case FFA_MSG_SEND_DIRECT_RESP_64:
     case FFA_MSG_SEND_DIRECT_RESP2: {
-        int32_t ret = ffau_dmsg_resp(s, ec, fid, in, nx);
+        int32_t ret = ffau_dmsg_resp(s, cpu, ec, fid, in, nx);
 
         if (ret != 0)
             answer_error(nx, ret);
@@ -193,20 +197,20 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
     case FFA_MSG_SEND_DIRECT_REQ_32:
     case FFA_MSG_SEND_DIRECT_REQ_64:
     case FFA_MSG_SEND_DIRECT_REQ2: {
-        int32_t ret = ffau_dmsg_req(s, ec, fid, in, nx);
+        int32_t ret = ffau_dmsg_req(s, cpu, ec, fid, in, nx);
 
         if (ret != 0)
             answer_error(nx, ret);
         return;
     }
     case FFA_MSG_WAIT:
-        sp_msg_wait(s, ec, in, nx);
+        sp_msg_wait(s, cpu, ec, in, nx);
         return;
     case FFA_MSG_YIELD:
-        sp_yield(s, ec, in, nx);
+        sp_yield(s, cpu, ec, in, nx);
         return;
     case FFA_RUN:
-        sp_run(s, ec, in, nx);
+        sp_run(s, cpu, ec, in, nx);
         return;
     case FFA_ERROR:
         sp_error(s, cpu, ec, in, nx);
@@ -227,7 +231,7 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
         return;
     case FFA_CONSOLE_LOG_32:
     case FFA_CONSOLE_LOG_64:
-        answer(nx, ffau_disc_console(s, sp, fid, in));
+        answer(nx, ffau_disc_console(s, ec, fid, in));
         return;
     case FFA_SECONDARY_EP_REGISTER_32:
     case FFA_SECONDARY_EP_REGISTER_64:

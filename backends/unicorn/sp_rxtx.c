@@ -10,12 +10,16 @@
  * the SP: data pages of its image or read-write memory regions; the SPMC then reads TX and writes
  * RX through the host view of that memory. As Hafnium's stage-2 mapping does, the RX buffer
  * becomes read-only to the SP while it is mapped.
+ *
+ * The pair and its mailbox state are the partition's, whichever of its contexts (on whichever PE)
+ * calls: everything here runs with sp.mbox_lock held.
  */
 #include "spmc_internal.h"
 
 /*
  * `from_manifest`: the rx_tx-info pair, whose RX region the manifest may declare read-only to the
- * SP (TF-A's cactus does; the SPMC writes RX through its own view of the memory).
+ * SP (TF-A's cactus does; the SPMC writes RX through its own view of the memory). With
+ * sp.mbox_lock held.
  */
 static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint32_t pages,
                         bool from_manifest)
@@ -50,26 +54,43 @@ static int32_t map_pair(struct sp *sp, uint64_t tx_addr, uint64_t rx_addr, uint3
  */
 int32_t ffau_spbuf_map(struct sp *sp, const struct ffa_regs *in)
 {
-    return map_pair(sp, in->x[1], in->x[2], (uint32_t)in->x[3], false);
+    int32_t ret;
+
+    pthread_mutex_lock(&sp->mbox_lock);
+    ret = map_pair(sp, in->x[1], in->x[2], (uint32_t)in->x[3], false);
+    pthread_mutex_unlock(&sp->mbox_lock);
+    return ret;
 }
 
 /* FFA_RXTX_UNMAP from an SP: w1 MBZ (the ID field is the hypervisor's); nothing mapped → INVALID.
  */
 int32_t ffau_spbuf_unmap(struct sp *sp, const struct ffa_regs *in)
 {
-    if ((uint32_t)in->x[1] != 0 || sp->mbox.pages == 0)
-        return FFA_RET_INVALID_PARAMETERS;
-    ffau_mem_protect_rx(sp, sp->mbox.rx_addr, (uint64_t)sp->mbox.pages * SPMC_PAGE, false);
-    sp->mbox = (struct sp_mbox){0};
-    return 0;
+    int32_t ret = FFA_RET_INVALID_PARAMETERS;
+
+    if ((uint32_t)in->x[1] != 0)
+        return ret;
+    pthread_mutex_lock(&sp->mbox_lock);
+    if (sp->mbox.pages != 0) {
+        ffau_mem_protect_rx(sp, sp->mbox.rx_addr, (uint64_t)sp->mbox.pages * SPMC_PAGE, false);
+        sp->mbox = (struct sp_mbox){0};
+        ret = 0;
+    }
+    pthread_mutex_unlock(&sp->mbox_lock);
+    return ret;
 }
 
 /* FFA_RX_RELEASE from an SP: w1 MBZ (INVALID_PARAMETERS); an EMPTY mailbox → DENIED. */
 int32_t ffau_spbuf_rx_release(struct sp *sp, const struct ffa_regs *in)
 {
+    int32_t ret;
+
     if ((uint32_t)in->x[1] != 0)
         return FFA_RET_INVALID_PARAMETERS;
-    return mbox_release(&sp->mbox.state);
+    pthread_mutex_lock(&sp->mbox_lock);
+    ret = mbox_release(&sp->mbox.state);
+    pthread_mutex_unlock(&sp->mbox_lock);
+    return ret;
 }
 
 /*
@@ -78,19 +99,25 @@ int32_t ffau_spbuf_rx_release(struct sp *sp, const struct ffa_regs *in)
  */
 void ffau_spbuf_wait_release(struct sp *sp)
 {
+    pthread_mutex_lock(&sp->mbox_lock);
     (void)mbox_release(&sp->mbox.state);
+    pthread_mutex_unlock(&sp->mbox_lock);
 }
 
 /* The manifest's rx_tx-info pair (validated by ffau_mf_parse(): same size, RX readable, TX RW). */
 void ffau_spbuf_from_manifest(struct spmc *s, struct sp *sp)
 {
     const struct sp_mem_region *rx, *tx;
+    int32_t ret;
 
     if (!sp->mf.rxtx_declared)
         return;
     rx = &sp->mf.regions[sp->mf.rx_region];
     tx = &sp->mf.regions[sp->mf.tx_region];
-    if (map_pair(sp, tx->base, rx->base, rx->pages, true) != 0)
+    pthread_mutex_lock(&sp->mbox_lock);
+    ret = map_pair(sp, tx->base, rx->base, rx->pages, true);
+    pthread_mutex_unlock(&sp->mbox_lock);
+    if (ret != 0)
         ffau_log_msg(s, FFA_UNICORN_LOG_ERROR, sp->mf.id,
                      "SP 0x%04x: manifest rx_tx-info pair could not be mapped", sp->mf.id);
 }

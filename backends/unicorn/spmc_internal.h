@@ -45,19 +45,77 @@
  * 8 log.c        ffau_log_    log lines to the host's callback; calls nobody
  * ----
  *
- * Locking: one lock, spmc.lock, guards everything below for a whole normal-world call (the model
- * has one PE; Hafnium holds a vCPU's lock only around its state changes). The host's callbacks run
- * with it held. ffa_unicorn_raise_ns_interrupt() takes no lock: it only stores to the PE's atomic
- * interrupt line.
+ * ---- Processing elements, execution contexts, engines ----
+ *
+ * The SPMC models `pe_count` physical PEs (struct cpu, one per PE; config pe_count, default 1).
+ * A normal-world call arrives on a PE (the backend call's processor index) and runs on the calling
+ * host thread until the secure world gives that PE back: calls on different PEs run in parallel.
+ * A UP partition (execution-ctx-count 1) has one context that runs on whichever PE calls it (it
+ * migrates); an MP partition has one context per PE (execution-ctx-count = pe_count), pinned:
+ * a call on PE n reaches context n (Hafnium src/api.c api_ffa_get_vm_vcpu()). Every context has
+ * its own Unicorn engine (ec.eng), the partition's memory mapped into each without copies.
+ *
+ * A context is OWNED by a PE while it is RUNNING or BLOCKED in that PE's call chain (rt_cpu
+ * names the PE); otherwise it is idle (WAITING, YIELDED, PREEMPTED, OFF) or ABORTED. Only the
+ * owning PE runs a context's engine, touches its registers, or changes its state; another PE may
+ * only read its state (to answer BUSY or DENIED) or take it while it is idle (a direct request,
+ * FFA_RUN, an abort), under its lock. A call chain never spans PEs: a context that is part of a
+ * chain (a donor or a callee) can be resumed only on the chain's PE (DENIED elsewhere, Hafnium
+ * src/ffa/spmc/cpu_cycles.c ffa_cpu_cycles_run_checks()).
+ *
+ * ---- Locking: what each lock guards, and the order ----
+ *
+ * Taken in this order (a thread holding one may take only those below it), never two of one kind
+ * except where said:
+ *   1. cpu.call_lock    (spinlock, per PE)  the PE: its struct cpu (budget, NS interrupt state,
+ *                       statistics writes, partition-info buffer) and the world switches on it.
+ *                       Held by run.c for a whole normal-world call on that PE, and by boot.c while
+ *                       booting on it. The only lock held around uc_emu_start(): it is per PE,
+ *                       so PEs never wait for each other's world switches. A spinlock whose
+ *                       waiters back off to sched_yield() and then short sleeps (a call may hold
+ *                       it for long): uncontended it costs one atomic exchange and one store.
+ *   2. spmc.nwd_lock    (mutex)  the normal-world endpoint table (spmc.nwd) and every
+ *                       normal-world endpoint's buffers and mailbox state. The host's ns_memory
+ *                       and rx_full callbacks run with it held (serialised with each other).
+ *   3. sp.mbox_lock     (mutex, per partition)  the partition's RX/TX pair and mailbox state
+ *                       (sp.mbox). Two at once only in ascending sp.index (FFA_MSG_SEND2).
+ *   4. sp.mem.lock      (mutex, per partition)  the partition's changeable memory layout (the RX
+ *                       buffer's protection) and its generation sp.mem.gen (memory.c). An engine
+ *                       applies a new layout itself, before its next entry, on the thread that
+ *                       runs it (ffau_mem_sync()): never call uc_*() on another context's engine,
+ *                       it may be running on another PE.
+ *   4b. sp_device.lock (mutex, per device region)  the device model's registers and state
+ *                       (devices.c): an MMIO access from any of the partition's engines, on any
+ *                       PE, holds it (with only that PE's call_lock besides), and the host's device
+ *                       callback runs with it held.
+ *   5. ec.lock          (spinlock, per context)  the context's runtime state: rt_state, rt_model,
+ *                       rt_donor, rt_callee, rt_cpu and the request it handles (req_*). Written
+ * only by runtime.c's ec_transition() with it held (check_layers.sh checks), held for a few dozen
+ * instructions, never around a callback or another lock but the log's. The owning PE reads its own
+ * contexts without it.
+ *   6. spmc.log_lock    (mutex)  the host's log callback: log lines are serialised.
+ * Lock-free: cpu.ns_irq_line and cpu.in_call (atomics: ffa_unicorn_raise_ns_interrupt*() takes no
+ * lock), sp.aborted (set once, atomically; the owning PE of a context of an aborted partition
+ * aborts it at its next exit or entry), spmc.nwd_version (atomic), the statistics (written by
+ * their PE, read with relaxed atomics). Read-only once ffa_unicorn_create() returns (boot is
+ * single-threaded): the configuration, the partition table, manifests, images, sp.version,
+ * sp.version_locked, sp.secondary_ep, sp.booted.
+ *
+ * Rules for new code: state shared across PEs gets its own lock, placed in this order (a share
+ * table, say, between 2 and 3); nothing is held across a world switch but the PE's call_lock; a
+ * change to a partition's memory map goes through its layout and ffau_mem_sync(), which every
+ * engine of the partition applies before it next runs.
  */
 #ifndef FFA_UNICORN_SPMC_INTERNAL_H
 #define FFA_UNICORN_SPMC_INTERNAL_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <unicorn/unicorn.h>
 
@@ -75,7 +133,7 @@
 #define SPMC_MAX_IRQS FFA_UNICORN_MAX_DEVICE_IRQS /* interrupts per device region */
 /* Where a position-independent or flat image goes when its manifest has no load-address. */
 #define SPMC_DEFAULT_LOAD_ADDRESS UINT64_C(0x10000000)
-#define SPMC_MAX_PES              1u /* physical PEs modelled: struct cpu */
+#define SPMC_MAX_PES              FFA_UNICORN_MAX_PES /* physical PEs (config pe_count) */
 /* Largest RX (and TX) buffer, in 4 KiB pages: FFA_FEATURES(FFA_RXTX_MAP_64) w2[31:16]. */
 #define SPMC_RXTX_MAX_PAGES 64u
 /* Normal-world endpoints with an RX/TX pair at once: the hypervisor and the VMs it forwards. */
@@ -228,12 +286,26 @@ struct mem_chunk {
     uint8_t *host;
 };
 
+/* A range of a partition's physical address space; len 0: none. */
+struct mem_range {
+    uint64_t addr, len;
+};
+
 struct sp_mem {
     struct elf_image img; /* page permissions: the union of the segments touching a page */
     struct mem_chunk chunks[ELF_MAX_SEGS + 1 + SPMC_MAX_MEMR];
     unsigned chunk_count;
     uint8_t *window;                 /* SPMC_WINDOW_SIZE bytes */
     uint8_t *regions[SPMC_MAX_MEMR]; /* manifest memory-regions (NULL: inside the image) */
+
+    /*
+     * The layout that changes at run time, as every engine of the partition must see it. Changed
+     * under `lock`, which bumps `gen`; each engine applies it before its next entry
+     * (ffau_mem_sync()).
+     */
+    pthread_mutex_t lock;
+    uint32_t gen;           /* atomic */
+    struct mem_range rx_ro; /* the mapped RX buffer: read-only to the partition */
 };
 
 /* ==== Device regions (devices.c) ==== */
@@ -329,9 +401,16 @@ enum rtm { RTM_NONE = 0, RTM_SP_INIT, RTM_DIR_REQ, RTM_FFA_RUN, RTM_COUNT };
 struct sp;
 struct cpu;
 
-/* The engine that runs a context: Unicorn, its hooks, the registers as it holds them. */
+/* The rx_ro range an engine last applied, and the layout generation it corresponds to. */
+struct eng_layout {
+    uint32_t gen;
+    struct mem_range rx_ro;
+};
+
+/* The engine that runs one execution context: Unicorn, its hooks, the registers it holds. */
 struct engine {
     uc_engine *uc;
+    struct sp *sp;
     struct cpu *cpu;      /* the PE running it, set on each entry: the block hook's budget */
     bool el0;             /* an S-EL0 partition: svc is its conduit */
     uint64_t pc;          /* where the context resumes */
@@ -340,33 +419,8 @@ struct engine {
     uint32_t trap_intno; /* set by the interrupt hook during an entry */
     uint64_t fault_addr; /* set by the invalid-memory hook */
     uc_hook hook_intr, hook_block, hook_mem;
+    struct eng_layout layout;          /* the partition's memory layout as applied here */
     void *read_ptrs[FFA_NUM_REGS + 1]; /* &regs.x[0..17], &pc: one batch read after a trap */
-};
-
-struct ec {
-    struct sp *sp;
-    struct engine *eng; /* its partition's engine (one PE: one engine per partition) */
-    uint16_t vcpu;
-
-    /*
-     * The runtime model. Written only by runtime.c's ec_transition() (check_layers.sh checks).
-     * Call chain: `rt_donor` gave this context its CPU cycles (NULL: the normal world) and gets
-     * whatever it does next (RESP, YIELD, INTERRUPT, MSG_WAIT, ERROR(ABORTED)); `rt_callee` is the
-     * context this one waits for (BLOCKED) or must resume with FFA_RUN (after it received
-     * FFA_INTERRUPT or FFA_YIELD from it).
-     */
-    enum ec_state rt_state;
-    enum rtm rt_model;
-    struct ec *rt_donor;
-    struct ec *rt_callee;
-
-    /* The direct request being handled (rt_model == RTM_DIR_REQ). Written by runtime.c. */
-    bool req_is_req2;
-    uint16_t req_origin; /* endpoint the response must go to */
-
-    /* Managed exit (ns-interrupts-action 1). Written by runtime.c. */
-    bool me_pending; /* vIRQ to inject as soon as the SP unmasks IRQs */
-    bool me_active;  /* injected; NS interrupts stay masked until the request ends */
 };
 
 struct console_buf {
@@ -374,61 +428,184 @@ struct console_buf {
     size_t len;
 };
 
+struct ec {
+    struct sp *sp;
+    struct engine *eng; /* its own engine */
+    uint16_t vcpu;
+
+    int lock; /* a spinlock (spmc_internal.h "Locking"): taken by runtime.c only */
+
+    /*
+     * The runtime model. Written only by runtime.c's ec_transition(), with `lock` held
+     * (check_layers.sh checks). Call chain: `rt_donor` gave this context its CPU cycles (NULL: the
+     * normal world) and gets whatever it does next (RESP, YIELD, INTERRUPT, MSG_WAIT,
+     * ERROR(ABORTED)); `rt_callee` is the context this one waits for (BLOCKED) or must resume with
+     * FFA_RUN (after it received FFA_INTERRUPT or FFA_YIELD from it). `rt_cpu`: the PE that took
+     * it last (a direct request, FFA_RUN, boot): the PE it runs on, or whose chain it is part of.
+     */
+    enum ec_state rt_state;
+    enum rtm rt_model;
+    struct ec *rt_donor;
+    struct ec *rt_callee;
+    struct cpu *rt_cpu;
+
+    /* The direct request being handled (rt_model == RTM_DIR_REQ). Written by runtime.c. */
+    bool req_is_req2;
+    uint16_t req_origin; /* endpoint the response must go to */
+
+    /* Managed exit (ns-interrupts-action 1). Written by runtime.c, by the owning PE. */
+    bool me_pending; /* vIRQ to inject as soon as the SP unmasks IRQs */
+    bool me_active;  /* injected; NS interrupts stay masked until the request ends */
+
+    /* Its FFA_CONSOLE_LOG line (contexts of an MP partition print independently). */
+    struct console_buf console;
+};
+
 struct sp {
     struct spmc *spmc;
     size_t cfg_index; /* position in ffa_unicorn_config.sps */
+    uint32_t index;   /* position in spmc.sps (boot order): the order of mailbox locks */
     struct sp_manifest mf;
+    /* Written during boot only (single-threaded), read-only afterwards. */
     uint32_t version; /* negotiated FF-A version (manifest ffa-version until FFA_VERSION) */
     bool version_locked;
-    uint64_t secondary_ep; /* FFA_SECONDARY_EP_REGISTER, kept for MP support */
-    bool aborted;          /* written by runtime.c */
-    bool booted;           /* written by runtime.c */
-    struct ec *ecs;
-    struct console_buf console;
-    struct sp_mbox mbox;
+    uint64_t secondary_ep; /* FFA_SECONDARY_EP_REGISTER: where secondary contexts start */
+    bool secondary_ep_set;
+    bool booted; /* its primary context finished init (written by runtime.c) */
+    /* Set once, atomically (sp_aborted()), by runtime.c. */
+    bool aborted;
+    struct ec *ecs;      /* mf.ec_count contexts */
+    uint32_t pe_mask;    /* PE index & pe_mask = its context: 0 for UP, all ones for MP */
+    struct engine *engs; /* one per context */
+    pthread_mutex_t mbox_lock;
+    struct sp_mbox mbox; /* under mbox_lock */
     struct sp_mem mem;
     struct sp_device devs[SPMC_MAX_DEVR]; /* the manifest's device regions, in manifest order */
-    struct engine eng;
-    uint8_t *manifest; /* a private copy of the DTB */
+    uint8_t *manifest;                    /* a private copy of the DTB */
     size_t manifest_size;
 };
 
+/* Has the partition been aborted (on any PE)? */
+static inline bool sp_aborted(const struct sp *sp)
+{
+    return __atomic_load_n(&sp->aborted, __ATOMIC_ACQUIRE);
+}
+
+/* The context of `sp` a call on PE `pe` reaches: UP partitions migrate, MP ones are pinned. */
+static inline struct ec *sp_ec_for_pe(struct sp *sp, uint32_t pe)
+{
+    return &sp->ecs[pe & sp->pe_mask];
+}
+
 /* ==== The PE and the SPMC ==== */
 
-/* The block-hook state for the entry in progress: one counter, one limit, one flag. */
+/* The block-hook state for the call in progress: one counter, one limit, one flag. */
 struct entry_budget {
-    uint64_t blocks;     /* blocks run in this entry */
+    uint64_t blocks;     /* blocks run on the PE in this call (or boot), since its period began */
     uint64_t stop_at;    /* stop when blocks reaches this (min of budget and watchdog) */
     uint64_t preempt_at; /* UINT64_MAX when no NS interrupt may be raised by the budget */
     uint64_t watchdog_at;
 };
 
+/*
+ * A new period of the call's count (interrupts.c): a normal-world call or a context's boot begins,
+ * or the watchdog just aborted a partition and the rest of the call goes on.
+ */
+static inline void budget_new_period(struct entry_budget *b)
+{
+    b->blocks = 0;
+}
+
 /* Descriptors of every partition's every UUID, built per call (Hafnium's per-CPU buffer). */
 #define SPMC_PARTINFO_BYTES (SPMC_MAX_SPS * SPMC_MAX_UUID * 24u)
 
-/* One physical PE: everything a world switch on it touches that is not a context's own. */
+/*
+ * One physical PE: everything a world switch on it touches that is not a context's own. Guarded
+ * by call_lock, held by whichever thread runs a call (or the boot) on this PE; cache-line aligned
+ * so that PEs running in parallel share no line.
+ */
 struct cpu {
+    _Alignas(64) int call_lock; /* spin_lock() */
     uint32_t index;
     struct entry_budget budget; /* for the entry in progress */
     int ns_irq_line;            /* atomic: raised by the host, cleared when the NWd gets the CPU */
     bool in_call;               /* a normal-world call is in progress (atomic reads from raise) */
     bool ns_pending;            /* an NS interrupt was taken and is queued until the NWd runs */
     bool booting;
-    struct ffa_unicorn_stats stats;
+    struct ffa_unicorn_stats stats; /* written by this PE (stat_inc()), read by get_stats */
     uint8_t partinfo[SPMC_PARTINFO_BYTES];
 };
 
+/* Count an event of this PE: one writer (the PE), readers anywhere (relaxed atomics). */
+static inline void stat_inc(uint64_t *counter)
+{
+    __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
 struct spmc {
-    pthread_mutex_t lock; /* one PE: guards everything below; held for a whole call */
     struct ffa_unicorn_config cfg;
-    struct sp **sps; /* in boot order */
+    struct sp **sps; /* in boot order; read-only after load */
     size_t sp_count;
-    struct cpu cpus[SPMC_MAX_PES];
+    struct cpu *cpus; /* pe_count of them */
+    uint32_t pe_count;
     /* Normal-world endpoints with an RX/TX pair (nwd_rxtx.c); NULL slots are free. */
+    pthread_mutex_t nwd_lock;
     struct nwd_ep *nwd[SPMC_MAX_NWD_EPS];
-    /* The version the normal world (the hypervisor) asked for last: its entry layouts. */
+    /* The version the normal world (the hypervisor) asked for last: its entry layouts. Atomic. */
     uint32_t nwd_version;
+    pthread_mutex_t log_lock; /* the host's log callback */
 };
+
+static inline uint32_t nwd_version(const struct spmc *s)
+{
+    return __atomic_load_n(&s->nwd_version, __ATOMIC_RELAXED);
+}
+
+/* ---- Spinlocks (the PEs' call locks, the execution contexts' locks) ---- */
+
+static inline void spin_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+/*
+ * The lock is taken: wait for it. First spin (the holder is running on another core and lets go
+ * within a world switch), then yield (more threads than cores: let the holder run), then sleep a
+ * little at a time (a PE's holder may run a partition for seconds).
+ */
+static __attribute__((noinline, cold, unused)) void spin_wait(int *l)
+{
+    for (unsigned n = 1;; n++) {
+        if (__atomic_load_n(l, __ATOMIC_RELAXED) == 0 &&
+            __atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) == 0)
+            return;
+        if (n < 256) {
+            spin_relax();
+        } else if (n < 4096) {
+            sched_yield();
+        } else {
+            struct timespec ts = {0, 20000};
+
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* Uncontended: one atomic exchange to take, one store to release. */
+static inline void spin_lock(int *l)
+{
+    if (__builtin_expect(__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) != 0, 0))
+        spin_wait(l);
+}
+
+static inline void spin_unlock(int *l)
+{
+    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
 
 static inline struct sp *sp_find(struct spmc *s, uint16_t id)
 {
@@ -504,7 +681,7 @@ enum exit_kind {
     EXIT_FFA_CALL, /* svc/smc/hvc: registers in `regs`, PC already past the instruction */
     EXIT_FAULT,    /* data abort, undefined instruction, bad fetch...: `why`, `pc` */
     EXIT_NS_IRQ,   /* a non-secure interrupt is pending (budget or raise) */
-    EXIT_WATCHDOG, /* ran watchdog_blocks blocks without an FF-A call */
+    EXIT_WATCHDOG, /* the call (or the boot) ran out of its watchdog (init) budget */
     EXIT_ME_POLL,  /* managed exit waiting for IRQs to be unmasked: check again */
 };
 
@@ -521,12 +698,15 @@ struct exit_info {
 int ffau_load_all(struct spmc *s, char *msg, size_t len);
 /* Free what ffau_load_all() built (also after it failed half-way). */
 void ffau_load_free(struct spmc *s);
-/* Boot every partition on `cpu`, in boot order, each until FFA_MSG_WAIT or its abort. */
-void ffau_boot_all(struct spmc *s, struct cpu *cpu);
+/*
+ * Boot every partition on PE 0, in boot order, each until FFA_MSG_WAIT or its abort; then turn the
+ * other PEs on: each MP partition's context of that PE from its secondary entry point.
+ */
+void ffau_boot_all(struct spmc *s);
 
 /* ==== 3: run.c ==== */
 /* The backend's call: answer one normal-world call on `cpu` (runs SPs as needed), holding the
- * SPMC's lock for the whole call. */
+ * PE's call_lock for the whole call. */
 void ffau_run_nwd_call(struct spmc *s, struct cpu *cpu, const struct ffa_regs *in,
                        struct ffa_regs *out);
 /* Run a booting context (RUNNING in SP_INIT, boot entry set) until the CPU leaves it for good. */
@@ -540,8 +720,9 @@ void ffau_spabi_call(struct spmc *s, struct cpu *cpu, struct ec *ec, const struc
                      struct next *nx);
 
 /* ==== 5: interrupts.c ==== */
-/* Set the budget for an entry of `ec` (fresh: the SPMC just gave it the CPU). */
-void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec, bool fresh);
+
+/* Set the budget's limits for the next entry of `ec` (the count goes on across entries). */
+void ffau_irq_arm_entry(struct spmc *s, struct cpu *cpu, struct ec *ec);
 /* An NS interrupt stopped `ec`: apply the chain's ns-interrupts-action. */
 void ffau_irq_ns_interrupt(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx);
 /* Managed exit waiting for the SP to unmask IRQs: try to inject again. */
@@ -550,20 +731,20 @@ void ffau_irq_me_poll(struct spmc *s, struct cpu *cpu, struct ec *ec, struct nex
 void ffau_irq_leave_secure_world(struct spmc *s, struct cpu *cpu);
 
 /* ==== 5: direct_msg.c: 0 (nx filled) or an FF-A error (nothing changed) ==== */
-/* DIRECT_REQ_32/64 or REQ2 from `from` (NULL: the normal world). */
-int32_t ffau_dmsg_req(struct spmc *s, struct ec *from, uint32_t fid, const struct ffa_regs *in,
-                      struct next *nx);
+/* DIRECT_REQ_32/64 or REQ2 on `cpu` from `from` (NULL: the normal world). */
+int32_t ffau_dmsg_req(struct spmc *s, struct cpu *cpu, struct ec *from, uint32_t fid,
+                      const struct ffa_regs *in, struct next *nx);
 /* DIRECT_RESP_32/64 or RESP2 from `ec`. */
-int32_t ffau_dmsg_resp(struct spmc *s, struct ec *ec, uint32_t fid, const struct ffa_regs *in,
-                       struct next *nx);
+int32_t ffau_dmsg_resp(struct spmc *s, struct cpu *cpu, struct ec *ec, uint32_t fid,
+                       const struct ffa_regs *in, struct next *nx);
 
 /* ==== 5: discovery.c ==== */
 void ffau_disc_nwd_version(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out);
 void ffau_disc_nwd_features(struct spmc *s, const struct ffa_regs *in, struct ffa_regs *out);
 void ffau_disc_sp_version(struct sp *sp, const struct ffa_regs *in, struct ffa_regs *out);
 void ffau_disc_sp_features(struct sp *sp, const struct ffa_regs *in, struct ffa_regs *out);
-/* FFA_CONSOLE_LOG_32/64 from `sp`: 0 or INVALID_PARAMETERS. */
-int32_t ffau_disc_console(struct spmc *s, struct sp *sp, uint32_t fid, const struct ffa_regs *in);
+/* FFA_CONSOLE_LOG_32/64 from `ec`: 0 or INVALID_PARAMETERS. */
+int32_t ffau_disc_console(struct spmc *s, struct ec *ec, uint32_t fid, const struct ffa_regs *in);
 /* FFA_SECONDARY_EP_REGISTER_32/64 from `ec`: 0 or an FF-A error. */
 int32_t ffau_disc_secondary_ep(struct spmc *s, struct ec *ec, uint32_t fid,
                                const struct ffa_regs *in);
@@ -582,6 +763,7 @@ int32_t ffau_send2_from_nwd(struct spmc *s, const struct ffa_regs *in);
 int32_t ffau_send2_from_sp(struct spmc *s, struct sp *sender, const struct ffa_regs *in);
 
 /* ==== 5: nwd_rxtx.c, sp_rxtx.c: 0 or an FF-A error ==== */
+/* The endpoint `id` (NULL: none). With spmc.nwd_lock held, as everything in nwd_rxtx.c. */
 struct nwd_ep *ffau_nwdbuf_find(struct spmc *s, uint16_t id);
 int32_t ffau_nwdbuf_map(struct spmc *s, const struct ffa_regs *in);
 int32_t ffau_nwdbuf_unmap(struct spmc *s, const struct ffa_regs *in);
@@ -607,25 +789,33 @@ int32_t ffau_ns_check(struct spmc *s, const struct ns_buf *b, bool writable);
 bool ffau_ns_bufs_overlap(const struct ns_buf *a, const struct ns_buf *b);
 
 /* ==== 6: runtime.c: every runtime-model transition; 0 or an FF-A error (nothing changed) ==== */
-/* Cold boot of `sp` on this PE: secondary contexts OFF, context 0 RUNNING in SP_INIT. */
-void ffau_rt_boot(struct sp *sp);
 /*
- * A direct request from `from` (NULL: the normal world) to `to`'s context 0, whose registers the
- * caller built in nx->regs: `from` BLOCKED, the receiver RUNNING in the DIR_REQ model.
+ * Cold boot of context `vcpu` of `sp` on `cpu`: RUNNING in SP_INIT. For the primary context (0),
+ * every secondary context is parked OFF first (it starts when its PE is turned on).
  */
-int32_t ffau_rt_direct_req(struct spmc *s, struct ec *from, struct sp *to, bool req2,
-                           uint16_t origin, struct next *nx);
+void ffau_rt_boot(struct sp *sp, uint32_t vcpu, struct cpu *cpu);
+/*
+ * A direct request on `cpu` from `from` (NULL: the normal world) to `to`'s context for that PE,
+ * whose registers the caller built in nx->regs: `from` BLOCKED, the receiver RUNNING in the
+ * DIR_REQ model.
+ */
+int32_t ffau_rt_direct_req(struct spmc *s, struct cpu *cpu, struct ec *from, struct sp *to,
+                           bool req2, uint16_t origin, struct next *nx);
 /* `ec` answers its request with nx->regs (built by the caller): WAITING, its donor runs. */
-int32_t ffau_rt_direct_resp(struct spmc *s, struct ec *ec, bool resp2, uint16_t receiver,
-                            struct next *nx);
+int32_t ffau_rt_direct_resp(struct spmc *s, struct cpu *cpu, struct ec *ec, bool resp2,
+                            uint16_t receiver, struct next *nx);
 /* FFA_MSG_WAIT: WAITING, its donor (or the normal world) gets FFA_MSG_WAIT. */
-int32_t ffau_rt_msg_wait(struct spmc *s, struct ec *ec, struct next *nx);
+int32_t ffau_rt_msg_wait(struct spmc *s, struct cpu *cpu, struct ec *ec, struct next *nx);
 /* FFA_YIELD: YIELDED, its donor gets FFA_YIELD (w2/w3 timeout). */
-int32_t ffau_rt_yield(struct spmc *s, struct ec *ec, uint32_t timeout_lo, uint32_t timeout_hi,
-                      struct next *nx);
-/* FFA_RUN of context `vcpu` of partition `id` from `caller` (NULL: the normal world). */
-int32_t ffau_rt_run(struct spmc *s, struct ec *caller, uint16_t id, uint16_t vcpu, struct next *nx);
-/* Abort `ec`'s partition (fault, watchdog, FFA_ERROR(ABORTED)); its donor gets ERROR(ABORTED). */
+int32_t ffau_rt_yield(struct spmc *s, struct cpu *cpu, struct ec *ec, uint32_t timeout_lo,
+                      uint32_t timeout_hi, struct next *nx);
+/* FFA_RUN on `cpu` of context `vcpu` of partition `id` from `caller` (NULL: the normal world). */
+int32_t ffau_rt_run(struct spmc *s, struct cpu *cpu, struct ec *caller, uint16_t id, uint16_t vcpu,
+                    struct next *nx);
+/*
+ * Abort `ec`'s partition (fault, watchdog, FFA_ERROR(ABORTED), or its partition was aborted on
+ * another PE); its donor gets ERROR(ABORTED).
+ */
 void ffau_rt_abort(struct spmc *s, struct cpu *cpu, struct ec *ec, const char *why, uint64_t pc,
                    const char *detail, struct next *nx);
 /* A signaled NS interrupt: `ec` and every donor SP PREEMPTED; the normal world gets INTERRUPT. */
@@ -633,6 +823,8 @@ void ffau_rt_preempt_chain(struct spmc *s, struct cpu *cpu, struct ec *ec, struc
 /* Managed exit: signalled (vIRQ pending) and taken (injected). */
 void ffau_rt_me_signal(struct ec *ec);
 void ffau_rt_me_taken(struct ec *ec);
+/* The state of any context, read under its lock (introspection). */
+enum ec_state ffau_rt_state(struct ec *ec);
 
 /* ==== 7: engine.c ==== */
 /*
@@ -640,16 +832,20 @@ void ffau_rt_me_taken(struct ec *ec);
  * library lets the SPMC choose it (2.1.0 and later: the configured size; 2.0.1: 1 GiB).
  */
 size_t ffau_eng_code_cache(const struct spmc *s, bool *sizable);
-/* Open the engine of `sp` (an AArch64 EL1 with the hooks) and map the partition's memory. */
+/* Open an engine of `sp` (an AArch64 EL1 with the hooks) and map the partition's memory. */
 int ffau_eng_create(struct sp *sp, struct engine *eng, char *err, size_t err_len);
 void ffau_eng_destroy(struct engine *eng);
 /* Enter the engine at its PC on `cpu` and run until it traps, faults or is stopped. */
 void ffau_eng_run(struct engine *eng, struct cpu *cpu, struct exit_info *out);
 /* The registers the context sees next: x0..x17 (only those that changed are written). */
 void ffau_eng_set_regs(struct engine *eng, const struct ffa_regs *r);
-/* Prepare the cold-boot entry: PC, x4, gp-register, EL0 trampoline. */
-void ffau_eng_set_boot_entry(struct engine *eng, const struct sp_manifest *mf,
-                             uint64_t bootinfo_va);
+/*
+ * Prepare a cold-boot entry at `entry`: x4 = `core` (the linear PE index), x<gp-register-num> =
+ * `bootinfo_va` when not 0, every other register 0; EL1h with DAIF masked, or EL0 through the
+ * trampoline.
+ */
+void ffau_eng_set_boot_entry(struct engine *eng, const struct sp_manifest *mf, uint64_t entry,
+                             uint32_t core, uint64_t bootinfo_va);
 /* Inject the managed-exit vIRQ if the SP has IRQs unmasked. True when done. */
 bool ffau_eng_inject_irq(struct engine *eng);
 
@@ -671,8 +867,14 @@ void ffau_mem_destroy(struct sp *sp);
 uint8_t *ffau_mem_sp_ram(struct sp *sp, uint64_t addr, uint64_t len);
 /* The same for memory the SP may only read (a read-only RX buffer of its manifest). */
 uint8_t *ffau_mem_sp_readable(struct sp *sp, uint64_t addr, uint64_t len);
-/* Make an SP's RX buffer read-only to it (mapped), or give it back its own permissions. */
+/*
+ * Make an SP's RX buffer read-only to it (mapped), or give it back its own permissions
+ * (unmapped): a change of the partition's layout, which each of its engines applies before it
+ * next runs.
+ */
 void ffau_mem_protect_rx(struct sp *sp, uint64_t addr, uint64_t len, bool read_only);
+/* Bring `eng` to its partition's current layout (the thread about to run it). */
+void ffau_mem_sync(struct sp *sp, struct engine *eng);
 
 /* ==== 7: devices.c ==== */
 /* Pick each device region's model (the SP's config), allocate its state. 0 or an FF-A error. */

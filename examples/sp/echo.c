@@ -2,7 +2,9 @@
 /*
  * Echo SP (S-EL1, SMC conduit): answers every direct request with the same payload, DIRECT_REQ2
  * with DIRECT_RESP2. The benchmark's target: its message loop (echo_loop.S) is as short as an SP
- * loop gets and touches no memory.
+ * loop gets and touches no memory, needs no stack, so it is also the entry of the secondary
+ * contexts when the image runs as an MP partition (echo-mp): registered at init (a UP partition
+ * is answered NOT_SUPPORTED, and ignores it).
  */
 #include "sp_ffa.h"
 
@@ -20,5 +22,6 @@ void sp_main(uint64_t boot_info)
 
     (void)boot_info;
     ffa_call8(&m, FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
+    ffa_call8(&m, FFA_SECONDARY_EP_REG, (uint64_t)(uintptr_t)echo_loop, 0, 0, 0, 0, 0, 0);
     echo_loop(); /* FFA_MSG_WAIT, then answer forever (echo_loop.S) */
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Faulty SP (S-EL1, SMC conduit): misbehaves on request (w3 = SP_FAULT_*), to show that the SPMC
- * contains it. Built twice more with SP_INIT_MODE: 1 = FFA_ERROR(ABORTED) during init, 2 = data
- * abort during init.
+ * contains it. Built three more times with SP_INIT_MODE: 1 = FFA_ERROR(ABORTED) during init, 2 =
+ * data abort during init, 3 = FF-A calls in an endless loop during init (it never waits).
  */
 #include "sp_ffa.h"
 
@@ -34,6 +34,10 @@ static void misbehave(uint32_t what)
     case SP_FAULT_WRONG_CONDUIT:
         __asm__ volatile("svc #0");
         break;
+    case SP_FAULT_CALL_LOOP:
+        /* Every call is answered, so no single stretch without one is long: it never returns. */
+        for (;;)
+            ffa_call8(&a, FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
     default:
         break;
     }
@@ -45,6 +49,8 @@ void sp_init(void)
     misbehave(SP_FAULT_SELF_ABORT);
 #elif defined(SP_INIT_MODE) && SP_INIT_MODE == 2
     misbehave(SP_FAULT_DATA_ABORT);
+#elif defined(SP_INIT_MODE) && SP_INIT_MODE == 3
+    misbehave(SP_FAULT_CALL_LOOP);
 #endif
 }
 

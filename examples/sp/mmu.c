@@ -16,6 +16,11 @@
  * SP_MMU_CMD_STATUS shows with AT (address translation) instructions.
  *
  * Requests: SP_MMU_CMD_STATUS and SP_CMD_COMPUTE (sp_protocol.h).
+ *
+ * Built a second time with SP_MP (mmu-mp): an MP partition whose primary context also registers
+ * the secondary entry (common/secondary.S); each other context, started on its own PE, turns its
+ * own MMU and caches on with the tables the primary built (every context has its own system
+ * registers, the tables are shared memory).
  */
 #include "sp_ffa.h"
 
@@ -107,7 +112,23 @@ void sp_init(void)
     build_tables();
     mmu_on();
     sp_puts("mmu: stage-1 MMU and caches on\n");
+#ifdef SP_MP
+    struct ffa_args a;
+
+    sp_register_secondary_ep(&a);
+    if ((uint32_t)a.x[0] != FFA_SUCCESS_32)
+        sp_put_hex("mmu: FFA_SECONDARY_EP_REGISTER failed: ", a.x[2]);
+#endif
 }
+
+#ifdef SP_MP
+void sp_secondary_init(uint64_t index, uint64_t x0)
+{
+    (void)x0;
+    mmu_on();
+    sp_put_hex("mmu: stage-1 MMU and caches on, PE ", index);
+}
+#endif
 
 static uint64_t sctlr_mci(void)
 {

@@ -116,6 +116,10 @@ ffa_sp_image(messenger2 CONDUIT SMC SOURCES common/main.c messenger.c DEFS -DSP_
 ffa_sp_image(mmu CONDUIT SMC SOURCES common/main.c mmu.c)
 ffa_sp_image(bigmem CONDUIT SMC SOURCES common/main.c bigmem.c LDS sp-big.lds)
 ffa_sp_image(farseg CONDUIT SMC SOURCES common/main.c bigmem.c DEFS -DSP_FARSEG LDS sp-far.lds)
+ffa_sp_image(init-loop CONDUIT SMC SOURCES common/main.c faulty.c DEFS -DSP_INIT_MODE=3)
+# MP partitions (one context per PE): the secondary contexts start at common/secondary.S.
+ffa_sp_image(mp CONDUIT SMC SOURCES common/main.c mp.c common/secondary.S)
+ffa_sp_image(mmu-mp CONDUIT SMC SOURCES common/main.c mmu.c common/secondary.S DEFS -DSP_MP)
 # The image kinds (image.c): position-independent (also at S-EL0, and with 8 KiB of package header
 # before its entry point), flat, segments without permission flags, writes past its image, devices.
 ffa_sp_image(pie PIE CONDUIT SMC SOURCES common/main.c image.c)
@@ -129,7 +133,7 @@ ffa_sp_image(pastbss CONDUIT SMC SOURCES common/main.c image.c DEFS -DSP_TOUCH_P
 ffa_sp_image(devices CONDUIT SMC SOURCES common/main.c image.c)
 foreach(m echo el0 worker worker-queued worker-me forwarder forwarder2 faulty init-fault init-abort
           messenger messenger2 messenger-v10 mmu bigmem farseg pie flat pie-el0 noflags pastbss
-          devices)
+          devices init-loop mp mmu-mp echo-mp)
   ffa_sp_manifest(${m})
 endforeach()
 

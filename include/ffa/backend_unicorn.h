@@ -14,12 +14,15 @@
  *   struct ffa_backend be = ffa_unicorn_backend(spmc);
  *   ffa_mediator_create(NULL, &host_ops, host, &be, &m);
  *
- * The model has one physical PE: every normal-world call runs on PE 0 whatever processor index the
- * backend call carries, so a UP partition runs on its vCPU 0 and an MP partition only on its
- * vCPU 0. See docs/unicorn.md for states, rules and what is not implemented yet.
+ * The model has `pe_count` physical PEs (processing elements; config, default 1). A normal-world
+ * call runs on the PE its processor index names (the backend call's `cpu`); a UP partition's one
+ * execution context runs on whichever PE calls it, an MP partition has one context per PE and a
+ * call on PE n reaches context n. See docs/unicorn.md for states, rules, locking and what is not
+ * implemented yet.
  *
- * Thread safety: calls through the backend are serialised inside the backend (one PE);
- * ffa_unicorn_raise_ns_interrupt() may be called from any thread at any time.
+ * Thread safety: calls on different PEs run in parallel, each on its calling thread (every
+ * execution context has its own Unicorn engine); calls on the same PE are serialised, as a PE runs
+ * one thing at a time. ffa_unicorn_raise_ns_interrupt*() may be called from any thread at any time.
  */
 #ifndef FFA_BACKEND_UNICORN_H
 #define FFA_BACKEND_UNICORN_H
@@ -107,8 +110,9 @@ enum ffa_unicorn_log_kind {
 
 /*
  * One log line without a trailing newline. `sp_id` is the partition the line is about (0x8000,
- * the SPMC's own ID, for lines about no partition in particular). Called with the backend's lock
- * held, from whichever thread is in the backend: do not call back into the backend.
+ * the SPMC's own ID, for lines about no partition in particular). Called from whichever thread is
+ * in the backend, one line at a time (the backend serialises its log calls), possibly with
+ * backend locks held: do not call back into the backend.
  */
 typedef void (*ffa_unicorn_log_fn)(void *ctx, enum ffa_unicorn_log_kind kind, uint16_t sp_id,
                                    const char *msg);
@@ -117,7 +121,8 @@ typedef void (*ffa_unicorn_log_fn)(void *ctx, enum ffa_unicorn_log_kind kind, ui
  * Normal-world physical memory, as the SPMC reaches it (RX/TX buffers of the hypervisor and of the
  * VMs it forwards). Return a host pointer to the `len` bytes at physical address `pa`, readable,
  * and writable too when `writable` is non-zero, or NULL to refuse (not normal-world RAM the secure
- * world may access, or not mapped). Called with the backend's lock held, once per contiguous range
+ * world may access, or not mapped). Called with the backend's normal-world lock held (so one call
+ * at a time, with rx_full calls serialised too), from any thread, once per contiguous range
  * the SPMC touches, every time it touches it: the SPMC keeps physical addresses, never the
  * pointers, so the host may map on demand. A refusal while registering buffers answers
  * INVALID_PARAMETERS; a refusal while copying a message answers ABORTED (as Hafnium's trapped
@@ -128,32 +133,40 @@ typedef void *(*ffa_unicorn_ns_memory_fn)(void *ctx, uint64_t pa, size_t len, in
 /*
  * The SPMC delivered a message into VM `vm_id`'s RX buffer (FFA_MSG_SEND2 from an SP). On hardware
  * the SPMC raises the schedule receiver interrupt; a host typically injects the notification
- * interrupt into the VM. Called with the backend's lock held: record it, do not call into the
- * backend (or into a mediator call that would).
+ * interrupt into the VM. Called with the backend's normal-world lock held, from any thread: record
+ * it, do not call into the backend (or into a mediator call that would).
  */
 typedef void (*ffa_unicorn_rx_full_fn)(void *ctx, uint16_t vm_id);
 
 /* Default watchdog: basic blocks an execution context may run without an FF-A call. */
 #define FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS UINT64_C(20000000)
 
+/* Most physical PEs the SPMC models (config pe_count; an MP partition has at most 64 contexts). */
+#define FFA_UNICORN_MAX_PES 64u
+
 struct ffa_unicorn_config {
     const struct ffa_unicorn_sp_config *sps; /* booted in manifest boot-order */
     size_t sp_count;
 
     /*
-     * Preemption budget: a non-secure interrupt is raised when an execution context has run this
-     * many basic blocks since the SPMC last gave it the CPU (a request, a resume, or the return
-     * from one of its own FF-A calls). 0 = off. Deterministic: the same scenario preempts at the
-     * same instruction every time. Not applied during boot (the normal world is not running).
+     * Preemption budget: a non-secure interrupt is raised on a PE when the normal-world call in
+     * progress there has held it for this many basic blocks, counted like a timer from the moment
+     * the call entered the secure world, over every context it runs, every FF-A call they make
+     * and every entry, until the PE goes back to the normal world (each call, FFA_RUN included,
+     * starts a new count). 0 = off. Deterministic: the same scenario preempts at the same
+     * instruction every time. Not applied during boot (the normal world is not running).
      */
     uint64_t preempt_blocks;
 
     /*
-     * Watchdog: an execution context that runs this many basic blocks since the SPMC last gave it
-     * the CPU without making an FF-A call is aborted ("never returns"). 0 selects
-     * FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS. Must be larger than preempt_blocks when both are set,
-     * so that a long but preemptible ("signaled") SP is preempted, never aborted, while one whose
-     * interrupt is queued (or that ignores a managed exit) and never returns is aborted.
+     * Watchdog: when a normal-world call has held its PE this many basic blocks (counted as the
+     * budget is), the partition running at that moment is aborted ("never returns"), its caller
+     * gets FFA_ERROR(ABORTED), and the rest of the call counts anew: a call ends after at most one
+     * watchdog period per partition it reaches, plus one, even if its partitions keep making FF-A
+     * calls. 0 selects FFA_UNICORN_DEFAULT_WATCHDOG_BLOCKS. Must be larger than preempt_blocks
+     * when both are set, so that a long but preemptible ("signaled") SP is preempted, never
+     * aborted, while one whose interrupt is queued (or that ignores a managed exit) and never
+     * returns is aborted.
      */
     uint64_t watchdog_blocks;
 
@@ -171,6 +184,27 @@ struct ffa_unicorn_config {
     void *ns_ctx;
 
     /*
+     * Physical PEs (processing elements) modelled: 1..FFA_UNICORN_MAX_PES, 0 selects 1. A
+     * normal-world call must name one of them (the backend call's `cpu` < pe_count; any other
+     * gets FFA_ERROR(INVALID_PARAMETERS)). Each partition's execution-ctx-count must be 1 (a UP
+     * partition, which migrates to whichever PE calls it) or pe_count (MP: context n runs on PE
+     * n), as Hafnium requires; create refuses a manifest with any other count. At create, the
+     * partitions boot on PE 0, then every other PE is turned on: each MP partition's context for
+     * it starts at the partition's FFA_SECONDARY_EP_REGISTER entry point (OFF when it registered
+     * none).
+     */
+    uint32_t pe_count;
+
+    /*
+     * Init budget: basic blocks an execution context may run from its boot entry until its
+     * FFA_MSG_WAIT, counting the partitions it sends requests to meanwhile. A partition that has
+     * not finished its init by then is aborted (the partition running when the budget runs out: a
+     * callee's abort gives the booting partition FFA_ERROR(ABORTED) and a new budget), and the boot
+     * goes on: ffa_unicorn_create() always returns. 0 selects watchdog_blocks.
+     */
+    uint64_t init_blocks;
+
+    /*
      * Translated-code cache of each Unicorn engine, in bytes (Unicorn's TCG buffer). 0 selects
      * FFA_UNICORN_DEFAULT_CODE_CACHE. Applied where the Unicorn library can size it
      * (UC_CTL_TCG_BUFFER_SIZE, Unicorn 2.1.0 and later); Unicorn 2.0.1 reserves a fixed 1 GiB of
@@ -185,9 +219,10 @@ struct ffa_unicorn_config {
 struct ffa_unicorn;
 
 /*
- * Load every SP (image, manifest, memory), create one Unicorn engine per SP and boot them in
- * boot-order, each until FFA_MSG_WAIT. A partition that aborts or faults during boot is marked
- * aborted; that is not a create failure. A bad image or manifest is: create returns
+ * Load every SP (image, manifest, memory), create one Unicorn engine per execution context and
+ * boot the SPs in boot-order on PE 0, each until FFA_MSG_WAIT, then every MP SP's context on each
+ * other PE (pe_count). A partition that aborts, faults or exceeds the init budget during boot is
+ * marked aborted; that is not a create failure. A bad image or manifest is: create returns
  * FFA_RET_INVALID_PARAMETERS and writes (to `err`, if not NULL, and to the log) a message naming
  * the SP, the property and the value at fault. Returns 0 and *out, FFA_RET_INVALID_PARAMETERS, or
  * FFA_RET_NO_MEMORY.
@@ -199,26 +234,30 @@ int ffa_unicorn_create(const struct ffa_unicorn_config *cfg, struct ffa_unicorn 
 void ffa_unicorn_destroy(struct ffa_unicorn *spmc);
 
 /*
- * The SPMC as a backend (caps: FFA_BACKEND_CAP_EMULATED | FFA_BACKEND_CAP_CONCURRENT: calls from
- * several threads are serialised inside, as on one PE). Its destroy op is NULL: the owner calls
- * ffa_unicorn_destroy() after the mediator is gone.
+ * The SPMC as a backend (caps: FFA_BACKEND_CAP_EMULATED | FFA_BACKEND_CAP_CONCURRENT: calls on
+ * different PEs run in parallel, calls on one PE are serialised inside). Its destroy op is NULL:
+ * the owner calls ffa_unicorn_destroy() after the mediator is gone.
  */
 struct ffa_backend ffa_unicorn_backend(struct ffa_unicorn *spmc);
 
 /*
- * Raise a non-secure physical interrupt for the call in progress, from any thread. If an SP is
- * running, it is handled at the SP's next basic block according to its ns-interrupts-action
- * (signaled: preempted, the caller gets FFA_INTERRUPT; queued: held until the SP leaves the
- * secure world; managed exit: the SP gets its managed-exit virtual IRQ). With no call in progress
- * the normal world is running and takes the interrupt itself: nothing happens.
+ * Raise a non-secure physical interrupt on PE `cpu`, for the call in progress there, from any
+ * thread. If an SP is running on that PE, it is handled at the SP's next basic block according to
+ * its ns-interrupts-action (signaled: preempted, the caller gets FFA_INTERRUPT; queued: held until
+ * the SP leaves the secure world; managed exit: the SP gets its managed-exit virtual IRQ). With no
+ * call in progress on that PE the normal world is running there and takes the interrupt itself:
+ * nothing happens. Returns 0, or FFA_RET_INVALID_PARAMETERS for a PE that does not exist.
  */
+int ffa_unicorn_raise_ns_interrupt_on(struct ffa_unicorn *spmc, uint32_t cpu);
+
+/* The same on PE 0 (the only PE of a single-PE configuration). */
 void ffa_unicorn_raise_ns_interrupt(struct ffa_unicorn *spmc);
 
 /* ---- Introspection, for tests, tools and traces ---- */
 
 enum ffa_unicorn_ec_state {
     FFA_UNICORN_EC_NULL = 0, /* no such partition or execution context */
-    FFA_UNICORN_EC_OFF,      /* secondary context of an MP partition: never started (one PE) */
+    FFA_UNICORN_EC_OFF,      /* secondary context of an MP partition not started (no entry) */
     FFA_UNICORN_EC_WAITING,
     FFA_UNICORN_EC_RUNNING,
     FFA_UNICORN_EC_BLOCKED,
@@ -233,7 +272,7 @@ enum ffa_unicorn_ec_state ffa_unicorn_ec_state(struct ffa_unicorn *spmc, uint16_
 /* "WAITING", "PREEMPTED", ... */
 const char *ffa_unicorn_ec_state_name(enum ffa_unicorn_ec_state state);
 
-/* Counters since create, for tests and benchmarks. */
+/* Counters, for tests and benchmarks. */
 struct ffa_unicorn_stats {
     uint64_t world_switches; /* SP entries (uc_emu_start calls) */
     uint64_t ns_interrupts;  /* non-secure interrupts taken while an SP ran */
@@ -242,7 +281,10 @@ struct ffa_unicorn_stats {
     uint64_t preemptions;    /* execution contexts that went PREEMPTED */
     uint64_t aborts;         /* partitions aborted (fault, watchdog, FFA_ERROR(ABORTED)) */
 };
+/* Counters since create, summed over every PE. */
 void ffa_unicorn_get_stats(struct ffa_unicorn *spmc, struct ffa_unicorn_stats *out);
+/* The counters of PE `cpu` alone: 0, or FFA_RET_INVALID_PARAMETERS for a PE that does not exist. */
+int ffa_unicorn_get_pe_stats(struct ffa_unicorn *spmc, uint32_t cpu, struct ffa_unicorn_stats *out);
 
 /* An interrupt of a device region (the manifest's `interrupts` and `interrupts-target`). */
 struct ffa_unicorn_device_irq {

@@ -10,6 +10,12 @@
 
 #include "uc_fixture.h"
 
+/*
+ * The TF-A cactus and Hafnium service-SP manifests are MP partitions of Arm's FVP with 8 PEs
+ * (execution-ctx-count 8): the SPMC must have as many (1 or the PE count, as Hafnium requires).
+ */
+#define FVP_PES 8u
+
 struct eco {
     struct ffa_unicorn_sp_config sp;
     char image[512], dtb[512];
@@ -32,7 +38,7 @@ static int setup_cactus(void **state)
 {
     struct eco *e = eco_new("pie-pkg.bin", "tfa-cactus");
 
-    e->f = ucf_new_full_sps(&e->sp, 1, false);
+    e->f = ucf_new_full_sps_pes(&e->sp, 1, FVP_PES, false);
     *state = e;
     return 0;
 }
@@ -42,7 +48,7 @@ static int setup_hafnium(void **state)
     struct eco *e = eco_new("pie-pkg.bin", "hafnium-service-sp");
 
     e->sp.mem_size = 0x100000; /* the mem_size of Hafnium's SPMC manifest for it */
-    e->f = ucf_new_full_sps(&e->sp, 1, false);
+    e->f = ucf_new_full_sps_pes(&e->sp, 1, FVP_PES, false);
     *state = e;
     return 0;
 }
@@ -196,7 +202,7 @@ static void expect_refused_edit(const char *image, const char *manifest, const c
                                 uint32_t value, const char *n1)
 {
     struct eco *e = eco_new(image, manifest);
-    struct ffa_unicorn_config cfg = {.sps = &e->sp, .sp_count = 1};
+    struct ffa_unicorn_config cfg = {.sps = &e->sp, .sp_count = 1, .pe_count = FVP_PES};
     struct ffa_unicorn *u = NULL;
     char err[512] = "";
     size_t size;
@@ -250,7 +256,7 @@ static void test_stop_and_unknown_properties_are_accepted(void **state)
     e->sp.manifest_path = NULL;
     e->sp.manifest_data = e->edited;
     e->sp.manifest_size = fdt_totalsize(e->edited);
-    e->f = ucf_new_full_sps(&e->sp, 1, false);
+    e->f = ucf_new_full_sps_pes(&e->sp, 1, FVP_PES, false);
     assert_log(e->f, "2 8001: SP 0x8001: manifest properties the FF-A binding does not define, "
                      "ignored: vendor,frobnicate, vendor-node\n");
     assert_int_equal(ucf_state(e->f, 0x8001), FFA_UNICORN_EC_WAITING);

@@ -291,7 +291,7 @@ static void test_long_queued_sp_is_aborted_by_watchdog(void **state)
 struct raiser {
     struct ucf *f;
     pthread_t th;
-    volatile int stop;
+    int stop; /* atomic */
 };
 
 static void *raise_thread(void *arg)
@@ -299,7 +299,7 @@ static void *raise_thread(void *arg)
     struct raiser *r = arg;
     struct timespec ts = {0, 200000};
 
-    while (!r->stop) {
+    while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
         ffa_unicorn_raise_ns_interrupt(r->f->spmc);
         nanosleep(&ts, NULL);
     }
@@ -327,7 +327,7 @@ static int teardown_raiser(void **state)
 {
     struct raiser *rs = *state;
 
-    rs->stop = 1;
+    __atomic_store_n(&rs->stop, 1, __ATOMIC_RELEASE);
     pthread_join(rs->th, NULL);
     ucf_free(rs->f);
     free(rs);

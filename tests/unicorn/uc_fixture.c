@@ -27,6 +27,10 @@ static const struct {
     {UCF_MMU, "mmu", "mmu"},
     {UCF_BIGMEM, "bigmem", "bigmem"},
     {UCF_FARSEG, "farseg", "farseg"},
+    {UCF_MP, "mp", "mp"},
+    {UCF_MMU_MP, "mmu-mp", "mmu-mp"},
+    {UCF_ECHO_MP, "echo", "echo-mp"},
+    {UCF_INIT_LOOP, "init-loop", "init-loop"},
 };
 
 void ucf_sp_paths(const char *name, char *elf, char *dtb, size_t len)
@@ -171,9 +175,11 @@ static void full_rx_full(void *ctx, uint16_t vm_id)
     f->rx_full_vm = vm_id;
 }
 
+static uint64_t next_init_blocks; /* ucf_new_sps_budgets() -> ucf_create() */
+
 static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
-                              uint64_t preempt_blocks, uint64_t watchdog_blocks, bool full,
-                              bool mediator)
+                              uint32_t pe_count, uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                              bool full, bool mediator)
 {
     struct ucf *f = calloc(1, sizeof(*f));
     struct ffa_unicorn_config cfg = {0};
@@ -187,6 +193,9 @@ static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp
     cfg.sp_count = sp_count;
     cfg.preempt_blocks = preempt_blocks;
     cfg.watchdog_blocks = watchdog_blocks;
+    cfg.pe_count = pe_count;
+    cfg.init_blocks = next_init_blocks;
+    next_init_blocks = 0;
     cfg.log = ucf_log;
     cfg.log_ctx = f;
     if (full) {
@@ -210,30 +219,59 @@ static struct ucf *ucf_create(const struct ffa_unicorn_sp_config *sps, size_t sp
     return f;
 }
 
-static struct ucf *ucf_create_mask(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks,
-                                   bool full, bool mediator)
+static struct ucf *ucf_create_mask(unsigned mask, uint32_t pe_count, uint64_t preempt_blocks,
+                                   uint64_t watchdog_blocks, bool full, bool mediator)
 {
     struct ffa_unicorn_sp_config sps[UCF_MAX_SPS];
     char paths[UCF_MAX_SPS][2][512];
     size_t n = ucf_sp_list(mask, sps, paths);
 
-    return ucf_create(sps, n, preempt_blocks, watchdog_blocks, full, mediator);
+    return ucf_create(sps, n, pe_count, preempt_blocks, watchdog_blocks, full, mediator);
 }
 
 struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
                              bool mediator)
 {
-    return ucf_create(sps, sp_count, 0, 0, true, mediator);
+    return ucf_create(sps, sp_count, 0, 0, 0, true, mediator);
+}
+
+struct ucf *ucf_new_full_sps_pes(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                 uint32_t pe_count, bool mediator)
+{
+    return ucf_create(sps, sp_count, pe_count, 0, 0, true, mediator);
+}
+
+struct ucf *ucf_new_sps_budgets(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                                uint64_t init_blocks)
+{
+    next_init_blocks = init_blocks;
+    return ucf_create(sps, sp_count, 0, preempt_blocks, watchdog_blocks, false, true);
 }
 
 struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks)
 {
-    return ucf_create_mask(mask, preempt_blocks, watchdog_blocks, false, true);
+    return ucf_create_mask(mask, 0, preempt_blocks, watchdog_blocks, false, true);
+}
+
+struct ucf *ucf_new_pes(unsigned mask, uint32_t pe_count, uint64_t preempt_blocks,
+                        uint64_t watchdog_blocks)
+{
+    return ucf_create_mask(mask, pe_count, preempt_blocks, watchdog_blocks, false, true);
+}
+
+struct ffa_regs ucf_fw_on(struct ucf *f, uint32_t cpu, const struct ffa_regs *in)
+{
+    struct ffa_backend be = ffa_unicorn_backend(f->spmc);
+    struct ffa_regs out;
+
+    ffa_backend_call(&be, cpu, in, &out);
+    return out;
 }
 
 struct ucf *ucf_new_full(unsigned mask, bool mediator)
 {
-    return ucf_create_mask(mask, 0, 0, true, mediator);
+    return ucf_create_mask(mask, 0, 0, 0, true, mediator);
 }
 
 void ucf_free(struct ucf *f)
@@ -483,6 +521,30 @@ struct ffa_regs ucf_finish(struct ucf *f, struct ffa_regs r, unsigned *interrupt
             (*yields)++;
         assert_true(++guard < 100000);
         r = ucf_call(f, FFA_RUN, r.x[1], 0, 0, 0, 0, 0, 0);
+    }
+    return r;
+}
+
+struct ffa_regs ucf_req_on(struct ucf *f, uint32_t cpu, uint16_t sp, uint32_t w3, uint32_t w4,
+                           uint32_t w5, uint32_t w6, uint32_t w7)
+{
+    struct ffa_regs in =
+        th_regs(FFA_MSG_SEND_DIRECT_REQ_32, (uint32_t)TEST_VM_ID << 16 | sp, 0, w3, w4, w5, w6, w7);
+
+    return ucf_fw_on(f, cpu, &in);
+}
+
+struct ffa_regs ucf_finish_on(struct ucf *f, uint32_t cpu, struct ffa_regs r, unsigned *interrupts)
+{
+    unsigned guard = 0;
+
+    while (r.x[0] == FFA_INTERRUPT || r.x[0] == FFA_MSG_YIELD) {
+        struct ffa_regs run = th_regs(FFA_RUN, r.x[1], 0, 0, 0, 0, 0, 0);
+
+        if (r.x[0] == FFA_INTERRUPT && interrupts != NULL)
+            (*interrupts)++;
+        assert_true(++guard < 100000);
+        r = ucf_fw_on(f, cpu, &run);
     }
     return r;
 }

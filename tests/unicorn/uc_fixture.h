@@ -28,7 +28,11 @@
 #define UCF_MMU        (1u << 13)
 #define UCF_BIGMEM     (1u << 14)
 #define UCF_FARSEG     (1u << 15)
-#define UCF_MAX_SPS    16
+#define UCF_MP         (1u << 16) /* 4 contexts: needs ucf_new_pes(..., 4, ...) */
+#define UCF_MMU_MP     (1u << 17) /* 4 contexts */
+#define UCF_ECHO_MP    (1u << 18) /* 2 contexts */
+#define UCF_INIT_LOOP  (1u << 19)
+#define UCF_MAX_SPS    20
 
 /* Hypervisor pages (page_alloc) the full host can resolve for the SPMC. */
 #define UCF_MAX_HYP_PAGES 8
@@ -64,6 +68,20 @@ size_t ucf_sp_list(unsigned mask, struct ffa_unicorn_sp_config *sps, char paths[
 
 /* Create the world: SPs of `mask`, preemption budget and watchdog (0 = defaults). */
 struct ucf *ucf_new(unsigned mask, uint64_t preempt_blocks, uint64_t watchdog_blocks);
+/* SPs of the caller's own, with a preemption budget, a watchdog and an init budget (0: default). */
+struct ucf *ucf_new_sps_budgets(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                uint64_t preempt_blocks, uint64_t watchdog_blocks,
+                                uint64_t init_blocks);
+/* The same on `pe_count` PEs (the SPMC's config pe_count). */
+struct ucf *ucf_new_pes(unsigned mask, uint32_t pe_count, uint64_t preempt_blocks,
+                        uint64_t watchdog_blocks);
+/* A call straight into the backend on PE `cpu`, as the hypervisor. */
+struct ffa_regs ucf_fw_on(struct ucf *f, uint32_t cpu, const struct ffa_regs *in);
+/* DIRECT_REQ_32 from TEST_VM_ID to `sp` straight into the backend, on PE `cpu`. */
+struct ffa_regs ucf_req_on(struct ucf *f, uint32_t cpu, uint16_t sp, uint32_t w3, uint32_t w4,
+                           uint32_t w5, uint32_t w6, uint32_t w7);
+/* ucf_finish() on PE `cpu`, straight into the backend. */
+struct ffa_regs ucf_finish_on(struct ucf *f, uint32_t cpu, struct ffa_regs r, unsigned *interrupts);
 /*
  * The same with a full host: the SPMC reaches normal-world memory (ns_memory: the harness's fake
  * guest RAM, PA = TEST_PA(vm, ipa), and the hypervisor pages of page_alloc) and reports rx_full.
@@ -75,6 +93,9 @@ struct ucf *ucf_new_full(unsigned mask, bool mediator);
 /* The same with SPs of the caller's own (manifests edited in memory, say). */
 struct ucf *ucf_new_full_sps(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
                              bool mediator);
+/* The same on `pe_count` PEs (manifests of MP partitions written for that many). */
+struct ucf *ucf_new_full_sps_pes(const struct ffa_unicorn_sp_config *sps, size_t sp_count,
+                                 uint32_t pe_count, bool mediator);
 void ucf_free(struct ucf *f);
 
 /* ---- Full host helpers ---- */

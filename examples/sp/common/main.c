@@ -15,16 +15,22 @@ __attribute__((weak)) void sp_handle_other(struct ffa_args *msg)
     ffa_msg_wait(msg);
 }
 
+__attribute__((weak)) void sp_secondary_init(uint64_t index, uint64_t x0)
+{
+    (void)index;
+    (void)x0;
+}
+
 uint64_t sp_boot_info;
 
 void sp_main(uint64_t boot_info);
+void sp_secondary_main(uint64_t index, uint64_t x0);
 
-void sp_main(uint64_t boot_info)
+/* Every context's message loop, from its FFA_MSG_WAIT that ends its init. */
+static void __attribute__((noreturn)) message_loop(void)
 {
     struct ffa_args msg, resp;
 
-    sp_boot_info = boot_info;
-    sp_init();
     ffa_msg_wait(&msg);
     for (;;) {
         if (is_direct_req(msg.x[0])) {
@@ -36,4 +42,18 @@ void sp_main(uint64_t boot_info)
             sp_handle_other(&msg);
         }
     }
+}
+
+void sp_main(uint64_t boot_info)
+{
+    sp_boot_info = boot_info;
+    sp_init();
+    message_loop();
+}
+
+/* An MP partition's other contexts, each on its own PE and stack (common/secondary.S). */
+void sp_secondary_main(uint64_t index, uint64_t x0)
+{
+    sp_secondary_init(index, x0);
+    message_loop();
 }

@@ -34,6 +34,7 @@
 #define FFA_DIRECT_REQ2       0xC400008Du
 #define FFA_DIRECT_RESP2      0xC400008Eu
 #define FFA_PARTINFO_GET_REGS 0xC400008Bu
+#define FFA_SECONDARY_EP_REG  0xC4000087u
 #define FFA_RET_ABORTED       0xFFFFFFF8u
 #define FFA_VERSION_1_2       0x00010002u
 
@@ -83,6 +84,26 @@ extern uint64_t sp_boot_info;
 
 /* Optional init hook (weak default: nothing). */
 void sp_init(void);
+/*
+ * MP partitions: the init of a secondary context (weak default: nothing), entered at
+ * _secondary_start (common/secondary.S) on PE `index` with `x0` as the SPMC set it, on its own
+ * stack, TPIDR_EL1 = index; the primary registers the entry with sp_register_secondary_ep().
+ */
+void sp_secondary_init(uint64_t index, uint64_t x0);
+void _secondary_start(void);
+/* This context's index: TPIDR_EL1, the PE it was booted on (x4 at its entry, start.S). */
+static inline uint64_t sp_ctx_index(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(v));
+    return v;
+}
+/* FFA_SECONDARY_EP_REGISTER_64 of _secondary_start (MP images link common/secondary.S). */
+static inline void sp_register_secondary_ep(struct ffa_args *a)
+{
+    ffa_call8(a, FFA_SECONDARY_EP_REG, (uint64_t)(uintptr_t)_secondary_start, 0, 0, 0, 0, 0, 0);
+}
 /*
  * Optional hook for a message that is not a direct request (FFA_RUN, ...): handle it and leave the
  * next message in *msg (weak default: FFA_MSG_WAIT).

@@ -30,6 +30,10 @@
 #define SP_ID_PASTBSS    0x8014u /* its start-up code writes past the end of its image */
 #define SP_ID_DEVICES    0x8015u /* a PL011 UART and registers in its device-regions */
 #define SP_ID_PIE_EL0    0x8016u /* the PIE image at S-EL0 (SVC conduit) */
+#define SP_ID_MP         0x8017u /* MP: one context per PE, each reports its PE (mp.c) */
+#define SP_ID_MMU_MP     0x8018u /* the mmu SP as an MP partition: its MMU on on every PE */
+#define SP_ID_ECHO_MP    0x8019u /* the echo SP as an MP partition (2 contexts: 2 PEs) */
+#define SP_ID_INIT_LOOP  0x801Au /* keeps calling FFA_ID_GET during init, never waits */
 
 /* Any SP with the generic command (el0, forwarder): w4 = FID, w5..w7 = x1..x3.
  * Answer: w3 = x0, w4 = x1, w5 = x2, w6 = x3 of the result. */
@@ -67,6 +71,7 @@
 #define SP_FAULT_SELF_ABORT    5u /* FFA_ERROR(ABORTED) */
 #define SP_FAULT_WRITE_RO      6u /* write to its own code */
 #define SP_FAULT_WRONG_CONDUIT 7u /* svc from S-EL1: not an SPMC conduit there */
+#define SP_FAULT_CALL_LOOP     8u /* call FFA_ID_GET forever: never answer */
 
 #define SP_UNMAPPED_ADDR 0x40000000u
 
@@ -179,5 +184,28 @@
 #define SP_UART_BASE      0x1c090000u /* PL011, as UART0 of Arm's FVP Base */
 #define SP_REGS_BASE      0x2a490000u /* RAM-like registers (an SP805 watchdog's place on FVP) */
 #define SP_ROREG_BASE     0x1c010000u /* a read-only device region (system registers) */
+
+/*
+ * MP partitions (mp.c, and mmu and echo built as MP): execution-ctx-count = the number of PEs; the
+ * primary context registers common/secondary.S's _secondary_start with FFA_SECONDARY_EP_REGISTER,
+ * and the SPMC starts every other context there on its own PE. A context keeps the index it was
+ * booted with (x4) in TPIDR_EL1. SP_MAX_CTX: the most contexts the examples have stacks for (also
+ * read by assembly: no suffix).
+ *
+ * mp: SP_MP_CMD_WHO answers w3 = the index the context was booted with (x4 at its entry), w4 =
+ * SP_MP_BOOT_PRIMARY or SP_MP_BOOT_SECONDARY (the entry it was started at), w5 = the secondary
+ * entry point the partition registered (low 32 bits), w6 = the requests this context has answered,
+ * this one included, w7 = x0 at its entry (low 32 bits: the boot-info address for the primary, 0
+ * for the others). SP_MP_CMD_FAULT: a data abort (the whole partition is aborted).
+ * SP_MP_CMD_FORWARD: the forwarder's SP_CMD_FORWARD (w4 = target, w5..w7 its w3..w5; FFA_RUN while
+ * it is interrupted or yields; the same answer). Also SP_CMD_COMPUTE (the worker's computation,
+ * preemptible) and SP_CMD_CALL.
+ */
+#define SP_MAX_CTX           8
+#define SP_MP_CMD_WHO        0x3Au
+#define SP_MP_CMD_FAULT      0x3Bu
+#define SP_MP_CMD_FORWARD    0x3Cu
+#define SP_MP_BOOT_PRIMARY   1u
+#define SP_MP_BOOT_SECONDARY 2u
 
 #endif /* SP_PROTOCOL_H */

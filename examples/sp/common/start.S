@@ -18,6 +18,7 @@ _start:
     b       1b
 2:
 #ifndef SP_EL0
+    msr     tpidr_el1, x4       /* the PE it boots on (x4, Hafnium's convention): context 0 */
     ldr     x1, =sp_vectors
     msr     vbar_el1, x1
     isb
