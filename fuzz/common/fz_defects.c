@@ -24,7 +24,7 @@ static const struct {
     [FZ_DEFECT_RX_RELEASE_FAILURE] = {"rx-release-failure", 0},
     [FZ_DEFECT_BAD_ANSWER] = {"bad-answer", 0},
     [FZ_DEFECT_MANIFEST_REASON] = {"manifest-reason", 0},
-    [FZ_DEFECT_CALL_LOOP] = {"call-loop", 1},
+    [FZ_DEFECT_CALL_LOOP] = {"call-loop", 0},
 };
 
 static unsigned long seen[FZ_DEFECT_COUNT];
