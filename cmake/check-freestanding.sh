@@ -13,10 +13,14 @@ mkdir -p "$out"
 inc=$("$cc" -print-file-name=include)
 # <ffa/library_version.h> is generated from the project version, as a build without CMake does it.
 cmake -D OUT="$out/include/ffa/library_version.h" -P "$src/cmake/library-version.cmake"
+# -mno-outline-atomics: the core's compare-and-swap (the claims of resume_rights.c) is inline, as a
+# hypervisor without libgcc's __aarch64_* helpers needs it (gcc and clang default to calling them
+# on aarch64-linux targets).
 for f in "$src"/lib/*.c; do
   o="$out/$(basename "${f%.c}").o"
   "$cc" -std=c11 -O2 -ffreestanding -fno-builtin-printf -nostdinc -isystem "$inc" \
-    -mgeneral-regs-only -Wall -Wextra -Werror -I"$src/include" -I"$out/include" -c "$f" -o "$o"
+    -mgeneral-regs-only -mno-outline-atomics -Wall -Wextra -Werror -I"$src/include" \
+    -I"$out/include" -c "$f" -o "$o"
 done
 # Link the objects into one relocatable object so that only external references remain.
 rm -f "$out/libffa-core.o"
